@@ -1,0 +1,42 @@
+// Logging in: a password check that answers the same, in about the same time, whether the
+// account is unknown or the password is wrong (a dummy argon2id verify for unknown accounts),
+// then a new session. Legacy or weaker hashes are upgraded after a successful check.
+
+import { isoAt, type AuthContext, type ClientInfo, type TokenPair } from '../context.js'
+import { AuthError } from '../errors.js'
+import { openSession } from '../sessions/open.js'
+import type { UserRecord } from '../store.js'
+import { normalizeEmail, normalizeUsername } from './rules.js'
+
+export type LoginIdentifier = { email: string } | { username: string }
+
+export interface Credentials {
+  identifier: LoginIdentifier
+  password: string
+}
+
+/** Finds the account and checks its password; undefined when either is wrong. */
+export async function checkCredentials(ctx: AuthContext, { identifier, password }: Credentials): Promise<UserRecord | undefined> {
+  const user =
+    'email' in identifier
+      ? await ctx.store.findUserByEmail(normalizeEmail(identifier.email))
+      : await ctx.store.findUserByUsername(normalizeUsername(identifier.username))
+  if (user === undefined) {
+    await ctx.hasher.verifyDummy(password)
+    return undefined
+  }
+  const check = await ctx.hasher.verify(user.passwordHash, password)
+  if (!check.ok) return undefined
+  if (check.needsRehash) {
+    const passwordHash = await ctx.hasher.hash(password)
+    await ctx.store.updateUser(user.id, { passwordHash, updatedAt: isoAt(ctx.clock.now()) })
+  }
+  return user
+}
+
+export async function login(ctx: AuthContext, credentials: Credentials, client: ClientInfo): Promise<TokenPair & { user: UserRecord }> {
+  const user = await checkCredentials(ctx, credentials)
+  if (user === undefined) throw new AuthError('INVALID_CREDENTIALS')
+  if (user.disabled) throw new AuthError('ACCOUNT_DISABLED')
+  return { ...(await openSession(ctx, user, client)), user }
+}

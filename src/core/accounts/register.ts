@@ -1,0 +1,35 @@
+// Creating an account: validated, normalized, argon2id-hashed, stored once (the store's unique
+// constraints decide races between two registrations of the same email).
+
+import { randomUUID } from 'node:crypto'
+import { isoAt, type AuthContext } from '../context.js'
+import { AuthError } from '../errors.js'
+import type { UserRecord } from '../store.js'
+import { DEFAULT_ROLES, emailProblem, normalizeEmail, normalizeUsername, passwordProblem, usernameProblem } from './rules.js'
+
+export interface RegisterInput {
+  email: string
+  password: string
+  username?: string | null | undefined
+  roles?: readonly string[]
+}
+
+export async function register(ctx: AuthContext, input: RegisterInput): Promise<UserRecord> {
+  const problem =
+    emailProblem(input.email) ??
+    (input.username == null ? undefined : usernameProblem(input.username)) ??
+    passwordProblem(input.password)
+  if (problem !== undefined) {
+    throw new AuthError('VALIDATION_FAILED', problem, { details: { field: problem.split(' ')[0] } })
+  }
+  const result = await ctx.store.createUser({
+    id: randomUUID(),
+    email: normalizeEmail(input.email),
+    username: input.username == null ? null : normalizeUsername(input.username),
+    passwordHash: await ctx.hasher.hash(input.password),
+    roles: [...(input.roles ?? DEFAULT_ROLES)],
+    createdAt: isoAt(ctx.clock.now()),
+  })
+  if (!result.ok) throw new AuthError(result.conflict === 'email' ? 'EMAIL_TAKEN' : 'USERNAME_TAKEN')
+  return result.user
+}

@@ -1,0 +1,113 @@
+// The auth service: the account and session flows wired to a store, a key ring, a clock and
+// a password hasher. The HTTP server and the CLI both drive tokenwarden through this.
+
+import { register, type RegisterInput } from './accounts/register.js'
+import { login, type Credentials } from './accounts/login.js'
+import { systemClock, type Clock } from './clock.js'
+import type { AuthContext, AuthSettings, ClientInfo, TokenPair } from './context.js'
+import { createPasswordHasher, type Argon2Params } from './passwords/hash.js'
+import { checkSession } from './sessions/check.js'
+import { SessionGate } from './sessions/gate.js'
+import { refresh } from './sessions/refresh.js'
+import { revokeSession, revokeUserSessions } from './sessions/revoke.js'
+import type { Store, UserRecord } from './store.js'
+import type { TokenClaims, TokenType } from './tokens/claims.js'
+import { createIssuer, type TokenIssuer } from './tokens/issue.js'
+import type { Keyring } from './tokens/keyring.js'
+import { createVerifier, type TokenVerifier } from './tokens/verify.js'
+import { isoAt } from './context.js'
+
+export interface AuthOptions {
+  store: Store
+  keyring: Keyring | (() => Keyring)
+  /** default: the system clock */
+  clock?: Clock
+  /** Access token lifetime, seconds. default: 900 */
+  accessTtl?: number
+  /** Refresh token (and idle session) lifetime, seconds. default: 2592000 (30 days) */
+  refreshTtl?: number
+  /** Seconds of clock tolerance for exp/nbf/iat. default: 0 */
+  leeway?: number
+  /** default: unset */
+  issuer?: string
+  /** default: unset */
+  audience?: string
+  /** default: OWASP minimum, m=19456 KiB, t=2, p=1 */
+  argon2?: Partial<Argon2Params>
+  /** Verified-token cache size. default: 10000 */
+  verifyCacheSize?: number
+  /** Seconds a spent refresh token is tolerated again. default: 10 */
+  refreshReuseInterval?: number
+}
+
+export type LogoutScope = 'local' | 'global' | 'others'
+
+export interface Auth {
+  readonly context: AuthContext
+  readonly issuer: TokenIssuer
+  readonly verifier: TokenVerifier
+  register(input: RegisterInput): Promise<UserRecord>
+  login(credentials: Credentials, client?: ClientInfo): Promise<TokenPair & { user: UserRecord }>
+  refresh(refreshToken: string): Promise<TokenPair>
+  /** Verifies a token and checks its session is live. Throws AuthError. */
+  authenticate(token: string, type?: TokenType): Promise<TokenClaims>
+  /** The liveness check alone, for an already verified token (sync when answered from memory). */
+  checkSession(claims: TokenClaims): void | Promise<void>
+  logout(claims: TokenClaims, scope?: LogoutScope): Promise<number>
+  revokeSession(sid: string, reason: string): Promise<boolean>
+  revokeUserSessions(userId: string, reason: string, exceptSid?: string): Promise<number>
+  /** Drops expired sessions and forgotten revocations; returns how many rows were deleted. */
+  prune(): Promise<number>
+}
+
+/**
+ * @example
+ * const auth = createAuth({ store, keyring: Keyring.of([{ alg: 'HS256', secret }]) })
+ * await auth.register({ email: 'ada@example.com', password: 'correct horse' })
+ * const { accessToken } = await auth.login({ identifier: { email: 'ada@example.com' }, password: 'correct horse' })
+ */
+export function createAuth(options: AuthOptions): Auth {
+  const clock = options.clock ?? systemClock
+  const tokenOptions = { keyring: options.keyring, clock, issuer: options.issuer, audience: options.audience }
+  const issuer = createIssuer({ ...tokenOptions, accessTtl: options.accessTtl, refreshTtl: options.refreshTtl })
+  const verifier = createVerifier({ ...tokenOptions, leeway: options.leeway, cacheSize: options.verifyCacheSize })
+  const settings: AuthSettings = Object.freeze({ refreshReuseInterval: options.refreshReuseInterval ?? 10 })
+  if (!(settings.refreshReuseInterval >= 0)) throw new TypeError('refreshReuseInterval must be >= 0 seconds')
+  const ctx: AuthContext = Object.freeze({
+    store: options.store,
+    clock,
+    hasher: createPasswordHasher(options.argon2),
+    issuer,
+    verifier,
+    gate: new SessionGate(),
+    settings,
+  })
+
+  return {
+    context: ctx,
+    issuer,
+    verifier,
+    register: (input) => register(ctx, input),
+    login: (credentials, client = {}) => login(ctx, credentials, client),
+    refresh: (token) => refresh(ctx, token),
+    async authenticate(token, type) {
+      const claims = verifier.verify(token, type)
+      await checkSession(ctx, claims)
+      return claims
+    },
+    checkSession: (claims) => checkSession(ctx, claims),
+    async logout(claims, scope = 'local') {
+      const sid = claims.sid
+      if (scope === 'local') return sid === undefined ? 0 : Number(await revokeSession(ctx, sid, 'logout'))
+      return revokeUserSessions(ctx, claims.sub, scope === 'global' ? 'logout_global' : 'logout_others', scope === 'others' ? sid : undefined)
+    },
+    revokeSession: (sid, reason) => revokeSession(ctx, sid, reason),
+    revokeUserSessions: (userId, reason, exceptSid) => revokeUserSessions(ctx, userId, reason, exceptSid),
+    async prune() {
+      const now = clock.now()
+      ctx.gate.prune(now)
+      // Keep revoked rows as long as a token could still name them; the gate may need to re-learn.
+      return options.store.pruneSessions(isoAt(now - issuer.refreshTtl * 1000))
+    },
+  }
+}

@@ -1,0 +1,42 @@
+// What the account and session flows are handed: the ports and settings they work with.
+
+import type { Clock } from './clock.js'
+import type { PasswordHasher } from './passwords/hash.js'
+import type { SessionGate } from './sessions/gate.js'
+import type { Store } from './store.js'
+import type { TokenIssuer } from './tokens/issue.js'
+import type { TokenVerifier } from './tokens/verify.js'
+
+export interface AuthSettings {
+  /** Seconds a spent refresh token may be presented again (client retries). default: 10 */
+  refreshReuseInterval: number
+}
+
+export interface AuthContext {
+  readonly store: Store
+  readonly clock: Clock
+  readonly hasher: PasswordHasher
+  readonly issuer: TokenIssuer
+  readonly verifier: TokenVerifier
+  readonly gate: SessionGate
+  readonly settings: Readonly<AuthSettings>
+}
+
+/** Where a request came from; stored on the session for the user's session list. */
+export interface ClientInfo {
+  userAgent?: string | undefined
+  ip?: string | undefined
+}
+
+/** An issued access/refresh pair. */
+export interface TokenPair {
+  accessToken: string
+  refreshToken: string
+  /** Seconds until the access token expires. */
+  expiresIn: number
+  sessionId: string
+}
+
+export function isoAt(ms: number): string {
+  return new Date(ms).toISOString()
+}

@@ -1,0 +1,114 @@
+// The error registry: every code tokenwarden can answer with, defined once with its HTTP
+// status and default message. A retired code is never reused. docs/errors.md mirrors this
+// table and a test keeps the two in step.
+
+/**
+ * How a 401/403 announces itself (RFC 6750 §3): `challenge` sends a bare Bearer challenge
+ * (no token was presented), `invalid_token` and `insufficient_scope` name the error.
+ */
+export type BearerChallenge = 'challenge' | 'invalid_token' | 'insufficient_scope'
+
+interface ErrorSpec {
+  readonly status: number
+  readonly message: string
+  readonly bearer?: BearerChallenge
+}
+
+export const ERRORS = {
+  // Request shape
+  VALIDATION_FAILED: { status: 400, message: 'Request is invalid' },
+  INVALID_JSON: { status: 400, message: 'Request body is not valid JSON' },
+  BODY_TOO_LARGE: { status: 413, message: 'Request body is too large' },
+  UNSUPPORTED_MEDIA_TYPE: { status: 415, message: 'Content type is not supported' },
+  ROUTE_NOT_FOUND: { status: 404, message: 'Route not found' },
+  RATE_LIMITED: { status: 429, message: 'Too many requests' },
+
+  // Accounts
+  EMAIL_TAKEN: { status: 409, message: 'An account with this email already exists' },
+  USERNAME_TAKEN: { status: 409, message: 'This username is taken' },
+  INVALID_CREDENTIALS: { status: 401, message: 'Invalid credentials', bearer: 'challenge' },
+  ACCOUNT_DISABLED: { status: 403, message: 'This account is disabled' },
+  USER_NOT_FOUND: { status: 404, message: 'User not found' },
+  SESSION_NOT_FOUND: { status: 404, message: 'Session not found' },
+  LOGIN_THROTTLED: { status: 429, message: 'Too many failed login attempts; try again later' },
+
+  // Tokens: every verification failure is a 401 (RFC 6750 §3.1 invalid_token)
+  TOKEN_MISSING: { status: 401, message: 'No token was presented', bearer: 'challenge' },
+  TOKEN_MALFORMED: { status: 401, message: 'Token is malformed', bearer: 'invalid_token' },
+  TOKEN_TOO_LARGE: { status: 401, message: 'Token is too large', bearer: 'invalid_token' },
+  TOKEN_HEADER_UNSUPPORTED: {
+    status: 401,
+    message: 'Token header contains an unsupported parameter',
+    bearer: 'invalid_token',
+  },
+  TOKEN_ALGORITHM_INVALID: { status: 401, message: 'Token algorithm is not allowed', bearer: 'invalid_token' },
+  TOKEN_KEY_UNKNOWN: { status: 401, message: 'Token was signed by an unknown key', bearer: 'invalid_token' },
+  TOKEN_SIGNATURE_INVALID: { status: 401, message: 'Token signature is invalid', bearer: 'invalid_token' },
+  TOKEN_EXPIRED: { status: 401, message: 'Token has expired', bearer: 'invalid_token' },
+  TOKEN_NOT_YET_VALID: { status: 401, message: 'Token is not valid yet', bearer: 'invalid_token' },
+  TOKEN_CLAIM_INVALID: { status: 401, message: 'Token has a missing or invalid claim', bearer: 'invalid_token' },
+  TOKEN_ISSUER_INVALID: { status: 401, message: 'Token issuer is not accepted', bearer: 'invalid_token' },
+  TOKEN_AUDIENCE_INVALID: { status: 401, message: 'Token audience is not accepted', bearer: 'invalid_token' },
+  TOKEN_TYPE_INVALID: { status: 401, message: 'Token type is not accepted here', bearer: 'invalid_token' },
+  TOKEN_REVOKED: { status: 401, message: 'Token has been revoked', bearer: 'invalid_token' },
+  TOKEN_NOT_FRESH: { status: 401, message: 'A fresh token is required', bearer: 'invalid_token' },
+  CSRF_FAILED: { status: 401, message: 'CSRF token is missing or does not match', bearer: 'invalid_token' },
+  REFRESH_TOKEN_REUSED: {
+    status: 401,
+    message: 'Refresh token was already used; the session has been revoked',
+    bearer: 'invalid_token',
+  },
+
+  // Authorization
+  ROLE_REQUIRED: { status: 403, message: 'You lack the role this requires', bearer: 'insufficient_scope' },
+
+  // Everything else
+  INTERNAL_ERROR: { status: 500, message: 'Internal server error' },
+} as const satisfies Record<string, ErrorSpec>
+
+/** Every code tokenwarden can answer with: a closed union, so `switch (err.code)` narrows. */
+export type ErrorCode = keyof typeof ERRORS
+
+/** The codes that mean "this token was not accepted". */
+export type TokenErrorCode = Extract<ErrorCode, `TOKEN_${string}` | 'REFRESH_TOKEN_REUSED' | 'CSRF_FAILED'>
+
+/**
+ * The one error type for bad tokens, bad credentials and bad requests. Carries a stable
+ * `code`; the HTTP status and default message come from the registry.
+ *
+ * @example
+ * throw new AuthError('TOKEN_EXPIRED')
+ * // -> 401 { code: 'TOKEN_EXPIRED', message: 'Token has expired' }
+ */
+export class AuthError extends Error {
+  readonly code: ErrorCode
+  readonly statusCode: number
+  /** Extra, safe-to-show detail (e.g. which field failed validation). Never a secret. */
+  readonly details: Readonly<Record<string, unknown>> | undefined
+  /** Seconds the client should wait (sent as `Retry-After`), for 429s. */
+  readonly retryAfter: number | undefined
+
+  constructor(
+    code: ErrorCode,
+    message?: string,
+    options?: { cause?: unknown; details?: Record<string, unknown>; retryAfter?: number },
+  ) {
+    super(message ?? ERRORS[code].message, options?.cause === undefined ? undefined : { cause: options.cause })
+    this.name = 'AuthError'
+    this.code = code
+    this.statusCode = ERRORS[code].status
+    this.details = options?.details
+    this.retryAfter = options?.retryAfter
+  }
+}
+
+/** True when `err` is an AuthError (also across duplicated module copies). */
+export function isAuthError(err: unknown): err is AuthError {
+  return err instanceof AuthError || (err instanceof Error && err.name === 'AuthError' && 'code' in err && (err.code as string) in ERRORS)
+}
+
+/** The RFC 6750 challenge a code calls for, or undefined when none is due. */
+export function bearerChallengeOf(code: ErrorCode): BearerChallenge | undefined {
+  const spec: ErrorSpec = ERRORS[code]
+  return spec.bearer
+}

@@ -1,0 +1,40 @@
+// Werkzeug's password hashes (generate_password_hash in Flask apps), verified so users of a
+// migrated Flask app can log in with their old passwords. Formats:
+//   pbkdf2:<hash>:<iterations>$<salt>$<hex>   (Werkzeug >= 2.3 default was pbkdf2:sha256:600000)
+//   scrypt:<n>:<r>:<p>$<salt>$<hex>           (Werkzeug >= 3.0 default, 64-byte key)
+
+import { pbkdf2, scrypt, timingSafeEqual } from 'node:crypto'
+import { promisify } from 'node:util'
+
+const pbkdf2Async = promisify(pbkdf2)
+const scryptAsync = promisify(scrypt) as (pw: string, salt: string, len: number, opts: object) => Promise<Buffer>
+const PBKDF2_DIGESTS: Record<string, number> = { sha1: 20, sha256: 32, sha512: 64 }
+const WERKZEUG = /^(pbkdf2:(sha1|sha256|sha512)(?::(\d{1,7}))?|scrypt(?::(\d{1,8}):(\d{1,3}):(\d{1,3}))?)\$([^$]{1,128})\$([0-9a-f]{2,256})$/
+
+export function isWerkzeugHash(stored: string): boolean {
+  return WERKZEUG.test(stored)
+}
+
+/** Constant-time check of a password against a Werkzeug hash; malformed input is a mismatch. */
+export async function verifyWerkzeug(stored: string, password: string): Promise<boolean> {
+  const m = WERKZEUG.exec(stored)
+  if (m === null) return false
+  const [, method, digest, iter, n, r, p, salt, hex] = m as unknown as string[]
+  const expected = Buffer.from(hex!, 'hex')
+  let actual: Buffer
+  try {
+    if (method!.startsWith('pbkdf2')) {
+      const iterations = iter === undefined ? 600_000 : Number(iter)
+      if (iterations < 1 || expected.length !== PBKDF2_DIGESTS[digest!]) return false
+      actual = await pbkdf2Async(password, salt!, iterations, expected.length, digest!)
+    } else {
+      const N = n === undefined ? 32768 : Number(n)
+      const R = r === undefined ? 8 : Number(r)
+      const P = p === undefined ? 1 : Number(p)
+      actual = await scryptAsync(password, salt!, expected.length, { N, r: R, p: P, maxmem: 132 * N * R * P + 1024 * 1024 })
+    }
+  } catch {
+    return false
+  }
+  return actual.length === expected.length && timingSafeEqual(actual, expected)
+}

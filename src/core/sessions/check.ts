@@ -1,0 +1,24 @@
+// The per-request liveness check: a verified token is only accepted while its session lives.
+// Answered from the gate's memory when it can (the common case: no I/O, no promise); the store
+// is asked once for a session this process has not seen, e.g. one opened by another instance.
+
+import type { AuthContext } from '../context.js'
+import { AuthError } from '../errors.js'
+import type { TokenClaims } from '../tokens/claims.js'
+
+/**
+ * Resolves (or returns, when answered from memory) when the token's session is live;
+ * throws AuthError('TOKEN_REVOKED') otherwise.
+ */
+export function checkSession(ctx: AuthContext, claims: TokenClaims): void | Promise<void> {
+  const sid = claims.sid
+  if (sid === undefined) throw new AuthError('TOKEN_CLAIM_INVALID', 'sid claim is required')
+  const now = ctx.clock.now()
+  const state = ctx.gate.check(sid, claims.sub, now)
+  if (state === 'live') return
+  if (state === 'dead') throw new AuthError('TOKEN_REVOKED')
+  return ctx.store.findSession(sid).then((session) => {
+    const learned = ctx.gate.learn(session, sid, now, claims.exp * 1000)
+    if (learned !== 'live' || session?.userId !== claims.sub) throw new AuthError('TOKEN_REVOKED')
+  })
+}

@@ -1,0 +1,71 @@
+// The session gate: is this session still live? Asked on every protected request, so it
+// answers from memory.
+//
+// Model: a session is live until it is revoked or expires. The gate remembers sessions it
+// has seen live (with their expiry) and sessions it knows are dead (until the last token
+// that could name them has expired). Revocation in this process updates the gate in the same
+// tick as the store, so it takes effect immediately with no database round trip on the
+// request path. A session the gate has never seen answers 'unknown' and the caller asks the
+// store once. Other instances learn of revocations through `revoke()` being called by a
+// fan-out (see store/redis), which is why revocation is a method here, not a store callback.
+
+import type { SessionRecord } from '../store.js'
+
+export type Liveness = 'live' | 'dead' | 'unknown'
+
+interface LiveEntry {
+  readonly userId: string
+  readonly expiresAt: number
+}
+
+export class SessionGate {
+  readonly #live = new Map<string, LiveEntry>()
+  /** sid -> epoch ms after which no token of that session can verify, so it can be forgotten. */
+  readonly #dead = new Map<string, number>()
+
+  /** Answers from memory only; O(1). */
+  check(sid: string, userId: string, now: number): Liveness {
+    const live = this.#live.get(sid)
+    if (live !== undefined) {
+      if (live.userId === userId && now < live.expiresAt) return 'live'
+      return 'dead'
+    }
+    return this.#dead.has(sid) ? 'dead' : 'unknown'
+  }
+
+  /** Records what the store said about a session the gate did not know. */
+  learn(session: SessionRecord | undefined, sid: string, now: number, forgetAfter: number): Liveness {
+    if (session === undefined || session.revokedAt !== null || Date.parse(session.expiresAt) <= now) {
+      this.#dead.set(sid, session === undefined ? forgetAfter : Math.max(forgetAfter, Date.parse(session.expiresAt)))
+      this.#live.delete(sid)
+      return 'dead'
+    }
+    this.#live.set(sid, { userId: session.userId, expiresAt: Date.parse(session.expiresAt) })
+    return 'live'
+  }
+
+  /** A session just created or extended in this process. */
+  admit(sid: string, userId: string, expiresAt: number): void {
+    this.#dead.delete(sid)
+    this.#live.set(sid, { userId, expiresAt })
+  }
+
+  /** Marks a session dead until `forgetAfter` (epoch ms): its tokens stop working now. */
+  revoke(sid: string, forgetAfter: number): void {
+    const live = this.#live.get(sid)
+    this.#live.delete(sid)
+    this.#dead.set(sid, Math.max(forgetAfter, live?.expiresAt ?? 0))
+  }
+
+  /** Forgets dead sessions whose tokens have all expired, and live ones that expired. */
+  prune(now: number): number {
+    let n = 0
+    for (const [sid, until] of this.#dead) if (until <= now && this.#dead.delete(sid)) n++
+    for (const [sid, e] of this.#live) if (e.expiresAt <= now && this.#live.delete(sid)) n++
+    return n
+  }
+
+  get size(): { live: number; dead: number } {
+    return { live: this.#live.size, dead: this.#dead.size }
+  }
+}

@@ -1,0 +1,39 @@
+// Opening a session: one row per login, whose id (`sid`) every token of the session carries.
+
+import { randomBytes, randomUUID } from 'node:crypto'
+import { isoAt, type AuthContext, type ClientInfo, type TokenPair } from '../context.js'
+import type { UserRecord } from '../store.js'
+
+const MAX_USER_AGENT = 512
+
+export async function openSession(ctx: AuthContext, user: UserRecord, client: ClientInfo): Promise<TokenPair> {
+  const now = ctx.clock.now()
+  const sid = randomBytes(16).toString('base64url')
+  const refreshJti = randomUUID()
+  const expiresAtMs = (Math.floor(now / 1000) + ctx.issuer.refreshTtl) * 1000
+  await ctx.store.createSession({
+    id: sid,
+    userId: user.id,
+    createdAt: isoAt(now),
+    lastUsedAt: isoAt(now),
+    expiresAt: isoAt(expiresAtMs),
+    userAgent: client.userAgent?.slice(0, MAX_USER_AGENT) ?? null,
+    ip: client.ip ?? null,
+    refreshJti,
+  })
+  ctx.gate.admit(sid, user.id, expiresAtMs)
+  return issuePair(ctx, user, sid, { fresh: true, refreshJti, refreshExp: expiresAtMs / 1000 })
+}
+
+/** Signs an access token and the session's current refresh token. */
+export function issuePair(
+  ctx: AuthContext,
+  user: UserRecord,
+  sid: string,
+  opts: { fresh: boolean; refreshJti: string; refreshExp: number },
+): TokenPair {
+  const input = { sub: user.id, sid, fresh: opts.fresh, roles: user.roles }
+  const access = ctx.issuer.issue('access', input)
+  const refresh = ctx.issuer.issue('refresh', { sub: user.id, sid }, { jti: opts.refreshJti, exp: opts.refreshExp })
+  return { accessToken: access.token, refreshToken: refresh.token, expiresIn: ctx.issuer.accessTtl, sessionId: sid }
+}

@@ -1,0 +1,68 @@
+// Refresh with rotation and reuse detection (RFC 9700 §4.14.2).
+//
+// Security model: each session has exactly one spendable refresh token (its `refreshJti`).
+// Spending it swaps in a new jti by compare-and-swap in the store, so of many concurrent
+// refreshes exactly one rotates. The token spent last (`prevRefreshJti`) is tolerated for
+// `refreshReuseInterval` seconds after the swap (a client retry, a second tab): the caller
+// gets the current lineage back. Any other refresh token of the session, or the previous one
+// presented later, can only be a stolen copy: the whole session is revoked, which kills its
+// access tokens too, and the caller gets REFRESH_TOKEN_REUSED.
+
+import { randomUUID } from 'node:crypto'
+import { isoAt, type AuthContext, type TokenPair } from '../context.js'
+import { AuthError } from '../errors.js'
+import type { SessionRecord } from '../store.js'
+import { issuePair } from './open.js'
+import { revokeSession } from './revoke.js'
+
+export async function refresh(ctx: AuthContext, refreshToken: string): Promise<TokenPair> {
+  const claims = ctx.verifier.verify(refreshToken, 'refresh')
+  const sid = claims.sid
+  if (sid === undefined) throw new AuthError('TOKEN_CLAIM_INVALID', 'sid claim is required')
+  let session = await liveSession(ctx, sid, claims.sub)
+  const user = await ctx.store.findUserById(claims.sub)
+  if (user === undefined || user.disabled) {
+    await revokeSession(ctx, sid, user === undefined ? 'user_deleted' : 'user_disabled')
+    throw new AuthError('TOKEN_REVOKED')
+  }
+
+  if (claims.jti === session.refreshJti) {
+    const now = ctx.clock.now()
+    const toJti = randomUUID()
+    const expMs = (Math.floor(now / 1000) + ctx.issuer.refreshTtl) * 1000
+    const swapped = await ctx.store.rotateRefresh({
+      sessionId: sid,
+      fromJti: claims.jti,
+      toJti,
+      at: isoAt(now),
+      expiresAt: isoAt(expMs),
+    })
+    if (swapped) {
+      ctx.gate.admit(sid, user.id, expMs)
+      return issuePair(ctx, user, sid, { fresh: false, refreshJti: toJti, refreshExp: expMs / 1000 })
+    }
+    // Another request rotated first: judge this one against the row as it is now.
+    session = await liveSession(ctx, sid, claims.sub)
+  }
+
+  const now = ctx.clock.now()
+  const rotatedAt = session.rotatedAt === null ? NaN : Date.parse(session.rotatedAt)
+  if (claims.jti === session.prevRefreshJti && now - rotatedAt <= ctx.settings.refreshReuseInterval * 1000) {
+    return issuePair(ctx, user, sid, {
+      fresh: false,
+      refreshJti: session.refreshJti,
+      refreshExp: Date.parse(session.expiresAt) / 1000,
+    })
+  }
+  await revokeSession(ctx, sid, 'refresh_token_reused')
+  throw new AuthError('REFRESH_TOKEN_REUSED')
+}
+
+async function liveSession(ctx: AuthContext, sid: string, userId: string): Promise<SessionRecord> {
+  const now = ctx.clock.now()
+  const session = await ctx.store.findSession(sid)
+  if (ctx.gate.learn(session, sid, now, now) !== 'live' || session === undefined || session.userId !== userId) {
+    throw new AuthError('TOKEN_REVOKED')
+  }
+  return session
+}

@@ -1,0 +1,96 @@
+// The Store port: everything core needs from persistence, and nothing about how it is done.
+// src/store/ implements it (Kysely over SQLite, PostgreSQL, MySQL; an in-memory one for tests).
+// Expected outcomes ("no such user", "email taken") are values, not exceptions.
+
+export interface UserRecord {
+  id: string
+  email: string
+  username: string | null
+  passwordHash: string
+  roles: string[]
+  disabled: boolean
+  createdAt: string
+  updatedAt: string
+}
+
+export interface NewUser {
+  id: string
+  email: string
+  username: string | null
+  passwordHash: string
+  roles: string[]
+  createdAt: string
+}
+
+export interface SessionRecord {
+  id: string
+  userId: string
+  createdAt: string
+  lastUsedAt: string
+  expiresAt: string
+  userAgent: string | null
+  ip: string | null
+  /** jti of the refresh token that may be spent next. */
+  refreshJti: string
+  /** jti of the refresh token spent last (RFC 9700 §4.14.2 reuse detection). */
+  prevRefreshJti: string | null
+  rotatedAt: string | null
+  revokedAt: string | null
+  revokedReason: string | null
+}
+
+export type NewSession = Omit<SessionRecord, 'prevRefreshJti' | 'rotatedAt' | 'revokedAt' | 'revokedReason'>
+
+export interface UserPatch {
+  username?: string | null
+  passwordHash?: string
+  roles?: string[]
+  disabled?: boolean
+  updatedAt: string
+}
+
+export interface UserQuery {
+  /** Case-insensitive substring of email or username. */
+  q?: string
+  limit: number
+  offset: number
+}
+
+export interface Rotation {
+  sessionId: string
+  /** The refresh jti presented; the swap only happens when it is still the current one. */
+  fromJti: string
+  toJti: string
+  at: string
+  expiresAt: string
+}
+
+export type CreateUserResult = { ok: true; user: UserRecord } | { ok: false; conflict: 'email' | 'username' }
+
+export interface Store {
+  /** Brings the schema to the latest version; returns the names of migrations applied. */
+  migrate(): Promise<string[]>
+  close(): Promise<void>
+
+  createUser(user: NewUser): Promise<CreateUserResult>
+  findUserById(id: string): Promise<UserRecord | undefined>
+  findUserByEmail(email: string): Promise<UserRecord | undefined>
+  findUserByUsername(username: string): Promise<UserRecord | undefined>
+  /** Returns the updated user, undefined when absent, or the conflicting field. */
+  updateUser(id: string, patch: UserPatch): Promise<UserRecord | undefined | { conflict: 'username' }>
+  deleteUser(id: string): Promise<boolean>
+  listUsers(query: UserQuery): Promise<{ users: UserRecord[]; total: number }>
+
+  createSession(session: NewSession): Promise<void>
+  findSession(id: string): Promise<SessionRecord | undefined>
+  /** Compare-and-swap of the refresh jti: true when this call made the swap. */
+  rotateRefresh(rotation: Rotation): Promise<boolean>
+  /** Revokes one session if live; true when this call revoked it. */
+  revokeSession(id: string, at: string, reason: string): Promise<boolean>
+  /** Revokes the user's live sessions (but `exceptId`); returns the ids revoked. */
+  revokeUserSessions(userId: string, at: string, reason: string, exceptId?: string): Promise<string[]>
+  /** Live (not revoked, not expired) sessions of a user, newest first. */
+  listLiveSessions(userId: string, now: string): Promise<SessionRecord[]>
+  /** Deletes sessions expired or revoked before `before`; returns how many. */
+  pruneSessions(before: string): Promise<number>
+}

@@ -1,0 +1,39 @@
+// The claim layout of tokenwarden tokens. It follows Flask-JWT-Extended's (sub, type, fresh,
+// jti, iat, nbf, exp) so a Flask + PyJWT service can read our tokens, plus `sid` (the session).
+
+export type TokenType = 'access' | 'refresh'
+
+/** The claims of a verified tokenwarden token. Extra claims from hooks ride alongside. */
+export interface TokenClaims {
+  /** Subject: the user id, always a string (RFC 7519 §4.1.2). */
+  readonly sub: string
+  readonly type: TokenType
+  /** Access tokens only: true when issued straight from a password check. */
+  readonly fresh?: boolean
+  readonly jti: string
+  readonly iat: number
+  readonly nbf?: number
+  readonly exp: number
+  /** The session this token belongs to. */
+  readonly sid?: string
+  readonly roles?: readonly string[]
+  /** Double-submit CSRF value, for tokens delivered in cookies. */
+  readonly csrf?: string
+  readonly iss?: string
+  readonly aud?: string | readonly string[]
+  readonly [claim: string]: unknown
+}
+
+/** The claims a caller supplies when issuing; times and ids are filled in by the issuer. */
+export interface ClaimsInput {
+  sub: string
+  sid?: string
+  fresh?: boolean
+  roles?: readonly string[]
+  /** Extra claims; reserved names (sub, type, exp, ...) cannot be overridden. */
+  extra?: Record<string, unknown>
+}
+
+export const RESERVED_CLAIMS: ReadonlySet<string> = new Set([
+  'sub', 'type', 'fresh', 'jti', 'iat', 'nbf', 'exp', 'sid', 'iss', 'aud', 'csrf', 'roles',
+])

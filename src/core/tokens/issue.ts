@@ -1,0 +1,71 @@
+// Token issuing: access/refresh pairs in Flask-JWT-Extended's claim layout, signed by the
+// ring's signing key. Times come from the injected clock; ids are random UUIDs (RFC 7519 §4.1.7).
+
+import { randomUUID } from 'node:crypto'
+import { systemClock, type Clock } from '../clock.js'
+import { RESERVED_CLAIMS, type ClaimsInput, type TokenClaims, type TokenType } from './claims.js'
+import type { Keyring } from './keyring.js'
+
+export interface IssueOptions {
+  keyring: Keyring | (() => Keyring)
+  /** default: the system clock */
+  clock?: Clock
+  /** Access token lifetime in seconds. default: 900 (15 min) */
+  accessTtl?: number
+  /** Refresh token lifetime in seconds. default: 2592000 (30 days) */
+  refreshTtl?: number
+  /** Stamped as `iss` when set. default: unset */
+  issuer?: string
+  /** Stamped as `aud` when set. default: unset */
+  audience?: string
+}
+
+export interface IssuedToken {
+  token: string
+  claims: TokenClaims
+}
+
+export interface TokenIssuer {
+  /** Signs one token of `type`. `jti` and `exp` (epoch seconds) may be fixed by the caller. */
+  issue(type: TokenType, input: ClaimsInput, fixed?: { jti?: string; exp?: number }): IssuedToken
+  readonly accessTtl: number
+  readonly refreshTtl: number
+}
+
+/**
+ * @example
+ * const issuer = createIssuer({ keyring, accessTtl: 900 })
+ * const { token } = issuer.issue('access', { sub: '42', sid, fresh: true })
+ */
+export function createIssuer(options: IssueOptions): TokenIssuer {
+  const ring = typeof options.keyring === 'function' ? options.keyring : () => options.keyring as Keyring
+  const clock = options.clock ?? systemClock
+  const accessTtl = options.accessTtl ?? 900
+  const refreshTtl = options.refreshTtl ?? 2_592_000
+  for (const [name, v] of [['accessTtl', accessTtl], ['refreshTtl', refreshTtl]] as const) {
+    if (!Number.isInteger(v) || v <= 0) throw new TypeError(`${name} must be a positive whole number of seconds`)
+  }
+  return {
+    accessTtl,
+    refreshTtl,
+    issue(type, input, fixed) {
+      const now = Math.floor(clock.now() / 1000)
+      const claims: Record<string, unknown> = {}
+      if (input.extra !== undefined) {
+        for (const [k, v] of Object.entries(input.extra)) if (!RESERVED_CLAIMS.has(k)) claims[k] = v
+      }
+      claims.sub = input.sub
+      claims.type = type
+      if (type === 'access') claims.fresh = input.fresh === true
+      claims.jti = fixed?.jti ?? randomUUID()
+      claims.iat = now
+      claims.nbf = now
+      claims.exp = fixed?.exp ?? now + (type === 'access' ? accessTtl : refreshTtl)
+      if (input.sid !== undefined) claims.sid = input.sid
+      if (input.roles !== undefined) claims.roles = [...input.roles]
+      if (options.issuer !== undefined) claims.iss = options.issuer
+      if (options.audience !== undefined) claims.aud = options.audience
+      return { token: ring().signing.sign(claims), claims: Object.freeze(claims) as TokenClaims }
+    },
+  }
+}

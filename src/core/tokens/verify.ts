@@ -1,0 +1,203 @@
+// Token verification: the one gate every token passes through.
+//
+// Security model (RFC 8725): the key and the algorithm come from our key ring, never from the
+// token. `kid` selects among ring keys by exact string match; `jku`, `x5u`, `jwk` and `x5c`
+// are refused outright; `alg: none` in any spelling is refused; unknown `crit` is refused
+// (fast-jwt, RFC 7515 §4.1.11). Tokens over 8 KiB are refused before any decoding. `exp` is
+// required and numeric, `nbf`/`iat` may not lie in the future beyond the leeway, `sub` must be
+// a string, and `iss`/`aud` must match when configured. Every failure is an AuthError whose
+// code says why; callers collapse them to 401 at the edge.
+//
+// Speed: a verified token is cached (bounded LRU, keyed by the token itself) until it
+// expires, so a hot token costs a map lookup plus the time checks. The cache holds only
+// tokens whose signature and claims passed; time and key retirement are re-checked on every
+// hit. Revocation is not this module's job: callers check the session on every request.
+
+import LRUCacheModule from 'mnemonist/lru-cache.js'
+import { systemClock, type Clock } from '../clock.js'
+import { AuthError, type ErrorCode } from '../errors.js'
+import type { TokenClaims, TokenType } from './claims.js'
+import type { Keyring, RingKey } from './keyring.js'
+
+export interface VerifyOptions {
+  /** The ring to verify against, or a function returning the current one (for rotation). */
+  keyring: Keyring | (() => Keyring)
+  /** default: the system clock */
+  clock?: Clock
+  /** Seconds of tolerance for exp, nbf and iat. default: 0 */
+  leeway?: number
+  /** When set, tokens must carry exactly this `iss` (RFC 7519 §4.1.1). default: unset */
+  issuer?: string
+  /** When set, tokens must list this `aud` (RFC 7519 §4.1.3). default: unset */
+  audience?: string
+  /** Tokens longer than this are refused before parsing. default: 8192 */
+  maxTokenLength?: number
+  /** Verified tokens kept in the LRU cache; 0 disables it. default: 10000 */
+  cacheSize?: number
+}
+
+export interface TokenVerifier {
+  /** Verifies signature and claims; throws AuthError. `type` additionally requires that type. */
+  verify(token: string, type?: TokenType): TokenClaims
+  /** Drops every cached verification (after a key ring change). */
+  clearCache(): void
+}
+
+// mnemonist is CommonJS: at run time the default import is the class itself.
+const LRUCache = LRUCacheModule as unknown as typeof LRUCacheModule.default
+
+const FORBIDDEN_HEADERS = ['jku', 'x5u', 'jwk', 'x5c'] as const
+const SEGMENT = /^[A-Za-z0-9_-]+$/
+
+interface CacheEntry {
+  readonly claims: TokenClaims
+  readonly key: RingKey
+}
+
+/**
+ * Creates a verifier bound to a key ring.
+ *
+ * @example
+ * const verifier = createVerifier({ keyring, issuer: 'https://auth.example.com' })
+ * const claims = verifier.verify(token, 'access') // throws AuthError('TOKEN_EXPIRED'), ...
+ */
+export function createVerifier(options: VerifyOptions): TokenVerifier {
+  const ring = typeof options.keyring === 'function' ? options.keyring : () => options.keyring as Keyring
+  const clock = options.clock ?? systemClock
+  const leewayMs = (options.leeway ?? 0) * 1000
+  const maxLength = options.maxTokenLength ?? 8192
+  const cacheSize = options.cacheSize ?? 10_000
+  const cache = cacheSize > 0 ? new LRUCache<string, CacheEntry>(cacheSize) : undefined
+  const { issuer, audience } = options
+  if (leewayMs < 0 || !Number.isFinite(leewayMs)) throw new TypeError('leeway must be a non-negative number')
+
+  function verify(token: string, type?: TokenType): TokenClaims {
+    if (typeof token !== 'string' || token.length === 0) throw new AuthError('TOKEN_MALFORMED')
+    if (token.length > maxLength) throw new AuthError('TOKEN_TOO_LARGE')
+    const now = clock.now()
+    const hit = cache?.get(token)
+    let claims: TokenClaims
+    if (hit !== undefined) {
+      // A retired key stops verifying even tokens it signed earlier.
+      if (hit.key.notAfter !== undefined && now >= hit.key.notAfter) throw new AuthError('TOKEN_KEY_UNKNOWN')
+      claims = hit.claims
+    } else {
+      const key = selectKey(token, ring(), now)
+      claims = checkSignature(key, token)
+      checkStaticClaims(claims)
+      cache?.set(token, { claims, key })
+    }
+    checkTimes(claims, now)
+    if (type !== undefined && claims.type !== type) throw new AuthError('TOKEN_TYPE_INVALID')
+    return claims
+  }
+
+  function checkStaticClaims(c: TokenClaims): void {
+    if (typeof c.exp !== 'number' || !Number.isFinite(c.exp)) fail('TOKEN_CLAIM_INVALID', 'exp claim is required')
+    if (c.nbf !== undefined && (typeof c.nbf !== 'number' || !Number.isFinite(c.nbf))) fail('TOKEN_CLAIM_INVALID', 'nbf must be a number')
+    if (c.iat !== undefined && (typeof c.iat !== 'number' || !Number.isFinite(c.iat))) fail('TOKEN_CLAIM_INVALID', 'iat must be a number')
+    if (typeof c.sub !== 'string' || c.sub.length === 0) fail('TOKEN_CLAIM_INVALID', 'sub must be a non-empty string')
+    if (c.type !== 'access' && c.type !== 'refresh') fail('TOKEN_CLAIM_INVALID', 'type must be access or refresh')
+    if (typeof c.jti !== 'string' || c.jti.length === 0) fail('TOKEN_CLAIM_INVALID', 'jti is required')
+    if (c.sid !== undefined && typeof c.sid !== 'string') fail('TOKEN_CLAIM_INVALID', 'sid must be a string')
+    if (c.fresh !== undefined && typeof c.fresh !== 'boolean') fail('TOKEN_CLAIM_INVALID', 'fresh must be a boolean')
+    if (c.roles !== undefined && !(Array.isArray(c.roles) && c.roles.every((r) => typeof r === 'string'))) {
+      fail('TOKEN_CLAIM_INVALID', 'roles must be an array of strings')
+    }
+    if (issuer !== undefined && c.iss !== issuer) throw new AuthError('TOKEN_ISSUER_INVALID')
+    if (audience !== undefined) {
+      const aud = c.aud
+      const ok = typeof aud === 'string' ? aud === audience : Array.isArray(aud) && aud.includes(audience)
+      if (!ok) throw new AuthError('TOKEN_AUDIENCE_INVALID')
+    }
+  }
+
+  function checkTimes(c: TokenClaims, now: number): void {
+    // RFC 7519 §4.1.4: the current time MUST be before exp.
+    if (now >= c.exp * 1000 + leewayMs) throw new AuthError('TOKEN_EXPIRED')
+    if (c.nbf !== undefined && now + leewayMs < c.nbf * 1000) throw new AuthError('TOKEN_NOT_YET_VALID')
+    if (c.iat !== undefined && now + leewayMs < c.iat * 1000) throw new AuthError('TOKEN_NOT_YET_VALID', 'Token was issued in the future')
+  }
+
+  return {
+    verify,
+    clearCache: () => cache?.clear(),
+  }
+}
+
+function fail(code: ErrorCode, message: string): never {
+  throw new AuthError(code, message)
+}
+
+/** Reads the protected header and picks the ring key for it, refusing anything suspicious. */
+function selectKey(token: string, ring: Keyring, now: number): RingKey {
+  const dot1 = token.indexOf('.')
+  const dot2 = dot1 < 0 ? -1 : token.indexOf('.', dot1 + 1)
+  if (dot1 <= 0 || dot2 < 0 || token.indexOf('.', dot2 + 1) !== -1) fail('TOKEN_MALFORMED', 'Token must have three segments')
+  const headerSeg = token.slice(0, dot1)
+  const payloadSeg = token.slice(dot1 + 1, dot2)
+  const signatureSeg = token.slice(dot2 + 1)
+  if (!SEGMENT.test(headerSeg) || !SEGMENT.test(payloadSeg)) fail('TOKEN_MALFORMED', 'Token segments must be base64url')
+  // An empty signature is an unsigned token: refused like alg none (RFC 8725 §2.1).
+  if (signatureSeg.length === 0) fail('TOKEN_ALGORITHM_INVALID', 'Token is unsigned')
+  if (!SEGMENT.test(signatureSeg)) fail('TOKEN_MALFORMED', 'Token segments must be base64url')
+  let header: unknown
+  try {
+    header = JSON.parse(Buffer.from(headerSeg, 'base64url').toString('utf8'))
+  } catch {
+    fail('TOKEN_MALFORMED', 'Token header is not JSON')
+  }
+  if (typeof header !== 'object' || header === null || Array.isArray(header)) fail('TOKEN_MALFORMED', 'Token header is not an object')
+  const h = header as Record<string, unknown>
+  if (typeof h.alg !== 'string') fail('TOKEN_MALFORMED', 'Token header has no alg')
+  if (h.alg.toLowerCase() === 'none') fail('TOKEN_ALGORITHM_INVALID', 'Unsigned tokens are not accepted')
+  for (const name of FORBIDDEN_HEADERS) {
+    if (name in h) fail('TOKEN_HEADER_UNSUPPORTED', `Token header parameter ${name} is not accepted`)
+  }
+  let key: RingKey | undefined
+  if (h.kid === undefined) {
+    // Tokens from before key ids (e.g. a Flask-JWT-Extended app sharing our secret).
+    key = ring.signing
+  } else {
+    if (typeof h.kid !== 'string') fail('TOKEN_MALFORMED', 'kid must be a string')
+    key = ring.get(h.kid, now)
+    if (key === undefined) throw new AuthError('TOKEN_KEY_UNKNOWN')
+  }
+  if (h.alg !== key.alg) fail('TOKEN_ALGORITHM_INVALID', 'Token algorithm does not match its key')
+  return key
+}
+
+/** Runs the fast-jwt verifier of the chosen key, mapping its errors to ours. */
+function checkSignature(key: RingKey, token: string): TokenClaims {
+  let decoded: { payload: Record<string, unknown> }
+  try {
+    decoded = key.verify(token)
+  } catch (err) {
+    throw new AuthError(mapFastJwtCode((err as { code?: string }).code), undefined, { cause: err })
+  }
+  const payload = decoded.payload
+  if (typeof payload !== 'object' || payload === null || Array.isArray(payload)) fail('TOKEN_MALFORMED', 'Token payload is not an object')
+  return Object.freeze(payload) as TokenClaims
+}
+
+function mapFastJwtCode(code: string | undefined): ErrorCode {
+  switch (code) {
+    case 'FAST_JWT_INVALID_SIGNATURE':
+    case 'FAST_JWT_MISSING_SIGNATURE':
+      return 'TOKEN_SIGNATURE_INVALID'
+    case 'FAST_JWT_INVALID_ALGORITHM':
+      return 'TOKEN_ALGORITHM_INVALID'
+    case 'FAST_JWT_INVALID_CRIT_HEADER':
+      return 'TOKEN_HEADER_UNSUPPORTED'
+    case 'FAST_JWT_EXPIRED':
+      return 'TOKEN_EXPIRED'
+    case 'FAST_JWT_INACTIVE':
+      return 'TOKEN_NOT_YET_VALID'
+    case 'FAST_JWT_INVALID_CLAIM_TYPE':
+    case 'FAST_JWT_INVALID_CLAIM_VALUE':
+    case 'FAST_JWT_MISSING_REQUIRED_CLAIM':
+      return 'TOKEN_CLAIM_INVALID'
+    default:
+      return 'TOKEN_MALFORMED'
+  }
+}
