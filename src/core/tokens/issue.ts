@@ -58,7 +58,7 @@ export function createIssuer(options: IssueOptions): TokenIssuer {
       claims.type = type
       if (type === 'access') claims.fresh = input.fresh === true
       claims.jti = fixed?.jti ?? randomUUID()
-      claims.iat = now
+      claims.iat = now // kept as given by fast-jwt (payload.iat wins over its own clock)
       claims.nbf = now
       claims.exp = fixed?.exp ?? now + (type === 'access' ? accessTtl : refreshTtl)
       if (input.sid !== undefined) claims.sid = input.sid

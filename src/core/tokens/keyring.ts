@@ -100,7 +100,6 @@ export function createRingKey(input: KeyInput): RingKey {
           key: isSymmetric(alg) ? signKey.export() : (signKey.export({ format: 'pem', type: 'pkcs8' }) as string),
           algorithm: alg,
           kid,
-          noTimestamp: true,
         })
 
   return Object.freeze({

@@ -13,7 +13,7 @@
 // tokens whose signature and claims passed; time and key retirement are re-checked on every
 // hit. Revocation is not this module's job: callers check the session on every request.
 
-import LRUCacheModule from 'mnemonist/lru-cache.js'
+import { LRUCache } from 'mnemonist'
 import { systemClock, type Clock } from '../clock.js'
 import { AuthError, type ErrorCode } from '../errors.js'
 import type { TokenClaims, TokenType } from './claims.js'
@@ -42,9 +42,6 @@ export interface TokenVerifier {
   /** Drops every cached verification (after a key ring change). */
   clearCache(): void
 }
-
-// mnemonist is CommonJS: at run time the default import is the class itself.
-const LRUCache = LRUCacheModule as unknown as typeof LRUCacheModule.default
 
 const FORBIDDEN_HEADERS = ['jku', 'x5u', 'jwk', 'x5c'] as const
 const SEGMENT = /^[A-Za-z0-9_-]+$/

@@ -1,0 +1,88 @@
+#!/usr/bin/env node
+// The `tokenwarden` command: serve, migrate. Configuration errors print one line naming the
+// variable and exit with code 2, before anything listens.
+
+import { parseArgs } from 'node:util'
+import { ConfigError, parseConfig, type ServerConfig } from '../core/config.js'
+import { buildApp } from '../http/app.js'
+import { KyselyStore } from '../store/kysely/store.js'
+import { loadEnv } from './env.js'
+import { ensureDevSecret } from './secret.js'
+
+const USAGE = `Usage: tokenwarden <command>
+
+Commands:
+  serve      run the auth API server (default)
+  migrate    apply database migrations and exit
+
+Configuration comes from environment variables and ./.env; see README.md.`
+
+export const EXIT_CONFIG = 2
+
+async function main(argv: string[]): Promise<number> {
+  const { positionals, values } = parseArgs({ args: argv, allowPositionals: true, options: { help: { type: 'boolean', short: 'h' } } })
+  const command = positionals[0] ?? 'serve'
+  if (values.help === true || command === 'help') {
+    console.log(USAGE)
+    return 0
+  }
+  let config: ServerConfig
+  try {
+    config = parseConfig(loadEnv())
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      console.error(`tokenwarden: configuration error: ${err.message}`)
+      return EXIT_CONFIG
+    }
+    throw err
+  }
+  switch (command) {
+    case 'serve':
+      return serve(config)
+    case 'migrate': {
+      const store = KyselyStore.fromUrl(config.databaseUrl)
+      const applied = await store.migrate()
+      await store.close()
+      console.log(applied.length === 0 ? 'Database is up to date.' : `Applied: ${applied.join(', ')}`)
+      return 0
+    }
+    default:
+      console.error(`tokenwarden: unknown command "${command}"\n\n${USAGE}`)
+      return EXIT_CONFIG
+  }
+}
+
+async function serve(config: ServerConfig): Promise<number> {
+  let jwtSecret = config.jwtSecret
+  let generated: string | undefined
+  if (jwtSecret === undefined) {
+    const dev = ensureDevSecret(config.dataDir)
+    jwtSecret = dev.secret
+    if (dev.created) generated = dev.path
+  }
+  const { app } = await buildApp({ ...config, jwtSecret })
+  if (generated !== undefined) {
+    app.log.warn({ path: generated }, 'JWT_SECRET is not set: generated a development secret (set JWT_SECRET in production)')
+  }
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => {
+      app.log.info({ signal }, 'shutting down')
+      app.close().then(
+        () => process.exit(0),
+        () => process.exit(1),
+      )
+    })
+  }
+  await app.listen({ port: config.port, host: config.host })
+  return -1 // keep running
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    if (code >= 0) process.exitCode = code
+  },
+  (err: unknown) => {
+    console.error('tokenwarden: fatal:', err instanceof Error ? err.message : err)
+    process.exitCode = 1
+  },
+)

@@ -1,0 +1,147 @@
+// Server configuration: the typed shape, its defaults, and the parser from environment
+// variables. Misuse is not bad data: an invalid value throws ConfigError naming the variable,
+// once, before anything listens. The secret is never echoed.
+
+import { isAbsolute, join } from 'node:path'
+import { DEFAULT_ARGON2, type Argon2Params } from './passwords/hash.js'
+import { MIN_SECRET_BYTES } from './tokens/keyring.js'
+
+export type NodeEnv = 'development' | 'production' | 'test'
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const
+export type LogLevel = (typeof LOG_LEVELS)[number]
+
+export interface ServerConfig {
+  /** PORT. default: 3000 */
+  port: number
+  /** HOST. default: 127.0.0.1 */
+  host: string
+  /** DATA_DIR: generated secrets and the default SQLite file live here. default: ./data */
+  dataDir: string
+  /** DATABASE_URL. default: sqlite:<DATA_DIR>/tokenwarden.db */
+  databaseUrl: string
+  /** JWT_SECRET (>= 32 bytes). default: generated once into DATA_DIR outside production */
+  jwtSecret: string | undefined
+  /** ACCESS_TOKEN_TTL, seconds (accepts 900, 15m, 1h). default: 900 */
+  accessTtl: number
+  /** REFRESH_TOKEN_TTL, seconds. default: 2592000 (30 days) */
+  refreshTtl: number
+  /** JWT_LEEWAY, seconds of clock skew tolerated. default: 0 */
+  leeway: number
+  /** JWT_ISSUER: stamped as iss and required on verify. default: unset */
+  issuer: string | undefined
+  /** JWT_AUDIENCE: stamped as aud and required on verify. default: unset */
+  audience: string | undefined
+  /** REFRESH_REUSE_INTERVAL, seconds a spent refresh token is tolerated. default: 10 */
+  refreshReuseInterval: number
+  /** ARGON2_MEMORY_COST (KiB), ARGON2_TIME_COST, ARGON2_PARALLELISM. default: 19456, 2, 1 */
+  argon2: Argon2Params
+  /** LOG_LEVEL. default: info (silent under NODE_ENV=test) */
+  logLevel: LogLevel
+  /** NODE_ENV. default: development */
+  env: NodeEnv
+  /** TRUST_PROXY: honour X-Forwarded-For for client IPs. default: false */
+  trustProxy: boolean
+}
+
+/** An invalid setting. `variable` names the environment variable at fault. */
+export class ConfigError extends Error {
+  readonly variable: string
+  constructor(variable: string, message: string) {
+    super(`${variable}: ${message}`)
+    this.name = 'ConfigError'
+    this.variable = variable
+  }
+}
+
+const UNIT_SECONDS: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86400, w: 604800 }
+
+/** Parses `900`, `45s`, `15m`, `12h`, `30d`, `2w` into whole seconds; undefined when invalid. */
+export function parseDuration(text: string): number | undefined {
+  const m = /^\s*(\d{1,9})\s*([smhdw]?)\s*$/.exec(text)
+  if (m === null) return undefined
+  return Number(m[1]) * UNIT_SECONDS[m[2] || 's']!
+}
+
+type Env = Readonly<Record<string, string | undefined>>
+
+/**
+ * Reads the configuration from environment variables (already merged with `.env`).
+ *
+ * @example
+ * const config = parseConfig({ ...process.env, PORT: '8080' })
+ */
+export function parseConfig(env: Env, cwd = process.cwd()): ServerConfig {
+  const nodeEnv = oneOf(env, 'NODE_ENV', ['development', 'production', 'test'] as const, 'development')
+  const dataDirRaw = text(env, 'DATA_DIR') ?? './data'
+  const dataDir = isAbsolute(dataDirRaw) ? dataDirRaw : join(cwd, dataDirRaw)
+  const jwtSecret = env.JWT_SECRET === undefined || env.JWT_SECRET === '' ? undefined : env.JWT_SECRET
+  if (jwtSecret !== undefined && Buffer.byteLength(jwtSecret, 'utf8') < MIN_SECRET_BYTES) {
+    throw new ConfigError('JWT_SECRET', `must be at least ${MIN_SECRET_BYTES} bytes (use: openssl rand -base64 48)`)
+  }
+  if (jwtSecret === undefined && nodeEnv === 'production') {
+    throw new ConfigError('JWT_SECRET', 'is required when NODE_ENV=production (use: openssl rand -base64 48)')
+  }
+  const accessTtl = duration(env, 'ACCESS_TOKEN_TTL', 900)
+  const refreshTtl = duration(env, 'REFRESH_TOKEN_TTL', 2_592_000)
+  if (refreshTtl < accessTtl) throw new ConfigError('REFRESH_TOKEN_TTL', 'must not be shorter than ACCESS_TOKEN_TTL')
+  return Object.freeze({
+    port: integer(env, 'PORT', 3000, 0, 65535),
+    host: text(env, 'HOST') ?? '127.0.0.1',
+    dataDir,
+    databaseUrl: text(env, 'DATABASE_URL') ?? `sqlite:${join(dataDir, 'tokenwarden.db')}`,
+    jwtSecret,
+    accessTtl,
+    refreshTtl,
+    leeway: duration(env, 'JWT_LEEWAY', 0, true),
+    issuer: text(env, 'JWT_ISSUER'),
+    audience: text(env, 'JWT_AUDIENCE'),
+    refreshReuseInterval: duration(env, 'REFRESH_REUSE_INTERVAL', 10, true),
+    argon2: Object.freeze({
+      memoryCost: integer(env, 'ARGON2_MEMORY_COST', DEFAULT_ARGON2.memoryCost, 8, 4_194_304),
+      timeCost: integer(env, 'ARGON2_TIME_COST', DEFAULT_ARGON2.timeCost, 1, 100),
+      parallelism: integer(env, 'ARGON2_PARALLELISM', DEFAULT_ARGON2.parallelism, 1, 255),
+    }),
+    logLevel: oneOf(env, 'LOG_LEVEL', LOG_LEVELS, nodeEnv === 'test' ? 'silent' : 'info'),
+    env: nodeEnv,
+    trustProxy: boolean(env, 'TRUST_PROXY', false),
+  })
+}
+
+function text(env: Env, name: string): string | undefined {
+  const v = env[name]?.trim()
+  return v === undefined || v === '' ? undefined : v
+}
+
+function integer(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const v = text(env, name)
+  if (v === undefined) return fallback
+  if (!/^\d+$/.test(v) || Number(v) < min || Number(v) > max) {
+    throw new ConfigError(name, `must be a whole number from ${min} to ${max} (got "${v}")`)
+  }
+  return Number(v)
+}
+
+function duration(env: Env, name: string, fallback: number, zeroOk = false): number {
+  const v = text(env, name)
+  if (v === undefined) return fallback
+  const seconds = parseDuration(v)
+  if (seconds === undefined || (!zeroOk && seconds === 0)) {
+    throw new ConfigError(name, `must be a ${zeroOk ? '' : 'positive '}duration such as 900, 15m, 12h or 30d (got "${v}")`)
+  }
+  return seconds
+}
+
+function oneOf<const T extends readonly string[]>(env: Env, name: string, allowed: T, fallback: T[number]): T[number] {
+  const v = text(env, name)
+  if (v === undefined) return fallback
+  if (!allowed.includes(v)) throw new ConfigError(name, `must be one of ${allowed.join(', ')} (got "${v}")`)
+  return v as T[number]
+}
+
+function boolean(env: Env, name: string, fallback: boolean): boolean {
+  const v = text(env, name)?.toLowerCase()
+  if (v === undefined) return fallback
+  if (['1', 'true', 'yes', 'on'].includes(v)) return true
+  if (['0', 'false', 'no', 'off'].includes(v)) return false
+  throw new ConfigError(name, `must be true or false (got "${v}")`)
+}

@@ -1,0 +1,94 @@
+// buildApp(config): the tokenwarden server as a Fastify instance, ready for app.inject() in
+// tests or app.listen() in `tokenwarden serve`. The server is the public plugin plus routes.
+
+import formbody from '@fastify/formbody'
+import { TypeBoxValidatorCompiler } from '@fastify/type-provider-typebox'
+import Fastify, { type FastifyInstance } from 'fastify'
+import type { DestinationStream } from 'pino'
+import { createAuth, type Auth } from '../core/auth.js'
+import type { Clock } from '../core/clock.js'
+import type { ServerConfig } from '../core/config.js'
+import type { Store } from '../core/store.js'
+import { Keyring } from '../core/tokens/keyring.js'
+import { KyselyStore } from '../store/kysely/store.js'
+import { installErrorHandling } from './errors.js'
+import { loggerOptions } from './logger.js'
+import { tokenwarden } from './plugin/index.js'
+import { authRoutes } from './routes/auth.js'
+import { healthRoutes } from './routes/health.js'
+
+export interface AppDeps {
+  /** default: a KyselyStore for config.databaseUrl, migrated at build */
+  store?: Store
+  /** default: the system clock */
+  clock?: Clock
+  /** default: an HS256 ring from config.jwtSecret */
+  keyring?: Keyring
+  /** Where log lines go. default: stdout */
+  logStream?: DestinationStream
+  /** How often expired sessions are pruned, ms; 0 disables. default: 3600000 (1 h) */
+  pruneEvery?: number
+}
+
+export interface App {
+  app: FastifyInstance
+  auth: Auth
+}
+
+/**
+ * @example
+ * const { app } = await buildApp(parseConfig({ JWT_SECRET: '...32 bytes...', DATABASE_URL: 'sqlite::memory:' }))
+ * const res = await app.inject({ method: 'GET', url: '/health' })
+ */
+export async function buildApp(config: ServerConfig, deps: AppDeps = {}): Promise<App> {
+  const keyring = deps.keyring ?? keyringFromSecret(config.jwtSecret)
+  const store = deps.store ?? KyselyStore.fromUrl(config.databaseUrl)
+  await store.migrate()
+  const auth = createAuth({
+    store,
+    keyring,
+    clock: deps.clock,
+    accessTtl: config.accessTtl,
+    refreshTtl: config.refreshTtl,
+    leeway: config.leeway,
+    issuer: config.issuer,
+    audience: config.audience,
+    argon2: config.argon2,
+    refreshReuseInterval: config.refreshReuseInterval,
+  })
+
+  const app = Fastify({
+    logger: loggerOptions(config.logLevel, deps.logStream),
+    trustProxy: config.trustProxy,
+    bodyLimit: 1024 * 1024,
+  })
+  app.setValidatorCompiler(TypeBoxValidatorCompiler)
+  // Only JSON and form bodies are accepted; anything else is a 415.
+  app.removeContentTypeParser('text/plain')
+  await app.register(formbody)
+  installErrorHandling(app)
+
+  await app.register(tokenwarden, {
+    verifier: auth.verifier,
+    isRevoked: (claims) => {
+      const pending = auth.checkSession(claims)
+      return pending === undefined ? false : pending.then(() => false)
+    },
+  })
+  await app.register(healthRoutes)
+  await app.register(authRoutes, { prefix: '/auth', auth })
+
+  const pruneEvery = deps.pruneEvery ?? 3_600_000
+  const timer = pruneEvery > 0 ? setInterval(() => void auth.prune().catch((err) => app.log.error({ err }, 'prune failed')), pruneEvery) : undefined
+  timer?.unref()
+  app.addHook('onClose', async () => {
+    if (timer !== undefined) clearInterval(timer)
+    await store.close()
+  })
+  return { app, auth }
+}
+
+function keyringFromSecret(secret: string | undefined): Keyring {
+  if (secret === undefined) throw new TypeError('buildApp: config.jwtSecret is required (the CLI generates one in development)')
+  return Keyring.of([{ alg: 'HS256', secret }])
+}

@@ -1,0 +1,63 @@
+// The one error handler: every failure leaves as `{ statusCode, code, error, message }` with a
+// code from the registry. Framework errors (bad JSON, wrong content type, oversized body,
+// schema violations, rate limits) get our codes; anything unexpected is a logged 500 whose
+// response says nothing about its cause. Messages from the JSON parser are never echoed:
+// V8 quotes the offending input, which may hold a password.
+
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import { AuthError, isAuthError, type ErrorCode } from '../core/errors.js'
+import { applyChallenge, errorBody } from './challenge.js'
+
+const FRAMEWORK_CODES: Record<string, ErrorCode> = {
+  FST_ERR_CTP_INVALID_JSON_BODY: 'INVALID_JSON',
+  FST_ERR_CTP_EMPTY_JSON_BODY: 'INVALID_JSON',
+  FST_ERR_CTP_BODY_TOO_LARGE: 'BODY_TOO_LARGE',
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: 'UNSUPPORTED_MEDIA_TYPE',
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'VALIDATION_FAILED',
+}
+
+/** Turns any thrown value into an AuthError we are willing to show. */
+export function toAuthError(err: FastifyError | Error): AuthError {
+  if (isAuthError(err)) return err
+  const fe = err as FastifyError
+  if (fe.validation !== undefined) {
+    const first = fe.validation[0]
+    const field = (first?.instancePath ?? '').replace(/^\//, '').replace(/\//g, '.') || String(first?.params?.missingProperty ?? '') || undefined
+    const where = fe.validationContext ?? 'body'
+    return new AuthError('VALIDATION_FAILED', `${where}${field ? `.${field}` : ''} ${first?.message ?? 'is invalid'}`, {
+      details: field === undefined ? {} : { field },
+    })
+  }
+  const mapped = fe.code === undefined ? undefined : FRAMEWORK_CODES[fe.code]
+  if (mapped !== undefined) return new AuthError(mapped)
+  if (fe.statusCode === 429) return new AuthError('RATE_LIMITED', undefined, { retryAfter: Number((fe as { ttl?: number }).ttl ?? 0) / 1000 || undefined })
+  if (fe.statusCode === 404) return new AuthError('ROUTE_NOT_FOUND')
+  if (fe.statusCode !== undefined && fe.statusCode >= 400 && fe.statusCode < 500) {
+    return new AuthError('VALIDATION_FAILED', 'Request is invalid')
+  }
+  return new AuthError('INTERNAL_ERROR', undefined, { cause: err })
+}
+
+export function sendError(reply: FastifyReply, err: AuthError, messageKey?: string): FastifyReply {
+  applyChallenge(reply, err.code)
+  if (err.retryAfter !== undefined) reply.header('retry-after', String(Math.ceil(err.retryAfter)))
+  const body = errorBody(err.statusCode, err.code, err.message, messageKey)
+  if (err.details?.field !== undefined) body.field = err.details.field
+  return reply.code(err.statusCode).type('application/json; charset=utf-8').send(body)
+}
+
+export function installErrorHandling(app: FastifyInstance, messageKey?: string): void {
+  app.setErrorHandler((err: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
+    const authErr = toAuthError(err)
+    if (authErr.code === 'INTERNAL_ERROR') {
+      request.log.error({ err }, 'unhandled error')
+    } else {
+      request.log.info({ code: authErr.code, statusCode: authErr.statusCode }, 'request rejected')
+    }
+    return sendError(reply, authErr, messageKey)
+  })
+  app.setNotFoundHandler((request, reply) => {
+    request.log.info({ code: 'ROUTE_NOT_FOUND' }, 'route not found')
+    return sendError(reply, new AuthError('ROUTE_NOT_FOUND', `Route ${request.method} ${request.url.split('?')[0]} not found`), messageKey)
+  })
+}

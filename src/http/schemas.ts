@@ -1,0 +1,57 @@
+// TypeBox schemas for request validation and the response shapes (also the OpenAPI source).
+// Field limits come from core/accounts/rules so the CLI and HTTP accept the same input.
+
+import { Type, type Static } from 'typebox'
+import { EMAIL_MAX, PASSWORD_MAX, PASSWORD_MIN, USERNAME_PATTERN } from '../core/accounts/rules.js'
+import type { UserRecord } from '../core/store.js'
+
+export const Email = Type.String({ minLength: 3, maxLength: EMAIL_MAX + 64 })
+export const Password = Type.String({ minLength: PASSWORD_MIN, maxLength: PASSWORD_MAX })
+export const Username = Type.String({ pattern: USERNAME_PATTERN })
+
+export const RegisterBody = Type.Object({
+  email: Email,
+  password: Password,
+  username: Type.Optional(Type.Union([Username, Type.Null()])),
+})
+export type RegisterBody = Static<typeof RegisterBody>
+
+export const LoginBody = Type.Object({
+  email: Type.Optional(Type.String({ minLength: 1, maxLength: EMAIL_MAX + 64 })),
+  username: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
+  // No minimum here: a short password is simply wrong, and says nothing about the account.
+  password: Type.String({ maxLength: PASSWORD_MAX }),
+})
+export type LoginBody = Static<typeof LoginBody>
+
+export const LogoutQuery = Type.Object({
+  scope: Type.Optional(Type.Union([Type.Literal('local'), Type.Literal('global'), Type.Literal('others')])),
+})
+
+export const UserView = Type.Object({
+  id: Type.String(),
+  email: Type.String(),
+  username: Type.Union([Type.String(), Type.Null()]),
+  roles: Type.Array(Type.String()),
+  created_at: Type.String(),
+})
+export type UserView = Static<typeof UserView>
+
+export const TokenResponse = Type.Object({
+  access_token: Type.String(),
+  refresh_token: Type.String(),
+  token_type: Type.Literal('Bearer'),
+  expires_in: Type.Integer(),
+})
+
+export const ErrorResponse = Type.Object({
+  statusCode: Type.Integer(),
+  code: Type.String(),
+  error: Type.String(),
+  message: Type.String(),
+})
+
+/** The public view of a user: never the password hash. */
+export function userView(u: UserRecord): UserView {
+  return { id: u.id, email: u.email, username: u.username, roles: u.roles, created_at: u.createdAt }
+}

@@ -1,0 +1,17 @@
+// The public API of tokenwarden: an explicit list, no `export *`.
+
+export { createAuth, type Auth, type AuthOptions, type LogoutScope } from './core/auth.js'
+export { ManualClock, systemClock, type Clock } from './core/clock.js'
+export { ConfigError, parseConfig, parseDuration, type ServerConfig } from './core/config.js'
+export type { ClientInfo, TokenPair } from './core/context.js'
+export { AuthError, ERRORS, isAuthError, type ErrorCode, type TokenErrorCode } from './core/errors.js'
+export { createPasswordHasher, DEFAULT_ARGON2, type Argon2Params, type PasswordHasher } from './core/passwords/hash.js'
+export type { NewSession, NewUser, SessionRecord, Store, UserRecord } from './core/store.js'
+export type { ClaimsInput, TokenClaims, TokenType } from './core/tokens/claims.js'
+export { createIssuer, type IssueOptions, type TokenIssuer } from './core/tokens/issue.js'
+export { ALGORITHMS, Keyring, thumbprint, type Algorithm, type KeyInput, type RingKey } from './core/tokens/keyring.js'
+export { createVerifier, type TokenVerifier, type VerifyOptions } from './core/tokens/verify.js'
+export { buildApp, type App, type AppDeps } from './http/app.js'
+export { tokenwarden, type GuardOptions, type TokenwardenPluginOptions } from './http/plugin/index.js'
+export { MemoryStore } from './store/memory.js'
+export { KyselyStore } from './store/kysely/store.js'
