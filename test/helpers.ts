@@ -1,0 +1,64 @@
+// Shared test helpers: a fast test app (in-memory SQLite, cheap argon2, frozen clock) and
+// small request shortcuts. Add new exports rather than changing these.
+
+import type { FastifyInstance, LightMyRequestResponse } from 'fastify'
+import { ManualClock } from '../src/core/clock.js'
+import { parseConfig, type ServerConfig } from '../src/core/config.js'
+import { buildApp, type AppDeps } from '../src/http/app.js'
+import type { Auth } from '../src/core/auth.js'
+
+export const TEST_SECRET = 'test-secret-that-is-at-least-32-bytes-long'
+
+/** A config for tests: in-memory SQLite, argon2 at test cost, silent logs. */
+export function testConfig(overrides: Record<string, string> = {}): ServerConfig {
+  return parseConfig({
+    NODE_ENV: 'test',
+    JWT_SECRET: TEST_SECRET,
+    DATABASE_URL: 'sqlite::memory:',
+    ARGON2_MEMORY_COST: '1024',
+    ARGON2_TIME_COST: '1',
+    ...overrides,
+  })
+}
+
+export interface TestApp {
+  app: FastifyInstance
+  auth: Auth
+  clock: ManualClock
+  config: ServerConfig
+}
+
+/** Builds the server for app.inject(); the clock starts at the real now and moves only when told. */
+export async function testApp(overrides: Record<string, string> = {}, deps: AppDeps = {}): Promise<TestApp> {
+  const clock = new ManualClock(Math.floor(Date.now() / 1000) * 1000)
+  const config = testConfig(overrides)
+  const { app, auth } = await buildApp(config, { clock, pruneEvery: 0, ...deps })
+  return { app, auth, clock, config }
+}
+
+export function bearer(token: string): Record<string, string> {
+  return { authorization: `Bearer ${token}` }
+}
+
+export interface Tokens {
+  access_token: string
+  refresh_token: string
+  token_type: string
+  expires_in: number
+}
+
+export function json<T = Record<string, unknown>>(res: LightMyRequestResponse): T {
+  return JSON.parse(res.body) as T
+}
+
+/** Registers (201 expected) and logs in (200 expected); returns the user and tokens. */
+export async function signUp(
+  app: FastifyInstance,
+  { email = 'ada@example.com', password = 'correct horse battery', username }: { email?: string; password?: string; username?: string } = {},
+): Promise<{ user: Record<string, unknown>; tokens: Tokens; password: string; email: string }> {
+  const reg = await app.inject({ method: 'POST', url: '/auth/register', payload: { email, password, ...(username ? { username } : {}) } })
+  if (reg.statusCode !== 201) throw new Error(`register failed: ${reg.statusCode} ${reg.body}`)
+  const login = await app.inject({ method: 'POST', url: '/auth/login', payload: { email, password } })
+  if (login.statusCode !== 200) throw new Error(`login failed: ${login.statusCode} ${login.body}`)
+  return { user: json(reg), tokens: json<Tokens>(login), password, email }
+}
