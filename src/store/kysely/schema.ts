@@ -2,6 +2,7 @@
 // Times are ISO-8601 UTC strings everywhere: they sort correctly as text on every dialect.
 
 import type { Generated } from 'kysely'
+import type { SessionRecord } from '../../core/store.js'
 
 export interface UsersTable {
   id: string
@@ -16,20 +17,8 @@ export interface UsersTable {
   updatedAt: string
 }
 
-export interface SessionsTable {
-  id: string
-  userId: string
-  createdAt: string
-  lastUsedAt: string
-  expiresAt: string
-  userAgent: string | null
-  ip: string | null
-  refreshJti: string
-  prevRefreshJti: string | null
-  rotatedAt: string | null
-  revokedAt: string | null
-  revokedReason: string | null
-}
+/** Sessions are stored exactly as the port describes them. */
+export type SessionsTable = SessionRecord
 
 export interface Database {
   users: UsersTable
