@@ -22,9 +22,13 @@ export function toAuthError(err: FastifyError | Error): AuthError {
   const fe = err as FastifyError
   if (fe.validation !== undefined) {
     const first = fe.validation[0]
-    const field = (first?.instancePath ?? '').replace(/^\//, '').replace(/\//g, '.') || String(first?.params?.missingProperty ?? '') || undefined
+    // A missing property is named by ajv's `missingProperty` or TypeBox's `requiredProperties`.
+    const params = (first?.params ?? {}) as { missingProperty?: unknown; requiredProperties?: unknown[] }
+    const missing = params.missingProperty ?? (Array.isArray(params.requiredProperties) ? params.requiredProperties[0] : undefined)
+    const field = (first?.instancePath ?? '').replace(/^\//, '').replace(/\//g, '.') || String(missing ?? '') || undefined
     const where = fe.validationContext ?? 'body'
-    return new AuthError('VALIDATION_FAILED', `${where}${field ? `.${field}` : ''} ${first?.message ?? 'is invalid'}`, {
+    const what = missing !== undefined && !first?.instancePath ? 'is required' : (first?.message ?? 'is invalid')
+    return new AuthError('VALIDATION_FAILED', `${where}${field ? `.${field}` : ''} ${what}`, {
       details: field === undefined ? {} : { field },
     })
   }
