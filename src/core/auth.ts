@@ -3,6 +3,7 @@
 
 import { register, type RegisterInput } from './accounts/register.js'
 import { login, type Credentials } from './accounts/login.js'
+import { MemoryLoginThrottle, type LoginThrottle } from './accounts/throttle.js'
 import { systemClock, type Clock } from './clock.js'
 import type { AuthContext, AuthSettings, ClientInfo, TokenPair } from './context.js'
 import { createPasswordHasher, type Argon2Params } from './passwords/hash.js'
@@ -38,6 +39,10 @@ export interface AuthOptions {
   verifyCacheSize?: number
   /** Seconds a spent refresh token is tolerated again. default: 10 */
   refreshReuseInterval?: number
+  /** Failed logins per identifier before waits begin; 0 disables the throttle. default: 5 */
+  loginMaxFailures?: number
+  /** The login throttle. default: a MemoryLoginThrottle on `clock` with `loginMaxFailures` */
+  throttle?: LoginThrottle
 }
 
 export type LogoutScope = 'local' | 'global' | 'others'
@@ -56,7 +61,7 @@ export interface Auth {
   logout(claims: TokenClaims, scope?: LogoutScope): Promise<number>
   revokeSession(sid: string, reason: string): Promise<boolean>
   revokeUserSessions(userId: string, reason: string, exceptSid?: string): Promise<number>
-  /** Drops expired sessions and forgotten revocations; returns how many rows were deleted. */
+  /** Drops expired and revoked sessions, dead gate entries and stale throttle streaks; returns how many session rows were deleted. */
   prune(): Promise<number>
 }
 
@@ -73,6 +78,7 @@ export function createAuth(options: AuthOptions): Auth {
   const verifier = createVerifier({ ...tokenOptions, leeway: options.leeway, cacheSize: options.verifyCacheSize })
   const settings: AuthSettings = Object.freeze({ refreshReuseInterval: options.refreshReuseInterval ?? 10 })
   if (!(settings.refreshReuseInterval >= 0)) throw new TypeError('refreshReuseInterval must be >= 0 seconds')
+  const throttle = options.throttle ?? new MemoryLoginThrottle({ clock, maxFailures: options.loginMaxFailures ?? 5 })
   const ctx: AuthContext = Object.freeze({
     store: options.store,
     clock,
@@ -81,6 +87,7 @@ export function createAuth(options: AuthOptions): Auth {
     verifier,
     gate: new SessionGate(),
     settings,
+    throttle,
   })
 
   return {
@@ -106,8 +113,12 @@ export function createAuth(options: AuthOptions): Auth {
     async prune() {
       const now = clock.now()
       ctx.gate.prune(now)
-      // Keep revoked rows as long as a token could still name them; the gate may need to re-learn.
-      return options.store.pruneSessions(isoAt(now - issuer.refreshTtl * 1000))
+      await throttle.prune()
+      // A missing row reads as dead (checkSession, refresh), so deleting an expired or revoked
+      // session never brings a token back: revocation records can go once written. The leeway
+      // keeps a just-expired row for tokens still accepted under clock-skew tolerance.
+      const leewayMs = (options.leeway ?? 0) * 1000
+      return options.store.pruneSessions(isoAt(now - leewayMs))
     },
   }
 }

@@ -3,6 +3,7 @@
 // once, before anything listens. The secret is never echoed.
 
 import { isAbsolute, join } from 'node:path'
+import { emailProblem, passwordProblem } from './accounts/rules.js'
 import { DEFAULT_ARGON2, type Argon2Params } from './passwords/hash.js'
 import { MIN_SECRET_BYTES } from './tokens/keyring.js'
 
@@ -41,6 +42,16 @@ export interface ServerConfig {
   env: NodeEnv
   /** TRUST_PROXY: honour X-Forwarded-For for client IPs. default: false */
   trustProxy: boolean
+  /** LOGIN_MAX_FAILURES: failed logins per identifier before waits begin; 0 disables. default: 5 */
+  loginMaxFailures: number
+  /** RATE_LIMIT_MAX: requests per client IP per window on /auth/*; 0 disables. default: 1000 */
+  rateLimitMax: number
+  /** RATE_LIMIT_WINDOW, seconds (accepts 60, 1m). default: 60 */
+  rateLimitWindow: number
+  /** ADMIN_EMAIL: with ADMIN_PASSWORD, the admin created at startup if absent. default: unset */
+  adminEmail: string | undefined
+  /** ADMIN_PASSWORD: never logged or echoed. default: unset */
+  adminPassword: string | undefined
 }
 
 /** An invalid setting. `variable` names the environment variable at fault. */
@@ -104,6 +115,10 @@ export function parseConfig(env: Env, cwd = process.cwd()): ServerConfig {
     logLevel: oneOf(env, 'LOG_LEVEL', LOG_LEVELS, nodeEnv === 'test' ? 'silent' : 'info'),
     env: nodeEnv,
     trustProxy: boolean(env, 'TRUST_PROXY', false),
+    loginMaxFailures: integer(env, 'LOGIN_MAX_FAILURES', 5, 0, 1000),
+    rateLimitMax: integer(env, 'RATE_LIMIT_MAX', 1000, 0, 1_000_000_000),
+    rateLimitWindow: duration(env, 'RATE_LIMIT_WINDOW', 60),
+    ...adminSeed(env),
   })
 }
 
@@ -136,6 +151,19 @@ function oneOf<const T extends readonly string[]>(env: Env, name: string, allowe
   if (v === undefined) return fallback
   if (!allowed.includes(v)) throw new ConfigError(name, `must be one of ${allowed.join(', ')} (got "${v}")`)
   return v as T[number]
+}
+
+/** ADMIN_EMAIL and ADMIN_PASSWORD come together or not at all; the password is never echoed. */
+function adminSeed(env: Env): { adminEmail: string | undefined; adminPassword: string | undefined } {
+  const adminEmail = text(env, 'ADMIN_EMAIL')
+  const adminPassword = env.ADMIN_PASSWORD === undefined || env.ADMIN_PASSWORD === '' ? undefined : env.ADMIN_PASSWORD
+  if (adminEmail === undefined && adminPassword === undefined) return { adminEmail, adminPassword }
+  if (adminEmail === undefined) throw new ConfigError('ADMIN_EMAIL', 'is required when ADMIN_PASSWORD is set')
+  if (adminPassword === undefined) throw new ConfigError('ADMIN_PASSWORD', 'is required when ADMIN_EMAIL is set')
+  if (emailProblem(adminEmail) !== undefined) throw new ConfigError('ADMIN_EMAIL', 'must be a valid email address')
+  const problem = passwordProblem(adminPassword)
+  if (problem !== undefined) throw new ConfigError('ADMIN_PASSWORD', problem.replace(/^password /, ''))
+  return { adminEmail, adminPassword }
 }
 
 function boolean(env: Env, name: string, fallback: boolean): boolean {

@@ -1,5 +1,6 @@
 // What the account and session flows are handed: the ports and settings they work with.
 
+import type { LoginThrottle } from './accounts/throttle.js'
 import type { Clock } from './clock.js'
 import type { PasswordHasher } from './passwords/hash.js'
 import type { SessionGate } from './sessions/gate.js'
@@ -20,6 +21,8 @@ export interface AuthContext {
   readonly verifier: TokenVerifier
   readonly gate: SessionGate
   readonly settings: Readonly<AuthSettings>
+  /** Brute-force protection for password checks; none when absent. */
+  readonly throttle?: LoginThrottle
 }
 
 /** Where a request came from; stored on the session for the user's session list. */

@@ -7,6 +7,7 @@ import { AuthError } from '../errors.js'
 import { openSession } from '../sessions/open.js'
 import type { UserRecord } from '../store.js'
 import { normalizeEmail, normalizeUsername } from './rules.js'
+import { throttleKey } from './throttle.js'
 
 export type LoginIdentifier = { email: string } | { username: string }
 
@@ -35,8 +36,29 @@ export async function checkCredentials(ctx: AuthContext, { identifier, password 
 }
 
 export async function login(ctx: AuthContext, credentials: Credentials, client: ClientInfo): Promise<TokenPair & { user: UserRecord }> {
-  const user = await checkCredentials(ctx, credentials)
+  const user = await throttledCheck(ctx, throttleKey(credentials.identifier), () => checkCredentials(ctx, credentials))
   if (user === undefined) throw new AuthError('INVALID_CREDENTIALS')
   if (user.disabled) throw new AuthError('ACCOUNT_DISABLED')
   return { ...(await openSession(ctx, user, client)), user }
+}
+
+/**
+ * Runs a password check under the login throttle (when the context has one): refuses with
+ * LOGIN_THROTTLED and a Retry-After while `key` must wait, otherwise records the outcome.
+ * The answer depends on the key alone, never on whether an account exists.
+ */
+export async function throttledCheck<T>(ctx: AuthContext, key: string, check: () => Promise<T | undefined>): Promise<T | undefined> {
+  const throttle = ctx.throttle
+  if (throttle === undefined) return check()
+  const wait = await throttle.acquire(key)
+  if (wait > 0) throw new AuthError('LOGIN_THROTTLED', undefined, { retryAfter: wait })
+  let result: T | undefined
+  try {
+    result = await check()
+  } catch (err) {
+    await throttle.settle(key, 'aborted')
+    throw err
+  }
+  await throttle.settle(key, result === undefined ? 'failure' : 'success')
+  return result
 }

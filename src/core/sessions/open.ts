@@ -2,7 +2,9 @@
 
 import { randomBytes, randomUUID } from 'node:crypto'
 import { isoAt, type AuthContext, type ClientInfo, type TokenPair } from '../context.js'
+import { AuthError } from '../errors.js'
 import type { UserRecord } from '../store.js'
+import { revokeSession } from './revoke.js'
 
 const MAX_USER_AGENT = 512
 
@@ -22,7 +24,16 @@ export async function openSession(ctx: AuthContext, user: UserRecord, client: Cl
     refreshJti,
   })
   ctx.gate.admit(sid, user.id, expiresAtMs)
-  return issuePair(ctx, user, sid, { fresh: true, refreshJti, refreshExp: expiresAtMs / 1000 })
+  // An admin change (disable, delete, role removal) may have landed since the caller read
+  // `user`. Such changes write the user first and revoke sessions second, so reading the user
+  // again after the row exists cannot miss one: either the revocation saw this session, or
+  // this read sees the change.
+  const current = await ctx.store.findUserById(user.id)
+  if (current === undefined || current.disabled) {
+    await revokeSession(ctx, sid, current === undefined ? 'user_deleted' : 'user_disabled')
+    throw new AuthError(current === undefined ? 'INVALID_CREDENTIALS' : 'ACCOUNT_DISABLED')
+  }
+  return issuePair(ctx, current, sid, { fresh: true, refreshJti, refreshExp: expiresAtMs / 1000 })
 }
 
 /** Signs an access token and the session's current refresh token. */

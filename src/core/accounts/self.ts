@@ -1,0 +1,97 @@
+// Self-service on one's own account: change the password, rename, delete. The sensitive two
+// (password, delete) re-check the current password under the throttle, so a stolen access
+// token cannot be turned into a password-guessing oracle; the HTTP layer also demands a
+// fresh token for them (Flask-JWT-Extended's fresh_jwt_required).
+
+import { isoAt, type AuthContext } from '../context.js'
+import { AuthError } from '../errors.js'
+import { revokeUserSessions } from '../sessions/revoke.js'
+import type { UserRecord } from '../store.js'
+import { throttledCheck } from './login.js'
+import { normalizeUsername, passwordProblem, usernameProblem } from './rules.js'
+
+/** Loads the user or throws USER_NOT_FOUND. */
+export async function requireUser(ctx: AuthContext, userId: string): Promise<UserRecord> {
+  const user = await ctx.store.findUserById(userId)
+  if (user === undefined) throw new AuthError('USER_NOT_FOUND')
+  return user
+}
+
+/**
+ * Re-checks the password of a signed-in user: PASSWORD_INCORRECT when it does not match,
+ * LOGIN_THROTTLED after too many misses (counted per user, apart from login identifiers).
+ */
+export async function confirmPassword(ctx: AuthContext, user: UserRecord, password: string): Promise<void> {
+  const ok = await throttledCheck(ctx, `reauth:${user.id}`, async () => ((await ctx.hasher.verify(user.passwordHash, password)).ok ? true : undefined))
+  if (ok === undefined) throw new AuthError('PASSWORD_INCORRECT')
+}
+
+/**
+ * Changes the password after checking the current one, and revokes every other session of
+ * the user (the one making the change, `keepSid`, stays signed in).
+ *
+ * @example
+ * await changePassword(auth.context, claims.sub, claims.sid, 'old password', 'new password')
+ */
+export async function changePassword(
+  ctx: AuthContext,
+  userId: string,
+  keepSid: string | undefined,
+  currentPassword: string,
+  newPassword: string,
+): Promise<{ revoked: number }> {
+  const problem = passwordProblem(newPassword)
+  if (problem !== undefined) throw new AuthError('VALIDATION_FAILED', problem.replace(/^password/, 'new_password'), { details: { field: 'new_password' } })
+  const user = await requireUser(ctx, userId)
+  await confirmPassword(ctx, user, currentPassword)
+  const passwordHash = await ctx.hasher.hash(newPassword)
+  const updated = await ctx.store.updateUser(user.id, { passwordHash, updatedAt: isoAt(ctx.clock.now()) })
+  if (updated === undefined) throw new AuthError('USER_NOT_FOUND')
+  // Without a session to keep (a token with no sid), every session goes.
+  return { revoked: await revokeUserSessions(ctx, user.id, 'password_changed', keepSid) }
+}
+
+/**
+ * Sets (or, with null, clears) the user's username. USERNAME_TAKEN when another account has it.
+ *
+ * @example
+ * const user = await renameUser(auth.context, claims.sub, 'ada')
+ */
+export async function renameUser(ctx: AuthContext, userId: string, username: string | null): Promise<UserRecord> {
+  if (username !== null) {
+    const problem = usernameProblem(username)
+    if (problem !== undefined) throw new AuthError('VALIDATION_FAILED', problem, { details: { field: 'username' } })
+  }
+  const result = await ctx.store.updateUser(userId, {
+    username: username === null ? null : normalizeUsername(username),
+    updatedAt: isoAt(ctx.clock.now()),
+  })
+  if (result === undefined) throw new AuthError('USER_NOT_FOUND')
+  if ('conflict' in result) throw new AuthError('USERNAME_TAKEN')
+  return result
+}
+
+/**
+ * Deletes a user and every session of theirs; the sessions' tokens stop working at once.
+ * Used by self-service deletion (after confirmPassword) and by the admin API.
+ */
+export async function deleteUser(ctx: AuthContext, userId: string, reason: string): Promise<boolean> {
+  // Disable, revoke, then delete: the gate must learn of every session before the rows go,
+  // and a login racing with this either has its session revoked here or sees the account
+  // disabled when it re-reads the user (sessions/open.ts).
+  if ((await ctx.store.updateUser(userId, { disabled: true, updatedAt: isoAt(ctx.clock.now()) })) === undefined) return false
+  await revokeUserSessions(ctx, userId, reason)
+  return ctx.store.deleteUser(userId)
+}
+
+/**
+ * Deletes the caller's own account after checking the password.
+ *
+ * @example
+ * await deleteOwnAccount(auth.context, claims.sub, 'current password')
+ */
+export async function deleteOwnAccount(ctx: AuthContext, userId: string, password: string): Promise<void> {
+  const user = await requireUser(ctx, userId)
+  await confirmPassword(ctx, user, password)
+  if (!(await deleteUser(ctx, user.id, 'account_deleted'))) throw new AuthError('USER_NOT_FOUND')
+}
