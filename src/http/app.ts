@@ -11,7 +11,7 @@ import type { ServerConfig } from '../core/config.js'
 import type { Store } from '../core/store.js'
 import { Keyring } from '../core/tokens/keyring.js'
 import { KyselyStore } from '../store/kysely/store.js'
-import { installErrorHandling } from './errors.js'
+import { installErrorHandling, sendError, toAuthError } from './errors.js'
 import { loggerOptions } from './logger.js'
 import { tokenwarden } from './plugin/index.js'
 import { authRoutes } from './routes/auth.js'
@@ -61,6 +61,8 @@ export async function buildApp(config: ServerConfig, deps: AppDeps = {}): Promis
     logger: loggerOptions(config.logLevel, deps.logStream),
     trustProxy: config.trustProxy,
     bodyLimit: 1024 * 1024,
+    // Errors Fastify raises before routing (a malformed URL) get our shape and code too.
+    frameworkErrors: (err, _request, reply) => void sendError(reply, toAuthError(err)),
   })
   app.setValidatorCompiler(TypeBoxValidatorCompiler)
   // Only JSON and form bodies are accepted; anything else is a 415.
