@@ -1,0 +1,47 @@
+// `tokenwarden migrate`: applies the migrations to a fresh database once; a second run has
+// nothing to do. Also the usage and unknown-command exits.
+
+import assert from 'node:assert/strict'
+import { existsSync, mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { before, test } from 'node:test'
+import { cleanEnv, ensureBuilt, runCli } from '../server/process.js'
+
+before(() => ensureBuilt())
+
+function tempDir(t: { after(fn: () => void): void }): string {
+  const dir = mkdtempSync(join(tmpdir(), 'tw-migrate-'))
+  t.after(() => rmSync(dir, { recursive: true, force: true }))
+  return dir
+}
+
+test('migrate on a fresh directory applies the migration; a second run says the database is up to date', async (t) => {
+  const cwd = tempDir(t)
+  const first = await runCli(['migrate'], cwd)
+  assert.equal(first.code, 0, first.stderr)
+  assert.match(first.stdout, /0001_users_and_sessions/)
+  assert.ok(existsSync(join(cwd, 'data', 'tokenwarden.db')))
+  const second = await runCli(['migrate'], cwd)
+  assert.equal(second.code, 0, second.stderr)
+  assert.equal(second.stdout.trim(), 'Database is up to date.')
+})
+
+test('migrate honours DATABASE_URL from a .env-free environment', async (t) => {
+  const cwd = tempDir(t)
+  const env = cleanEnv({ DATABASE_URL: `sqlite:${join(cwd, 'elsewhere', 'db.sqlite')}` })
+  const r = await runCli(['migrate'], cwd, env)
+  assert.equal(r.code, 0, r.stderr)
+  assert.ok(existsSync(join(cwd, 'elsewhere', 'db.sqlite')))
+  assert.ok(!existsSync(join(cwd, 'data', 'tokenwarden.db')))
+})
+
+test('--help exits 0; an unknown command exits 2 with the usage', async (t) => {
+  const cwd = tempDir(t)
+  const help = await runCli(['--help'], cwd)
+  assert.equal(help.code, 0)
+  assert.match(help.stdout, /Usage: tokenwarden/)
+  const unknown = await runCli(['frobnicate'], cwd)
+  assert.equal(unknown.code, 2)
+  assert.match(unknown.stderr, /unknown command/)
+})

@@ -1,0 +1,69 @@
+// The per-request session check answers from memory: after login, /auth/me never asks the
+// store for the session, yet logout takes effect on the very next request.
+
+import assert from 'node:assert/strict'
+import { test } from 'node:test'
+import type { Store } from '../../src/core/store.js'
+import { KyselyStore } from '../../src/store/kysely/store.js'
+import { bearer, json, signUp, testApp } from '../helpers.js'
+
+/** Wraps a store so every method call is counted by name. */
+function countingStore(inner: Store): { store: Store; calls: Map<string, number> } {
+  const calls = new Map<string, number>()
+  const store = new Proxy(inner, {
+    get(target, prop, receiver) {
+      const value = Reflect.get(target, prop, receiver) as unknown
+      if (typeof value !== 'function' || typeof prop !== 'string') return value
+      return (...args: unknown[]) => {
+        calls.set(prop, (calls.get(prop) ?? 0) + 1)
+        return (value as (...a: unknown[]) => unknown).apply(target, args)
+      }
+    },
+  })
+  return { store, calls }
+}
+
+test('GET /auth/me many times after login never calls store.findSession; logout bites at once', async () => {
+  const { store, calls } = countingStore(KyselyStore.fromUrl('sqlite::memory:'))
+  const { app } = await testApp({}, { store })
+  try {
+    assert.ok((calls.get('migrate') ?? 0) >= 1, 'buildApp migrated the injected store')
+    const { tokens } = await signUp(app)
+    calls.clear()
+    for (let i = 0; i < 50; i++) {
+      const res = await app.inject({ url: '/auth/me', headers: bearer(tokens.access_token) })
+      assert.equal(res.statusCode, 200)
+    }
+    assert.equal(calls.get('findSession') ?? 0, 0, 'the session check did not touch the store')
+    assert.equal(calls.get('findUserById'), 50, 'the proxy does see the route\'s own lookups')
+
+    assert.equal((await app.inject({ method: 'POST', url: '/auth/logout', headers: bearer(tokens.access_token) })).statusCode, 204)
+    calls.clear()
+    const after = await app.inject({ url: '/auth/me', headers: bearer(tokens.access_token) })
+    assert.equal(after.statusCode, 401)
+    assert.equal(json(after).code, 'TOKEN_REVOKED')
+    assert.equal(calls.get('findSession') ?? 0, 0, 'revocation is known from memory too')
+  } finally {
+    await app.close()
+  }
+})
+
+test('a session this process never saw is looked up once, then answered from memory', async () => {
+  const shared = KyselyStore.fromUrl('sqlite::memory:')
+  const { store, calls } = countingStore(shared)
+  // Two instances over one database, e.g. a restart or a second replica; closing either must not close it.
+  const keep: Store = new Proxy(shared, { get: (t, p, r) => (p === 'close' ? async () => {} : Reflect.get(t, p, r)) })
+  const first = await testApp({}, { store: keep })
+  const second = await testApp({}, { store })
+  try {
+    const { tokens } = await signUp(first.app)
+    calls.clear()
+    for (let i = 0; i < 10; i++) {
+      assert.equal((await second.app.inject({ url: '/auth/me', headers: bearer(tokens.access_token) })).statusCode, 200)
+    }
+    assert.equal(calls.get('findSession'), 1)
+  } finally {
+    await first.app.close()
+    await second.app.close()
+  }
+})
