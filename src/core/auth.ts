@@ -39,6 +39,13 @@ export interface AuthOptions {
   verifyCacheSize?: number
   /** Seconds a spent refresh token is tolerated again. default: 10 */
   refreshReuseInterval?: number
+  /** Stamp a random `csrf` claim on tokens, for cookie delivery (double submit). default: false */
+  csrf?: boolean
+  /**
+   * Extra claims for the tokens of a user (Flask-JWT-Extended's additional_claims_loader).
+   * Reserved claims (sub, type, exp, sid, roles, ...) in the result are dropped. default: none
+   */
+  additionalClaims?: (user: UserRecord, type: TokenType) => Record<string, unknown> | undefined
   /** Failed logins per identifier before waits begin; 0 disables the throttle. default: 5 */
   loginMaxFailures?: number
   /** The login throttle. default: a MemoryLoginThrottle on `clock` with `loginMaxFailures` */
@@ -74,7 +81,7 @@ export interface Auth {
 export function createAuth(options: AuthOptions): Auth {
   const clock = options.clock ?? systemClock
   const tokenOptions = { keyring: options.keyring, clock, issuer: options.issuer, audience: options.audience }
-  const issuer = createIssuer({ ...tokenOptions, accessTtl: options.accessTtl, refreshTtl: options.refreshTtl })
+  const issuer = createIssuer({ ...tokenOptions, accessTtl: options.accessTtl, refreshTtl: options.refreshTtl, csrf: options.csrf })
   const verifier = createVerifier({ ...tokenOptions, leeway: options.leeway, cacheSize: options.verifyCacheSize })
   const settings: AuthSettings = Object.freeze({ refreshReuseInterval: options.refreshReuseInterval ?? 10 })
   if (!(settings.refreshReuseInterval >= 0)) throw new TypeError('refreshReuseInterval must be >= 0 seconds')
@@ -88,6 +95,7 @@ export function createAuth(options: AuthOptions): Auth {
     gate: new SessionGate(),
     settings,
     throttle,
+    additionalClaims: options.additionalClaims,
   })
 
   return {

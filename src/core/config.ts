@@ -3,15 +3,17 @@
 // once, before anything listens. The secret is never echoed.
 
 import { isAbsolute, join } from 'node:path'
+import { parseTokenConfig, type TokenConfig } from './config-tokens.js'
 import { emailProblem, passwordProblem } from './accounts/rules.js'
 import { DEFAULT_ARGON2, type Argon2Params } from './passwords/hash.js'
-import { MIN_SECRET_BYTES } from './tokens/keyring.js'
+import { isSymmetric, MIN_SECRET_BYTES } from './tokens/keyring.js'
 
 export type NodeEnv = 'development' | 'production' | 'test'
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const
 export type LogLevel = (typeof LOG_LEVELS)[number]
 
-export interface ServerConfig {
+/** The token settings (JWT_ALGORITHM, keys, token locations, cookies) live in TokenConfig. */
+export interface ServerConfig extends TokenConfig {
   /** PORT. default: 3000 */
   port: number
   /** HOST. default: 127.0.0.1 */
@@ -89,13 +91,16 @@ export function parseConfig(env: Env, cwd = process.cwd()): ServerConfig {
   if (jwtSecret !== undefined && Buffer.byteLength(jwtSecret, 'utf8') < MIN_SECRET_BYTES) {
     throw new ConfigError('JWT_SECRET', `must be at least ${MIN_SECRET_BYTES} bytes (use: openssl rand -base64 48)`)
   }
-  if (jwtSecret === undefined && nodeEnv === 'production') {
+  const tokens = parseTokenConfig(env, nodeEnv, dataDir, cwd)
+  // Asymmetric algorithms sign with JWT_PRIVATE_KEY (checked in config-tokens); a ring file can stand in for either.
+  if (jwtSecret === undefined && nodeEnv === 'production' && isSymmetric(tokens.algorithm) && text(env, 'JWT_KEYS_FILE') === undefined) {
     throw new ConfigError('JWT_SECRET', 'is required when NODE_ENV=production (use: openssl rand -base64 48)')
   }
   const accessTtl = duration(env, 'ACCESS_TOKEN_TTL', 900)
   const refreshTtl = duration(env, 'REFRESH_TOKEN_TTL', 2_592_000)
   if (refreshTtl < accessTtl) throw new ConfigError('REFRESH_TOKEN_TTL', 'must not be shorter than ACCESS_TOKEN_TTL')
   return Object.freeze({
+    ...tokens,
     port: integer(env, 'PORT', 3000, 0, 65535),
     host: text(env, 'HOST') ?? '127.0.0.1',
     dataDir,

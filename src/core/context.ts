@@ -4,7 +4,8 @@ import type { LoginThrottle } from './accounts/throttle.js'
 import type { Clock } from './clock.js'
 import type { PasswordHasher } from './passwords/hash.js'
 import type { SessionGate } from './sessions/gate.js'
-import type { Store } from './store.js'
+import type { Store, UserRecord } from './store.js'
+import type { TokenType } from './tokens/claims.js'
 import type { TokenIssuer } from './tokens/issue.js'
 import type { TokenVerifier } from './tokens/verify.js'
 
@@ -23,6 +24,8 @@ export interface AuthContext {
   readonly settings: Readonly<AuthSettings>
   /** Brute-force protection for password checks; none when absent. */
   readonly throttle?: LoginThrottle
+  /** Extra claims for a user's tokens (reserved names are dropped by the issuer). */
+  readonly additionalClaims?: ((user: UserRecord, type: TokenType) => Record<string, unknown> | undefined) | undefined
 }
 
 /** Where a request came from; stored on the session for the user's session list. */

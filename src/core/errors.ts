@@ -54,6 +54,8 @@ export const ERRORS = {
   TOKEN_REVOKED: { status: 401, message: 'Token has been revoked', bearer: 'invalid_token' },
   TOKEN_NOT_FRESH: { status: 401, message: 'A fresh token is required', bearer: 'invalid_token' },
   CSRF_FAILED: { status: 401, message: 'CSRF token is missing or does not match', bearer: 'invalid_token' },
+  TOKEN_USER_NOT_FOUND: { status: 401, message: 'The user this token belongs to was not found', bearer: 'invalid_token' },
+  COOKIE_LOGIN_DISABLED: { status: 400, message: 'Cookie delivery is not enabled on this server' },
   REFRESH_TOKEN_REUSED: {
     status: 401,
     message: 'Refresh token was already used; the session has been revoked',

@@ -5,25 +5,28 @@ import formbody from '@fastify/formbody'
 import { TypeBoxValidatorCompiler } from '@fastify/type-provider-typebox'
 import Fastify, { type FastifyInstance } from 'fastify'
 import type { DestinationStream } from 'pino'
-import { createAuth, type Auth } from '../core/auth.js'
+import { createAuth, type Auth, type AuthOptions } from '../core/auth.js'
 import type { Clock } from '../core/clock.js'
 import type { ServerConfig } from '../core/config.js'
 import type { Store } from '../core/store.js'
-import { Keyring } from '../core/tokens/keyring.js'
+import { isSymmetric, Keyring } from '../core/tokens/keyring.js'
 import { KyselyStore } from '../store/kysely/store.js'
 import { installErrorHandling, sendError, toAuthError } from './errors.js'
 import { loggerOptions } from './logger.js'
 import { tokenwarden } from './plugin/index.js'
 import { authRoutes } from './routes/auth.js'
 import { healthRoutes } from './routes/health.js'
+import { jwksRoutes } from './routes/jwks.js'
 
 export interface AppDeps {
   /** default: a KyselyStore for config.databaseUrl, migrated at build */
   store?: Store
   /** default: the system clock */
   clock?: Clock
-  /** default: an HS256 ring from config.jwtSecret */
+  /** default: a one-key ring from config (JWT_SECRET, or JWT_PRIVATE_KEY for asymmetric algorithms); the CLI passes the full ring */
   keyring?: Keyring
+  /** Extra claims for a user's tokens (additional_claims_loader); reserved claims are dropped. default: none */
+  additionalClaims?: AuthOptions['additionalClaims']
   /** Where log lines go. default: stdout */
   logStream?: DestinationStream
   /** How often expired sessions are pruned, ms; 0 disables. default: 3600000 (1 h) */
@@ -41,7 +44,7 @@ export interface App {
  * const res = await app.inject({ method: 'GET', url: '/health' })
  */
 export async function buildApp(config: ServerConfig, deps: AppDeps = {}): Promise<App> {
-  const keyring = deps.keyring ?? keyringFromSecret(config.jwtSecret)
+  const keyring = deps.keyring ?? keyringFromConfig(config)
   const store = deps.store ?? KyselyStore.fromUrl(config.databaseUrl)
   await store.migrate()
   const auth = createAuth({
@@ -55,6 +58,8 @@ export async function buildApp(config: ServerConfig, deps: AppDeps = {}): Promis
     audience: config.audience,
     argon2: config.argon2,
     refreshReuseInterval: config.refreshReuseInterval,
+    csrf: config.tokenLocation.includes('cookies') && config.cookies.csrfProtect,
+    additionalClaims: deps.additionalClaims,
   })
 
   const app = Fastify({
@@ -68,16 +73,24 @@ export async function buildApp(config: ServerConfig, deps: AppDeps = {}): Promis
   // Only JSON and form bodies are accepted; anything else is a 415.
   app.removeContentTypeParser('text/plain')
   await app.register(formbody)
-  installErrorHandling(app)
+  installErrorHandling(app, config.errorMessageKey)
 
   await app.register(tokenwarden, {
     verifier: auth.verifier,
+    issuer: auth.issuer,
+    clock: auth.context.clock,
+    locations: config.tokenLocation,
+    header: { name: config.headerName, type: config.headerType },
+    cookies: config.cookies,
+    queryStringName: config.queryStringName,
+    jsonKeys: config.jsonKeys,
     isRevoked: (claims) => {
       const pending = auth.checkSession(claims)
       return pending === undefined ? false : pending.then(() => false)
     },
   })
   await app.register(healthRoutes)
+  await app.register(jwksRoutes, { keyring, issuer: config.issuer, clock: auth.context.clock })
   await app.register(authRoutes, { prefix: '/auth', auth })
 
   const pruneEvery = deps.pruneEvery ?? 3_600_000
@@ -90,7 +103,15 @@ export async function buildApp(config: ServerConfig, deps: AppDeps = {}): Promis
   return { app, auth }
 }
 
-function keyringFromSecret(secret: string | undefined): Keyring {
-  if (secret === undefined) throw new TypeError('buildApp: config.jwtSecret is required (the CLI generates one in development)')
-  return Keyring.of([{ alg: 'HS256', secret }])
+/** The configured key alone; key files, dev key generation and rings are the CLI's (src/cli/ring.ts). */
+function keyringFromConfig(config: ServerConfig): Keyring {
+  const alg = config.algorithm
+  if (isSymmetric(alg)) {
+    if (config.jwtSecret === undefined) throw new TypeError('buildApp: config.jwtSecret is required (the CLI generates one in development)')
+    return Keyring.of([{ alg, secret: config.jwtSecret }])
+  }
+  if (config.jwtPrivateKey === undefined) {
+    throw new TypeError(`buildApp: ${alg} needs config.jwtPrivateKey or deps.keyring (the CLI reads JWT_PRIVATE_KEY_FILE and generates a development key)`)
+  }
+  return Keyring.of([{ alg, privateKey: config.jwtPrivateKey }])
 }

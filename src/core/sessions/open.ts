@@ -43,8 +43,9 @@ export function issuePair(
   sid: string,
   opts: { fresh: boolean; refreshJti: string; refreshExp: number },
 ): TokenPair {
-  const input = { sub: user.id, sid, fresh: opts.fresh, roles: user.roles }
+  const input = { sub: user.id, sid, fresh: opts.fresh, roles: user.roles, extra: ctx.additionalClaims?.(user, 'access') }
   const access = ctx.issuer.issue('access', input)
-  const refresh = ctx.issuer.issue('refresh', { sub: user.id, sid }, { jti: opts.refreshJti, exp: opts.refreshExp })
+  const refreshInput = { sub: user.id, sid, extra: ctx.additionalClaims?.(user, 'refresh') }
+  const refresh = ctx.issuer.issue('refresh', refreshInput, { jti: opts.refreshJti, exp: opts.refreshExp })
   return { accessToken: access.token, refreshToken: refresh.token, expiresIn: ctx.issuer.accessTtl, sessionId: sid }
 }

@@ -1,7 +1,7 @@
 // Token issuing: access/refresh pairs in Flask-JWT-Extended's claim layout, signed by the
 // ring's signing key. Times come from the injected clock; ids are random UUIDs (RFC 7519 §4.1.7).
 
-import { randomUUID } from 'node:crypto'
+import { randomBytes, randomUUID } from 'node:crypto'
 import { systemClock, type Clock } from '../clock.js'
 import { RESERVED_CLAIMS, type ClaimsInput, type TokenClaims, type TokenType } from './claims.js'
 import type { Keyring } from './keyring.js'
@@ -18,6 +18,17 @@ export interface IssueOptions {
   issuer?: string
   /** Stamped as `aud` when set. default: unset */
   audience?: string
+  /**
+   * Stamp a random `csrf` claim on every token, for cookie delivery's double-submit check
+   * (Flask-JWT-Extended does the same when cookies and CSRF protection are on). default: false
+   */
+  csrf?: boolean
+  /**
+   * Flask-JWT-Extended's additional_claims_loader: extra claims for every token issued.
+   * Reserved claims (sub, type, exp, ...) in its result are dropped; `input.extra` wins over it.
+   * default: none
+   */
+  additionalClaims?: (input: Readonly<ClaimsInput>, type: TokenType) => Record<string, unknown> | undefined
 }
 
 export interface IssuedToken {
@@ -51,8 +62,10 @@ export function createIssuer(options: IssueOptions): TokenIssuer {
     issue(type, input, fixed) {
       const now = Math.floor(clock.now() / 1000)
       const claims: Record<string, unknown> = {}
-      if (input.extra !== undefined) {
-        for (const [k, v] of Object.entries(input.extra)) if (!RESERVED_CLAIMS.has(k)) claims[k] = v
+      for (const extra of [options.additionalClaims?.(input, type), input.extra]) {
+        if (extra === undefined || extra === null) continue
+        if (typeof extra !== 'object' || Array.isArray(extra)) throw new TypeError('additional claims must be a plain object')
+        for (const [k, v] of Object.entries(extra)) if (!RESERVED_CLAIMS.has(k)) claims[k] = v
       }
       claims.sub = input.sub
       claims.type = type
@@ -65,6 +78,7 @@ export function createIssuer(options: IssueOptions): TokenIssuer {
       if (input.roles !== undefined) claims.roles = [...input.roles]
       if (options.issuer !== undefined) claims.iss = options.issuer
       if (options.audience !== undefined) claims.aud = options.audience
+      if (options.csrf === true) claims.csrf = randomBytes(16).toString('base64url')
       return { token: ring().signing.sign(claims), claims: Object.freeze(claims) as TokenClaims }
     },
   }

@@ -44,6 +44,10 @@ export interface TokenVerifier {
 }
 
 const FORBIDDEN_HEADERS = ['jku', 'x5u', 'jwk', 'x5c'] as const
+/** Header parameters that change how a token is processed; we implement none of them. */
+const EXTENSION_HEADERS = ['crit', 'b64', 'zip', 'enc'] as const
+/** RFC 8725 §3.11 explicit typing: `typ`, when present, must say JWT (compared case-insensitively, RFC 7515 §4.1.9). */
+const ACCEPTED_TYP: ReadonlySet<string> = new Set(['JWT', 'AT+JWT', 'APPLICATION/JWT', 'APPLICATION/AT+JWT'])
 const SEGMENT = /^[A-Za-z0-9_-]+$/
 
 interface CacheEntry {
@@ -150,6 +154,13 @@ function selectKey(token: string, ring: Keyring, now: number): RingKey {
   if (h.alg.toLowerCase() === 'none') fail('TOKEN_ALGORITHM_INVALID', 'Unsigned tokens are not accepted')
   for (const name of FORBIDDEN_HEADERS) {
     if (name in h) fail('TOKEN_HEADER_UNSUPPORTED', `Token header parameter ${name} is not accepted`)
+  }
+  // RFC 7515 §4.1.11: a `crit` naming an extension we do not implement must be refused; we implement none.
+  for (const name of EXTENSION_HEADERS) {
+    if (name in h) fail('TOKEN_HEADER_UNSUPPORTED', `Token header parameter ${name} is not supported`)
+  }
+  if (h.typ !== undefined && (typeof h.typ !== 'string' || !ACCEPTED_TYP.has(h.typ.toUpperCase()))) {
+    fail('TOKEN_HEADER_UNSUPPORTED', 'Token typ is not a JWT')
   }
   let key: RingKey | undefined
   if (h.kid === undefined) {

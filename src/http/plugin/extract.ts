@@ -1,8 +1,16 @@
-// Finding the token in a request. Headers: `Authorization: Bearer <token>`, the scheme
-// matched case-insensitively (RFC 7235 §2.1); the header name and scheme are configurable
-// (Flask-JWT-Extended's JWT_HEADER_NAME / JWT_HEADER_TYPE; an empty type means a bare token).
+// Finding the token in a request, as Flask-JWT-Extended does: the configured locations are
+// tried in order and the first one holding a token wins (a bad token there is refused, not
+// skipped). Headers: `Authorization: Bearer <token>`, the scheme matched case-insensitively
+// (RFC 7235 §2.1), name and scheme configurable (JWT_HEADER_NAME / JWT_HEADER_TYPE; an empty
+// type means a bare token). Cookies: the access or refresh cookie. Query string: `?jwt=`.
+// JSON: the `access_token` / `refresh_token` body key (needs a parsed body: use the guard as
+// a preValidation or preHandler hook for it).
 
 import type { FastifyRequest } from 'fastify'
+import { AuthError } from '../../core/errors.js'
+import type { TokenType } from '../../core/tokens/claims.js'
+import type { TokenLocation } from '../../core/tokens/locations.js'
+import type { LocationSettings } from './options.js'
 
 export interface HeaderOptions {
   /** default: authorization */
@@ -12,6 +20,12 @@ export interface HeaderOptions {
 }
 
 export type Extractor = (request: FastifyRequest) => string | undefined
+
+/** A token and where it was found. */
+export interface LocatedToken {
+  token: string
+  location: TokenLocation
+}
 
 export function headerExtractor(options: HeaderOptions = {}): Extractor {
   const name = (options.name ?? 'authorization').toLowerCase()
@@ -29,4 +43,55 @@ export function parseAuthorization(value: string | string[] | undefined, scheme:
   if (rest[0] !== ' ' && rest[0] !== '\t') return undefined
   const credentials = rest.trim()
   return credentials === '' || /\s/.test(credentials) ? undefined : credentials
+}
+
+/** Cookies as parsed by @fastify/cookie, or parsed here when its hook has not run. */
+export type CookieReader = (request: FastifyRequest) => Record<string, string | undefined>
+
+/**
+ * The first token found in `locations`, or undefined when none holds one. A value of the wrong
+ * shape (a JSON number, a repeated query parameter) is TOKEN_MALFORMED rather than "missing".
+ */
+export function locateToken(
+  request: FastifyRequest,
+  type: TokenType,
+  locations: readonly TokenLocation[],
+  settings: LocationSettings,
+  readCookies: CookieReader,
+): LocatedToken | undefined {
+  for (const location of locations) {
+    const token = read(request, type, location, settings, readCookies)
+    if (token !== undefined) return { token, location }
+  }
+  return undefined
+}
+
+function read(
+  request: FastifyRequest,
+  type: TokenType,
+  location: TokenLocation,
+  s: LocationSettings,
+  readCookies: CookieReader,
+): string | undefined {
+  switch (location) {
+    case 'headers':
+      return parseAuthorization(request.headers[s.headerName], s.headerType)
+    case 'cookies': {
+      const value = readCookies(request)[type === 'access' ? s.cookies.accessName : s.cookies.refreshName]
+      return value === undefined || value === '' ? undefined : value
+    }
+    case 'query_string':
+      return nonEmptyString((request.query as Record<string, unknown> | undefined)?.[s.queryStringName])
+    case 'json': {
+      const body = request.body
+      if (body === null || typeof body !== 'object' || Array.isArray(body)) return undefined
+      return nonEmptyString((body as Record<string, unknown>)[type === 'access' ? s.jsonKeys.access : s.jsonKeys.refresh])
+    }
+  }
+}
+
+function nonEmptyString(value: unknown): string | undefined {
+  if (value === undefined || value === null || value === '') return undefined
+  if (typeof value !== 'string') throw new AuthError('TOKEN_MALFORMED', 'Token must be a string')
+  return value
 }

@@ -1,53 +1,65 @@
 // The public Fastify plugin: register it once, then guard routes with
-// `app.tokenwarden.guard({ optional, fresh, refresh, roles })`. The tokenwarden server itself
-// is built on this plugin; there is no second code path.
+// `app.tokenwarden.guard({ optional, fresh, refresh, roles, locations })`. The tokenwarden
+// server itself is built on this plugin; there is no second code path.
 //
-// Order of checks per request: find the token -> verify (signature, claims, type) ->
-// isRevoked -> fresh -> roles -> loadUser. Failures are AuthErrors (401/403 with a code);
-// the RFC 6750 challenge header is set here so it is right even under the host app's own
-// error handler.
+// What it adds: `app.tokenwarden` (guard, token creation, cookie helpers), and on every request
+// `jwt` (the verified claims), `identity` (their `sub`), `currentUser` (from `loadUser`) and
+// `tokenLocation`. Failures are AuthErrors (401/403 with a code); the RFC 6750 challenge header
+// is set here so it is right even under the host app's own error handler.
 
+import cookie from '@fastify/cookie'
 import type { FastifyInstance, FastifyReply, FastifyRequest, onRequestHookHandler } from 'fastify'
 import fp from 'fastify-plugin'
-import { AuthError } from '../../core/errors.js'
+import { systemClock } from '../../core/clock.js'
+import { isAuthError, type AuthError } from '../../core/errors.js'
 import type { TokenClaims, TokenType } from '../../core/tokens/claims.js'
-import { Keyring, type KeyInput } from '../../core/tokens/keyring.js'
-import { createVerifier, type TokenVerifier, type VerifyOptions } from '../../core/tokens/verify.js'
-import { applyChallenge } from '../challenge.js'
-import { headerExtractor, type HeaderOptions } from './extract.js'
+import { createIssuer, type TokenIssuer } from '../../core/tokens/issue.js'
+import { Keyring } from '../../core/tokens/keyring.js'
+import type { TokenLocation } from '../../core/tokens/locations.js'
+import { createVerifier, type TokenVerifier } from '../../core/tokens/verify.js'
+import { applyChallenge, errorBody } from '../challenge.js'
+import { clearTokenCookies, cookieReader, setTokenCookies } from './cookies.js'
+import { checkCsrf } from './csrf.js'
+import { locateToken, type LocatedToken } from './extract.js'
+import { createGuard } from './guard.js'
+import { checkLocations, resolveLocationSettings, type GuardOptions, type LocationSettings, type TokenwardenPluginOptions } from './options.js'
 
-type MaybePromise<T> = T | Promise<T>
+export type { GuardOptions, TokenwardenPluginOptions } from './options.js'
 
-export interface TokenwardenPluginOptions {
-  /** A ready verifier (e.g. `auth.verifier`). Or give `keys` (plus verify options) instead. */
-  verifier?: TokenVerifier
-  /** Keys to verify with, e.g. `[{ alg: 'HS256', secret: process.env.JWT_SECRET }]`. */
-  keys?: readonly KeyInput[]
-  /** Passed to the verifier built from `keys`: leeway, issuer, audience, clock, cacheSize. */
-  verify?: Omit<VerifyOptions, 'keyring'>
-  /** Where the token is read from. default: `{ name: 'authorization', type: 'Bearer' }` */
-  header?: HeaderOptions
-  /** Flask-JWT-Extended's token_in_blocklist_loader: return true to refuse the token. */
-  isRevoked?: (claims: TokenClaims, request: FastifyRequest) => MaybePromise<boolean | void>
-  /** Flask-JWT-Extended's user_lookup_loader: the value becomes `request.currentUser`. */
-  loadUser?: (claims: TokenClaims, request: FastifyRequest) => MaybePromise<unknown>
-}
-
-export interface GuardOptions {
-  /** Let requests without a token through (an invalid token is still refused). default: false */
-  optional?: boolean
-  /** Require an access token issued from a password check. default: false */
+/** Options of createAccessToken / createRefreshToken. */
+export interface CreateTokenOptions {
+  /** Access tokens: issued straight from a password check. default: false */
   fresh?: boolean
-  /** Require a refresh token instead of an access token. default: false */
-  refresh?: boolean
-  /** Require every one of these roles (403 ROLE_REQUIRED otherwise). default: none */
+  /** Stamped as the `roles` claim, checked by `guard({ roles })`. default: none */
   roles?: readonly string[]
+  /** Extra claims (reserved names are dropped); merged over `additionalClaims`. default: none */
+  claims?: Record<string, unknown>
+  /** Lifetime in seconds. default: the issuer's accessTtl / refreshTtl */
+  expiresIn?: number
 }
 
 export interface TokenwardenDecorator {
   readonly verifier: TokenVerifier
-  /** An onRequest hook enforcing the options. */
+  /** The issuer, when the plugin was given one or a key that can sign. */
+  readonly issuer: TokenIssuer | undefined
+  readonly settings: LocationSettings
+  /** A hook enforcing the options: use as `onRequest` (or `preHandler` for the json location). */
   guard(options?: GuardOptions): onRequestHookHandler
+  /** The first token found in the request's locations (no verification). */
+  locate(request: FastifyRequest, options?: { refresh?: boolean; locations?: readonly TokenLocation[] }): LocatedToken | undefined
+  /** Throws CSRF_FAILED unless an unsafe request echoes the token's csrf claim. */
+  checkCsrf(request: FastifyRequest, claims: TokenClaims): void
+  /** create_access_token: a signed access token for `identity`. */
+  createAccessToken(identity: string, options?: CreateTokenOptions): string
+  /** create_refresh_token. */
+  createRefreshToken(identity: string, options?: Omit<CreateTokenOptions, 'fresh' | 'roles'>): string
+  /** set_access_cookies / set_refresh_cookies: the token (and its CSRF value) as cookies. */
+  setAccessCookies(reply: FastifyReply, token: string): FastifyReply
+  setRefreshCookies(reply: FastifyReply, token: string): FastifyReply
+  /** unset_jwt_cookies / unset_access_cookies / unset_refresh_cookies. */
+  unsetJwtCookies(reply: FastifyReply): FastifyReply
+  unsetAccessCookies(reply: FastifyReply): FastifyReply
+  unsetRefreshCookies(reply: FastifyReply): FastifyReply
 }
 
 declare module 'fastify' {
@@ -55,90 +67,111 @@ declare module 'fastify' {
     tokenwarden: TokenwardenDecorator
   }
   interface FastifyRequest {
-    /** The verified claims, or null on an unguarded route / optional guard without a token. */
+    /** The verified claims (get_jwt), or null on an unguarded route / optional guard without a token. */
     jwt: TokenClaims | null
     /** The token's `sub` (get_jwt_identity), or null. */
     identity: string | null
     /** What `loadUser` returned (current_user), or null. */
     currentUser: unknown
+    /** Where the token was found, or null. */
+    tokenLocation: TokenLocation | null
   }
 }
 
-function buildVerifier(opts: TokenwardenPluginOptions): TokenVerifier {
-  if (opts.verifier !== undefined) return opts.verifier
-  if (opts.keys === undefined || opts.keys.length === 0) {
-    throw new TypeError('tokenwarden plugin: pass `verifier` or at least one key in `keys`')
-  }
-  return createVerifier({ ...opts.verify, keyring: Keyring.of(opts.keys) })
-}
-
-function fail(reply: FastifyReply, err: unknown, done: (err?: Error) => void): void {
-  if (err instanceof AuthError) applyChallenge(reply, err.code)
-  done(err as Error)
+function ringOf(keys: TokenwardenPluginOptions['keys']): Keyring | undefined {
+  if (keys === undefined) return undefined
+  if (keys instanceof Keyring) return keys
+  if (keys.length === 0) return undefined
+  return Keyring.of(keys)
 }
 
 async function tokenwardenPlugin(app: FastifyInstance, opts: TokenwardenPluginOptions): Promise<void> {
-  const verifier = buildVerifier(opts)
-  const extract = headerExtractor(opts.header)
-  const { isRevoked, loadUser } = opts
+  const ring = ringOf(opts.keys)
+  if (opts.verifier === undefined && ring === undefined) throw new TypeError('tokenwarden plugin: pass `verifier` or at least one key in `keys`')
+  if (opts.issuer !== undefined && opts.additionalClaims !== undefined) {
+    throw new TypeError('tokenwarden plugin: additionalClaims applies to the issuer built from `keys`; configure your own issuer instead')
+  }
+  const settings = resolveLocationSettings(opts)
+  const clock = opts.clock ?? opts.verify?.clock ?? systemClock
+  const verifier = opts.verifier ?? createVerifier({ ...opts.verify, keyring: ring! })
+  const hook = opts.additionalClaims
+  const issuer =
+    opts.issuer ??
+    (ring !== undefined && ring.signing.canSign
+      ? createIssuer({
+          keyring: ring,
+          clock,
+          issuer: opts.verify?.issuer,
+          audience: opts.verify?.audience,
+          ...opts.issue,
+          // Flask-JWT-Extended stamps csrf on every token when cookies carry them.
+          csrf: settings.locations.includes('cookies') && settings.cookies.csrfProtect,
+          additionalClaims: hook === undefined ? undefined : (input, type) => hook(input.sub, type),
+        })
+      : undefined)
+  const { onError, messageKey } = opts
+
+  if (!app.hasReplyDecorator('setCookie')) await app.register(cookie)
+  const readCookies = cookieReader((header) => app.parseCookie(header))
+
   app.decorateRequest('jwt', null)
   app.decorateRequest('identity', null)
   app.decorateRequest('currentUser', null)
+  app.decorateRequest('tokenLocation', null)
 
-  function guard(options: GuardOptions = {}): onRequestHookHandler {
-    const type: TokenType = options.refresh === true ? 'refresh' : 'access'
-    const roles = options.roles ?? []
-    const optional = options.optional === true
-    const fresh = options.fresh === true
-
-    function finish(request: FastifyRequest, reply: FastifyReply, claims: TokenClaims, done: (err?: Error) => void): void {
-      try {
-        if (fresh && claims.fresh !== true) throw new AuthError('TOKEN_NOT_FRESH')
-        if (roles.length > 0) {
-          const held = claims.roles ?? []
-          if (!roles.every((r) => held.includes(r))) throw new AuthError('ROLE_REQUIRED')
-        }
-        request.jwt = claims
-        request.identity = claims.sub
-        if (loadUser === undefined) return done()
-        const user = loadUser(claims, request)
-        if (user instanceof Promise) {
-          user.then((u) => { request.currentUser = u ?? null; done() }, (err) => fail(reply, err, done))
-        } else {
-          request.currentUser = user ?? null
-          done()
-        }
-      } catch (err) {
-        fail(reply, err, done)
-      }
-    }
-
-    return function tokenwardenGuard(request, reply, done) {
-      try {
-        const token = extract(request)
-        if (token === undefined) {
-          if (optional) return done()
-          throw new AuthError('TOKEN_MISSING')
-        }
-        const claims = verifier.verify(token, type)
-        const revoked = isRevoked?.(claims, request)
-        if (revoked instanceof Promise) {
-          revoked.then(
-            (r) => (r === true ? fail(reply, new AuthError('TOKEN_REVOKED'), done) : finish(request, reply, claims, done)),
-            (err) => fail(reply, err, done),
-          )
-          return
-        }
-        if (revoked === true) throw new AuthError('TOKEN_REVOKED')
-        finish(request, reply, claims, done)
-      } catch (err) {
-        fail(reply, err, done)
-      }
-    }
+  function reject(request: FastifyRequest, reply: FastifyReply, err: unknown, done: (err?: Error) => void): void {
+    if (!isAuthError(err)) return done(err as Error)
+    applyChallenge(reply, err.code)
+    if (onError === undefined && messageKey === undefined) return done(err)
+    Promise.resolve()
+      .then(() => onError?.(err, request, reply))
+      .then((body) => {
+        if (reply.sent) return
+        reply.code(err.statusCode).send(body !== undefined ? body : errorBody(err.statusCode, err.code, err.message, messageKey))
+      })
+      .catch((e: unknown) => done(e as Error))
   }
 
-  app.decorate('tokenwarden', Object.freeze({ verifier, guard }))
+  function sign(type: TokenType, identity: string, options: CreateTokenOptions = {}): string {
+    if (issuer === undefined) throw new TypeError('tokenwarden: no key that can sign (pass a secret or private key in `keys`, or `issuer`)')
+    if (typeof identity !== 'string' || identity === '') throw new TypeError('tokenwarden: the identity must be a non-empty string (RFC 7519 §4.1.2)')
+    const { expiresIn } = options
+    if (expiresIn !== undefined && !(Number.isInteger(expiresIn) && expiresIn > 0)) throw new TypeError('expiresIn must be a positive whole number of seconds')
+    const input = { sub: identity, fresh: options.fresh, roles: options.roles, extra: options.claims }
+    const exp = expiresIn === undefined ? undefined : Math.floor(clock.now() / 1000) + expiresIn
+    return issuer.issue(type, input, exp === undefined ? undefined : { exp }).token
+  }
+
+  function setCookies(type: TokenType, reply: FastifyReply, token: string): FastifyReply {
+    setTokenCookies(reply, settings.cookies, type, token, verifier.verify(token, type), clock.now())
+    return reply
+  }
+
+  const decorator: TokenwardenDecorator = {
+    verifier,
+    issuer,
+    settings,
+    guard: (options) => createGuard({ verifier, settings, readCookies, isRevoked: opts.isRevoked, loadUser: opts.loadUser, reject }, options),
+    locate: (request, options = {}) =>
+      locateToken(request, options.refresh === true ? 'refresh' : 'access', checkLocations(options.locations, 'locate') ?? settings.locations, settings, readCookies),
+    checkCsrf: (request, claims) => checkCsrf(request, claims, settings.cookies),
+    createAccessToken: (identity, options) => sign('access', identity, options),
+    createRefreshToken: (identity, options) => sign('refresh', identity, options),
+    setAccessCookies: (reply, token) => setCookies('access', reply, token),
+    setRefreshCookies: (reply, token) => setCookies('refresh', reply, token),
+    unsetJwtCookies(reply) {
+      clearTokenCookies(reply, settings.cookies, 'access')
+      clearTokenCookies(reply, settings.cookies, 'refresh')
+      return reply
+    },
+    unsetAccessCookies: (reply) => (clearTokenCookies(reply, settings.cookies, 'access'), reply),
+    unsetRefreshCookies: (reply) => (clearTokenCookies(reply, settings.cookies, 'refresh'), reply),
+  }
+  app.decorate('tokenwarden', Object.freeze(decorator))
 }
+
+/** An AuthError raised by the plugin, as handed to `onError`. */
+export type TokenwardenError = AuthError
 
 /**
  * The Fastify plugin.

@@ -4,17 +4,20 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { Auth } from '../../core/auth.js'
-import type { TokenPair } from '../../core/context.js'
+import type { TokenLocation } from '../../core/tokens/locations.js'
 import { AuthError } from '../../core/errors.js'
 import { parseAuthorization } from '../plugin/extract.js'
-import { LoginBody, LogoutQuery, RegisterBody, TokenResponse, UserView, userView } from '../schemas.js'
+import { LoginBody, LogoutQuery, RegisterBody, UserView, userView } from '../schemas.js'
+import { CookieQuery, TokenDelivery, deliverTokens, wantsCookies } from './deliver.js'
 
 export interface AuthRoutesOptions {
   auth: Auth
 }
 
-function tokenResponse(pair: TokenPair) {
-  return { access_token: pair.accessToken, refresh_token: pair.refreshToken, token_type: 'Bearer' as const, expires_in: pair.expiresIn }
+/** The refresh route reads the configured locations plus the JSON body (`refresh_token`), always. */
+function refreshLocations(app: FastifyInstance): TokenLocation[] {
+  const configured = app.tokenwarden.settings.locations
+  return configured.includes('json') ? [...configured] : [...configured, 'json']
 }
 
 function client(request: FastifyRequest) {
@@ -39,14 +42,16 @@ export async function authRoutes(app: FastifyInstance, { auth }: AuthRoutesOptio
   const guard = app.tokenwarden.guard()
 
   r.post('/register', { schema: { body: RegisterBody, response: { 201: UserView } } }, async (request, reply) => {
-    const user = await auth.register(request.body)
+    // Only these fields: anything else in the body (e.g. `roles`) must not reach the account.
+    const { email, password, username } = request.body
+    const user = await auth.register({ email, password, username })
     return reply.code(201).send(userView(user))
   })
 
   r.post(
     '/login',
     {
-      schema: { body: LoginBody, response: { 200: TokenResponse } },
+      schema: { body: LoginBody, querystring: CookieQuery, response: { 200: TokenDelivery } },
       // Basic credentials stand in for a body, so the schema sees one shape whichever way they came.
       preValidation: async (request) => {
         const basic = basicLoginBody(request)
@@ -54,13 +59,14 @@ export async function authRoutes(app: FastifyInstance, { auth }: AuthRoutesOptio
         else if (request.body === undefined || request.body === null) (request as { body: unknown }).body = {}
       },
     },
-    async (request) => {
+    async (request, reply) => {
+      const asCookies = wantsCookies(app, request.query)
       const { email, username, password } = request.body
       if (email === undefined && username === undefined) {
         throw new AuthError('VALIDATION_FAILED', 'body must have email or username', { details: { field: 'email' } })
       }
       const identifier = email !== undefined ? { email } : { username: username! }
-      return tokenResponse(await auth.login({ identifier, password }, client(request)))
+      return deliverTokens(app, reply, await auth.login({ identifier, password }, client(request)), asCookies)
     },
   )
 
@@ -70,23 +76,23 @@ export async function authRoutes(app: FastifyInstance, { auth }: AuthRoutesOptio
     return userView(user)
   })
 
-  r.post('/refresh', { schema: { response: { 200: TokenResponse } } }, async (request: FastifyRequest, _reply: FastifyReply) => {
-    let token = parseAuthorization(request.headers.authorization, 'Bearer')
-    if (token === undefined) {
-      const body = request.body as { refresh_token?: unknown } | undefined | null
-      if (body !== undefined && body !== null && body.refresh_token !== undefined) {
-        if (typeof body.refresh_token !== 'string') {
-          throw new AuthError('VALIDATION_FAILED', 'body.refresh_token must be a string', { details: { field: 'refresh_token' } })
-        }
-        token = body.refresh_token
-      }
+  r.post('/refresh', { schema: { response: { 200: TokenDelivery } } }, async (request: FastifyRequest, reply: FastifyReply) => {
+    const key = app.tokenwarden.settings.jsonKeys.refresh
+    const body = request.body as Record<string, unknown> | undefined | null
+    if (body !== undefined && body !== null && body[key] !== undefined && typeof body[key] !== 'string') {
+      throw new AuthError('VALIDATION_FAILED', `body.${key} must be a string`, { details: { field: key } })
     }
-    if (token === undefined) throw new AuthError('TOKEN_MISSING')
-    return tokenResponse(await auth.refresh(token))
+    const found = app.tokenwarden.locate(request, { refresh: true, locations: refreshLocations(app) })
+    if (found === undefined) throw new AuthError('TOKEN_MISSING')
+    const fromCookie = found.location === 'cookies'
+    // A cookie is sent by the browser on its own: the CSRF echo proves the page asked (double submit).
+    if (fromCookie) app.tokenwarden.checkCsrf(request, auth.verifier.verify(found.token, 'refresh'))
+    return deliverTokens(app, reply, await auth.refresh(found.token), fromCookie)
   })
 
   r.post('/logout', { onRequest: guard, schema: { querystring: LogoutQuery } }, async (request, reply) => {
     await auth.logout(request.jwt!, request.query.scope ?? 'local')
+    if (app.tokenwarden.settings.locations.includes('cookies')) app.tokenwarden.unsetJwtCookies(reply)
     return reply.code(204).send()
   })
 }

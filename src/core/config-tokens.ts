@@ -1,0 +1,181 @@
+// The token half of the server configuration: algorithm and keys, where tokens travel
+// (headers, cookies, query string, JSON body) and how errors are keyed. Parsed from the same
+// environment as the rest of config.ts; an invalid value throws ConfigError naming the
+// variable. Key material is checked here (PEM parses, fits the algorithm, is not weak) but
+// never echoed; files are read by the CLI, not here.
+
+import { isAbsolute, join } from 'node:path'
+import { ConfigError } from './config.js'
+import { ALGORITHMS, createRingKey, isSymmetric, type Algorithm } from './tokens/keyring.js'
+import {
+  DEFAULT_COOKIE_SETTINGS,
+  DEFAULT_JSON_KEYS,
+  TOKEN_LOCATIONS,
+  isTokenLocation,
+  type CookieSettings,
+  type JsonKeys,
+  type SameSite,
+  type TokenLocation,
+} from './tokens/locations.js'
+
+export interface TokenConfig {
+  /** JWT_ALGORITHM: HS256, HS384, HS512, RS256, PS256, ES256 or EdDSA. default: HS256 */
+  algorithm: Algorithm
+  /** JWT_PRIVATE_KEY: PEM private key for asymmetric algorithms (`\n` escapes accepted). default: unset */
+  jwtPrivateKey: string | undefined
+  /** JWT_PRIVATE_KEY_FILE: path to that PEM, read by the CLI. default: unset */
+  jwtPrivateKeyFile: string | undefined
+  /** JWT_KEYS_FILE: the key ring kept by `tokenwarden keys`. default: <DATA_DIR>/keys.json */
+  keysFile: string
+  /** JWT_TOKEN_LOCATION: ordered, comma separated. default: headers */
+  tokenLocation: readonly TokenLocation[]
+  /** JWT_HEADER_NAME. default: Authorization */
+  headerName: string
+  /** JWT_HEADER_TYPE: the scheme; set it empty for a bare token. default: Bearer */
+  headerType: string
+  /** JWT_COOKIE_* and friends; see CookieSettings for each default. */
+  cookies: Readonly<CookieSettings>
+  /** JWT_QUERY_STRING_NAME. default: jwt */
+  queryStringName: string
+  /** JWT_JSON_KEY and JWT_REFRESH_JSON_KEY. default: access_token, refresh_token */
+  jsonKeys: Readonly<JsonKeys>
+  /** JWT_ERROR_MESSAGE_KEY: the key of the message in error bodies. default: message */
+  errorMessageKey: string
+}
+
+type Env = Readonly<Record<string, string | undefined>>
+
+/** An HTTP token (RFC 9110 §5.6.2): valid as a header or cookie name. */
+const HTTP_TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/
+
+/** Parses the token settings; `production` makes keys mandatory and cookies Secure by default. */
+export function parseTokenConfig(env: Env, nodeEnv: string, dataDir: string, cwd: string): TokenConfig {
+  const production = nodeEnv === 'production'
+  const algorithm = pick(env, 'JWT_ALGORITHM', ALGORITHMS, 'HS256')
+  const jwtPrivateKey = text(env, 'JWT_PRIVATE_KEY')?.replace(/\\n/g, '\n')
+  const keyFileRaw = text(env, 'JWT_PRIVATE_KEY_FILE')
+  const jwtPrivateKeyFile = keyFileRaw === undefined ? undefined : isAbsolute(keyFileRaw) ? keyFileRaw : join(cwd, keyFileRaw)
+  const keysFileRaw = text(env, 'JWT_KEYS_FILE')
+  const keysFile = keysFileRaw === undefined ? join(dataDir, 'keys.json') : isAbsolute(keysFileRaw) ? keysFileRaw : join(cwd, keysFileRaw)
+
+  if (jwtPrivateKey !== undefined && jwtPrivateKeyFile !== undefined) {
+    throw new ConfigError('JWT_PRIVATE_KEY_FILE', 'set JWT_PRIVATE_KEY or JWT_PRIVATE_KEY_FILE, not both')
+  }
+  if (isSymmetric(algorithm)) {
+    if (jwtPrivateKey !== undefined || jwtPrivateKeyFile !== undefined) {
+      const name = jwtPrivateKey !== undefined ? 'JWT_PRIVATE_KEY' : 'JWT_PRIVATE_KEY_FILE'
+      throw new ConfigError(name, `is only used with RS256, PS256, ES256 or EdDSA (JWT_ALGORITHM is ${algorithm}; ${algorithm} uses JWT_SECRET)`)
+    }
+  } else {
+    if (jwtPrivateKey !== undefined) {
+      try {
+        createRingKey({ alg: algorithm, privateKey: jwtPrivateKey })
+      } catch (err) {
+        // Node's and our messages name the problem, never the key material.
+        throw new ConfigError('JWT_PRIVATE_KEY', `is not a usable ${algorithm} private key: ${(err as Error).message}`)
+      }
+    }
+    if (production && jwtPrivateKey === undefined && jwtPrivateKeyFile === undefined && keysFileRaw === undefined) {
+      throw new ConfigError('JWT_PRIVATE_KEY', `is required for ${algorithm} when NODE_ENV=production (or set JWT_PRIVATE_KEY_FILE, or JWT_KEYS_FILE for a ring made by \`tokenwarden keys generate\`)`)
+    }
+  }
+
+  const tokenLocation = locations(env)
+  const sameSite = pick(env, 'JWT_COOKIE_SAMESITE', ['lax', 'strict', 'none'] as const, 'lax') as SameSite
+  const secure = flag(env, 'JWT_COOKIE_SECURE', production)
+  if (sameSite === 'none' && !secure) {
+    throw new ConfigError('JWT_COOKIE_SAMESITE', 'none requires JWT_COOKIE_SECURE=true (browsers drop SameSite=None cookies that are not Secure)')
+  }
+  const d = DEFAULT_COOKIE_SETTINGS
+  const cookies: CookieSettings = {
+    accessName: httpToken(env, 'JWT_ACCESS_COOKIE_NAME', d.accessName),
+    refreshName: httpToken(env, 'JWT_REFRESH_COOKIE_NAME', d.refreshName),
+    csrfAccessName: httpToken(env, 'JWT_ACCESS_CSRF_COOKIE_NAME', d.csrfAccessName),
+    csrfRefreshName: httpToken(env, 'JWT_REFRESH_CSRF_COOKIE_NAME', d.csrfRefreshName),
+    accessPath: cookiePath(env, 'JWT_ACCESS_COOKIE_PATH', d.accessPath),
+    refreshPath: cookiePath(env, 'JWT_REFRESH_COOKIE_PATH', d.refreshPath),
+    domain: text(env, 'JWT_COOKIE_DOMAIN'),
+    secure,
+    sameSite,
+    csrfProtect: flag(env, 'JWT_COOKIE_CSRF_PROTECT', true),
+    csrfHeaderName: httpToken(env, 'JWT_CSRF_HEADER_NAME', d.csrfHeaderName),
+    csrfMethods: Object.freeze(csrfMethods(env)),
+  }
+  const headerType = env.JWT_HEADER_TYPE === undefined ? 'Bearer' : env.JWT_HEADER_TYPE.trim()
+  if (headerType !== '' && !HTTP_TOKEN.test(headerType)) throw new ConfigError('JWT_HEADER_TYPE', `must be a single word such as Bearer, or empty (got "${headerType}")`)
+
+  return {
+    algorithm,
+    jwtPrivateKey,
+    jwtPrivateKeyFile,
+    keysFile,
+    tokenLocation,
+    headerName: httpToken(env, 'JWT_HEADER_NAME', 'Authorization'),
+    headerType,
+    cookies: Object.freeze(cookies),
+    queryStringName: httpToken(env, 'JWT_QUERY_STRING_NAME', 'jwt'),
+    jsonKeys: Object.freeze({
+      access: httpToken(env, 'JWT_JSON_KEY', DEFAULT_JSON_KEYS.access),
+      refresh: httpToken(env, 'JWT_REFRESH_JSON_KEY', DEFAULT_JSON_KEYS.refresh),
+    }),
+    errorMessageKey: httpToken(env, 'JWT_ERROR_MESSAGE_KEY', 'message'),
+  }
+}
+
+function text(env: Env, name: string): string | undefined {
+  const v = env[name]?.trim()
+  return v === undefined || v === '' ? undefined : v
+}
+
+function pick<const T extends readonly string[]>(env: Env, name: string, allowed: T, fallback: T[number]): T[number] {
+  const v = text(env, name)
+  if (v === undefined) return fallback
+  // Algorithms are case-sensitive (RFC 7518 §3.1); the other enumerations are not.
+  const found = allowed.find((a) => a === v) ?? (name === 'JWT_ALGORITHM' ? undefined : allowed.find((a) => a === v.toLowerCase()))
+  if (found === undefined) throw new ConfigError(name, `must be one of ${allowed.join(', ')} (got "${v}")`)
+  return found
+}
+
+function flag(env: Env, name: string, fallback: boolean): boolean {
+  const v = text(env, name)?.toLowerCase()
+  if (v === undefined) return fallback
+  if (['1', 'true', 'yes', 'on'].includes(v)) return true
+  if (['0', 'false', 'no', 'off'].includes(v)) return false
+  throw new ConfigError(name, `must be true or false (got "${v}")`)
+}
+
+function httpToken(env: Env, name: string, fallback: string): string {
+  const v = text(env, name)
+  if (v === undefined) return fallback
+  if (!HTTP_TOKEN.test(v)) throw new ConfigError(name, `must be a name of letters, digits and -_. (got "${v}")`)
+  return v
+}
+
+function cookiePath(env: Env, name: string, fallback: string): string {
+  const v = text(env, name)
+  if (v === undefined) return fallback
+  if (!v.startsWith('/') || /[;\s]/.test(v)) throw new ConfigError(name, `must be a path starting with / (got "${v}")`)
+  return v
+}
+
+function locations(env: Env): readonly TokenLocation[] {
+  const v = text(env, 'JWT_TOKEN_LOCATION')
+  if (v === undefined) return Object.freeze(['headers'] as TokenLocation[])
+  const list = v.split(',').map((s) => s.trim().toLowerCase()).filter((s) => s !== '')
+  const bad = list.find((s) => !isTokenLocation(s))
+  if (bad !== undefined || list.length === 0) {
+    throw new ConfigError('JWT_TOKEN_LOCATION', `must be a comma separated list of ${TOKEN_LOCATIONS.join(', ')} (got "${v}")`)
+  }
+  if (new Set(list).size !== list.length) throw new ConfigError('JWT_TOKEN_LOCATION', `lists a location twice (got "${v}")`)
+  return Object.freeze(list as TokenLocation[])
+}
+
+function csrfMethods(env: Env): string[] {
+  const v = text(env, 'JWT_CSRF_METHODS')
+  if (v === undefined) return [...DEFAULT_COOKIE_SETTINGS.csrfMethods]
+  const list = v.split(',').map((s) => s.trim().toUpperCase()).filter((s) => s !== '')
+  if (list.length === 0 || list.some((m) => !/^[A-Z]+$/.test(m))) {
+    throw new ConfigError('JWT_CSRF_METHODS', `must be a comma separated list of HTTP methods (got "${v}")`)
+  }
+  return list
+}

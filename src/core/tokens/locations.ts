@@ -1,0 +1,65 @@
+// Where a token may travel in a request, and the names it travels under. The defaults are
+// Flask-JWT-Extended's, so a browser client written for a Flask API keeps working.
+
+/** Token locations, tried in the configured order (JWT_TOKEN_LOCATION). */
+export const TOKEN_LOCATIONS = ['headers', 'cookies', 'query_string', 'json'] as const
+export type TokenLocation = (typeof TOKEN_LOCATIONS)[number]
+
+export function isTokenLocation(value: unknown): value is TokenLocation {
+  return typeof value === 'string' && (TOKEN_LOCATIONS as readonly string[]).includes(value)
+}
+
+export type SameSite = 'lax' | 'strict' | 'none'
+
+/** Cookie delivery settings (Flask-JWT-Extended's JWT_*_COOKIE_* family). */
+export interface CookieSettings {
+  /** JWT_ACCESS_COOKIE_NAME. default: access_token_cookie */
+  accessName: string
+  /** JWT_REFRESH_COOKIE_NAME. default: refresh_token_cookie */
+  refreshName: string
+  /** JWT_ACCESS_CSRF_COOKIE_NAME. default: csrf_access_token */
+  csrfAccessName: string
+  /** JWT_REFRESH_CSRF_COOKIE_NAME. default: csrf_refresh_token */
+  csrfRefreshName: string
+  /** JWT_ACCESS_COOKIE_PATH. default: / */
+  accessPath: string
+  /** JWT_REFRESH_COOKIE_PATH. default: / */
+  refreshPath: string
+  /** JWT_COOKIE_DOMAIN. default: unset (host-only cookies) */
+  domain: string | undefined
+  /** JWT_COOKIE_SECURE. default: true in production, false otherwise */
+  secure: boolean
+  /** JWT_COOKIE_SAMESITE. default: lax */
+  sameSite: SameSite
+  /** JWT_COOKIE_CSRF_PROTECT: double-submit CSRF check on cookie-authenticated writes. default: true */
+  csrfProtect: boolean
+  /** JWT_CSRF_HEADER_NAME. default: X-CSRF-TOKEN */
+  csrfHeaderName: string
+  /** JWT_CSRF_METHODS: the methods that must echo the CSRF value. default: POST, PUT, PATCH, DELETE */
+  csrfMethods: readonly string[]
+}
+
+export const DEFAULT_COOKIE_SETTINGS: Readonly<CookieSettings> = Object.freeze({
+  accessName: 'access_token_cookie',
+  refreshName: 'refresh_token_cookie',
+  csrfAccessName: 'csrf_access_token',
+  csrfRefreshName: 'csrf_refresh_token',
+  accessPath: '/',
+  refreshPath: '/',
+  domain: undefined,
+  secure: true,
+  sameSite: 'lax',
+  csrfProtect: true,
+  csrfHeaderName: 'X-CSRF-TOKEN',
+  csrfMethods: Object.freeze(['POST', 'PUT', 'PATCH', 'DELETE']),
+})
+
+/** Body keys for the `json` location (JWT_JSON_KEY, JWT_REFRESH_JSON_KEY). */
+export interface JsonKeys {
+  /** default: access_token */
+  access: string
+  /** default: refresh_token */
+  refresh: string
+}
+
+export const DEFAULT_JSON_KEYS: Readonly<JsonKeys> = Object.freeze({ access: 'access_token', refresh: 'refresh_token' })

@@ -1,0 +1,88 @@
+// The guard: one Fastify hook per protected route. Order of checks per request: find the
+// token (locations in order) -> verify (signature, claims, type; cached) -> CSRF when it came
+// from a cookie -> isRevoked (every request, cache or not) -> fresh -> roles -> loadUser.
+// It stays callback-style and synchronous when the hooks answer synchronously, so a cached
+// token costs no promise.
+
+import type { FastifyReply, FastifyRequest, onRequestHookHandler } from 'fastify'
+import { AuthError } from '../../core/errors.js'
+import type { TokenClaims, TokenType } from '../../core/tokens/claims.js'
+import type { TokenLocation } from '../../core/tokens/locations.js'
+import type { TokenVerifier } from '../../core/tokens/verify.js'
+import { checkCsrf } from './csrf.js'
+import { locateToken, type CookieReader } from './extract.js'
+import { checkLocations, type GuardOptions, type LocationSettings, type TokenwardenPluginOptions } from './options.js'
+
+type Done = (err?: Error) => void
+
+export interface GuardContext {
+  readonly verifier: TokenVerifier
+  readonly settings: LocationSettings
+  readonly readCookies: CookieReader
+  readonly isRevoked: TokenwardenPluginOptions['isRevoked']
+  readonly loadUser: TokenwardenPluginOptions['loadUser']
+  /** Answers a failed request: sets the challenge, then sends or hands the error on. */
+  readonly reject: (request: FastifyRequest, reply: FastifyReply, err: unknown, done: Done) => void
+}
+
+export function createGuard(ctx: GuardContext, options: GuardOptions = {}): onRequestHookHandler {
+  const type: TokenType = options.refresh === true ? 'refresh' : 'access'
+  const roles = options.roles ?? []
+  const optional = options.optional === true
+  const fresh = options.fresh === true
+  const locations = checkLocations(options.locations, 'guard') ?? ctx.settings.locations
+  if (fresh && type === 'refresh') throw new TypeError('tokenwarden guard: fresh applies to access tokens, not with refresh')
+  const { verifier, isRevoked, loadUser, reject } = ctx
+
+  function finish(request: FastifyRequest, reply: FastifyReply, claims: TokenClaims, location: TokenLocation, done: Done): void {
+    try {
+      if (fresh && claims.fresh !== true) throw new AuthError('TOKEN_NOT_FRESH')
+      if (roles.length > 0) {
+        const held = claims.roles ?? []
+        if (!roles.every((r) => held.includes(r))) throw new AuthError('ROLE_REQUIRED')
+      }
+      request.jwt = claims
+      request.identity = claims.sub
+      request.tokenLocation = location
+      if (loadUser === undefined) return done()
+      const user = loadUser(claims, request)
+      if (user instanceof Promise) {
+        user.then((u) => setUser(request, reply, u, done), (err) => reject(request, reply, err, done))
+      } else {
+        setUser(request, reply, user, done)
+      }
+    } catch (err) {
+      reject(request, reply, err, done)
+    }
+  }
+
+  function setUser(request: FastifyRequest, reply: FastifyReply, user: unknown, done: Done): void {
+    if (user === undefined || user === null) return reject(request, reply, new AuthError('TOKEN_USER_NOT_FOUND'), done)
+    request.currentUser = user
+    done()
+  }
+
+  return function tokenwardenGuard(request, reply, done) {
+    try {
+      const found = locateToken(request, type, locations, ctx.settings, ctx.readCookies)
+      if (found === undefined) {
+        if (optional) return done()
+        throw new AuthError('TOKEN_MISSING')
+      }
+      const claims = verifier.verify(found.token, type)
+      if (found.location === 'cookies') checkCsrf(request, claims, ctx.settings.cookies)
+      const revoked = isRevoked?.(claims, request)
+      if (revoked instanceof Promise) {
+        revoked.then(
+          (r) => (r === true ? reject(request, reply, new AuthError('TOKEN_REVOKED'), done) : finish(request, reply, claims, found.location, done)),
+          (err) => reject(request, reply, err, done),
+        )
+        return
+      }
+      if (revoked === true) throw new AuthError('TOKEN_REVOKED')
+      finish(request, reply, claims, found.location, done)
+    } catch (err) {
+      reject(request, reply, err, done)
+    }
+  }
+}
