@@ -3,7 +3,7 @@
 
 import assert from 'node:assert/strict'
 import { after, before, test } from 'node:test'
-import { json, testApp, type TestApp } from '../helpers.js'
+import { json, testApp, type TestApp, type Tokens } from '../helpers.js'
 
 let t: TestApp
 before(async () => {
@@ -138,4 +138,20 @@ test('a body that is not an object -> 400 VALIDATION_FAILED', async () => {
     assert.equal(res.statusCode, 400, payload)
     assert.equal(json(res).code, 'VALIDATION_FAILED')
   }
+})
+
+test('extra body fields cannot set roles, id or disabled (no privilege escalation at sign-up)', async () => {
+  const email = freshEmail()
+  const res = await register({ email, password: PASSWORD, roles: ['admin'], id: 'chosen-id', disabled: true, password_hash: 'x' })
+  assert.equal(res.statusCode, 201)
+  const body = json(res)
+  assert.deepEqual(body.roles, ['user'])
+  assert.notEqual(body.id, 'chosen-id')
+  const stored = await t.auth.context.store.findUserByEmail(email)
+  assert.deepEqual(stored?.roles, ['user'])
+  assert.equal(stored?.disabled, false)
+  assert.ok(stored?.passwordHash.startsWith('$argon2id$'))
+  const login = await t.app.inject({ method: 'POST', url: '/auth/login', payload: { email, password: PASSWORD } })
+  const access = JSON.parse(Buffer.from(json<Tokens>(login).access_token.split('.')[1]!, 'base64url').toString())
+  assert.deepEqual(access.roles, ['user'])
 })
