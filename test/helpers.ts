@@ -5,7 +5,9 @@ import type { FastifyInstance, LightMyRequestResponse } from 'fastify'
 import { ManualClock } from '../src/core/clock.js'
 import { parseConfig, type ServerConfig } from '../src/core/config.js'
 import { buildApp, type AppDeps } from '../src/http/app.js'
-import type { Auth } from '../src/core/auth.js'
+import { createAuth, type Auth, type AuthOptions } from '../src/core/auth.js'
+import { Keyring } from '../src/core/tokens/keyring.js'
+import { MemoryStore } from '../src/store/memory.js'
 
 export const TEST_SECRET = 'test-secret-that-is-at-least-32-bytes-long'
 
@@ -61,4 +63,35 @@ export async function signUp(
   const login = await app.inject({ method: 'POST', url: '/auth/login', payload: { email, password } })
   if (login.statusCode !== 200) throw new Error(`login failed: ${login.statusCode} ${login.body}`)
   return { user: json(reg), tokens: json<Tokens>(login), password, email }
+}
+
+/** A core auth service on a MemoryStore with a frozen clock and cheap argon2 (no HTTP). */
+export function coreAuth(options: Partial<AuthOptions> = {}): { auth: Auth; clock: ManualClock; store: MemoryStore } {
+  const clock = new ManualClock(Math.floor(Date.now() / 1000) * 1000)
+  const store = new MemoryStore()
+  const auth = createAuth({
+    store,
+    keyring: Keyring.of([{ alg: 'HS256', secret: TEST_SECRET }]),
+    clock,
+    argon2: { memoryCost: 1024, timeCost: 1 },
+    ...options,
+  })
+  return { auth, clock, store }
+}
+
+/** Logs in over HTTP (200 expected) and returns the tokens. */
+export async function logIn(app: FastifyInstance, email: string, password: string, headers: Record<string, string> = {}): Promise<Tokens> {
+  const res = await app.inject({ method: 'POST', url: '/auth/login', payload: { email, password }, headers })
+  if (res.statusCode !== 200) throw new Error(`login failed: ${res.statusCode} ${res.body}`)
+  return json<Tokens>(res)
+}
+
+/** Creates an account holding the admin role (through core, as the CLI would) and logs it in. */
+export async function signUpAdmin(
+  app: FastifyInstance,
+  auth: Auth,
+  { email = 'root@example.com', password = 'admin password 1' }: { email?: string; password?: string } = {},
+): Promise<{ id: string; tokens: Tokens }> {
+  const user = await auth.register({ email, password, roles: ['user', 'admin'] })
+  return { id: user.id, tokens: await logIn(app, email, password) }
 }

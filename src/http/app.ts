@@ -17,6 +17,12 @@ import { tokenwarden } from './plugin/index.js'
 import { authRoutes } from './routes/auth.js'
 import { healthRoutes } from './routes/health.js'
 import { jwksRoutes } from './routes/jwks.js'
+import { adminRoutes } from './routes/admin.js'
+import { meRoutes } from './routes/me.js'
+import { sessionRoutes } from './routes/sessions.js'
+import { userRoutes } from './routes/users.js'
+import { registerAuthRateLimit } from './rate-limit.js'
+import { ensureAdmin } from '../core/accounts/bootstrap.js'
 
 export interface AppDeps {
   /** default: a KyselyStore for config.databaseUrl, migrated at build */
@@ -60,6 +66,7 @@ export async function buildApp(config: ServerConfig, deps: AppDeps = {}): Promis
     refreshReuseInterval: config.refreshReuseInterval,
     csrf: config.tokenLocation.includes('cookies') && config.cookies.csrfProtect,
     additionalClaims: deps.additionalClaims,
+    loginMaxFailures: config.loginMaxFailures,
   })
 
   const app = Fastify({
@@ -74,6 +81,7 @@ export async function buildApp(config: ServerConfig, deps: AppDeps = {}): Promis
   app.removeContentTypeParser('text/plain')
   await app.register(formbody)
   installErrorHandling(app, config.errorMessageKey)
+  await registerAuthRateLimit(app, config)
 
   await app.register(tokenwarden, {
     verifier: auth.verifier,
@@ -92,6 +100,14 @@ export async function buildApp(config: ServerConfig, deps: AppDeps = {}): Promis
   await app.register(healthRoutes)
   await app.register(jwksRoutes, { keyring, issuer: config.issuer, clock: auth.context.clock })
   await app.register(authRoutes, { prefix: '/auth', auth })
+  await app.register(meRoutes, { prefix: '/auth', auth })
+  await app.register(sessionRoutes, { prefix: '/auth', auth })
+  await app.register(adminRoutes, { prefix: '/admin', auth })
+  await app.register(userRoutes, { prefix: '/users', auth })
+  if (config.adminEmail !== undefined && config.adminPassword !== undefined) {
+    const { user, created } = await ensureAdmin(auth.context, { email: config.adminEmail, password: config.adminPassword })
+    if (created) app.log.info({ userId: user.id }, 'admin account created from ADMIN_EMAIL')
+  }
 
   const pruneEvery = deps.pruneEvery ?? 3_600_000
   const timer = pruneEvery > 0 ? setInterval(() => void auth.prune().catch((err) => app.log.error({ err }, 'prune failed')), pruneEvery) : undefined

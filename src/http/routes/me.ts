@@ -1,0 +1,37 @@
+// /auth/me self-service: change password and delete the account (both need a fresh token,
+// Flask-JWT-Extended style, plus the current password), and change the username (any valid
+// access token). GET /auth/me lives with the other auth routes.
+
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
+import type { FastifyInstance } from 'fastify'
+import type { Auth } from '../../core/auth.js'
+import { changePassword, deleteOwnAccount, renameUser } from '../../core/accounts/self.js'
+import { UserView, userView } from '../schemas.js'
+import { ChangePasswordBody, DeleteAccountBody, PatchMeBody } from '../account-schemas.js'
+
+export interface MeRoutesOptions {
+  auth: Auth
+}
+
+export async function meRoutes(app: FastifyInstance, { auth }: MeRoutesOptions): Promise<void> {
+  const r = app.withTypeProvider<TypeBoxTypeProvider>()
+  const ctx = auth.context
+  const fresh = app.tokenwarden.guard({ fresh: true })
+  const guard = app.tokenwarden.guard()
+
+  // Every other session is revoked: whoever else held the old password is signed out.
+  r.put('/me/password', { onRequest: fresh, schema: { body: ChangePasswordBody } }, async (request, reply) => {
+    const claims = request.jwt!
+    await changePassword(ctx, claims.sub, claims.sid, request.body.current_password, request.body.new_password)
+    return reply.code(204).send()
+  })
+
+  r.delete('/me', { onRequest: fresh, schema: { body: DeleteAccountBody } }, async (request, reply) => {
+    await deleteOwnAccount(ctx, request.identity!, request.body.password)
+    return reply.code(204).send()
+  })
+
+  r.patch('/me', { onRequest: guard, schema: { body: PatchMeBody, response: { 200: UserView } } }, async (request) => {
+    return userView(await renameUser(ctx, request.identity!, request.body.username))
+  })
+}
