@@ -7,19 +7,23 @@ import { ConfigError, parseConfig, type ServerConfig } from '../core/config.js'
 import { buildApp } from '../http/app.js'
 import { KyselyStore } from '../store/kysely/store.js'
 import { loadEnv } from './env.js'
-import { ensureDevSecret } from './secret.js'
+import { keysMain } from './keys.js'
+import { loadKeyring } from './ring.js'
 
 const USAGE = `Usage: tokenwarden <command>
 
 Commands:
   serve      run the auth API server (default)
   migrate    apply database migrations and exit
+  keys       generate | rotate | list the signing keys (tokenwarden keys --help)
 
 Configuration comes from environment variables and ./.env; see README.md.`
 
 export const EXIT_CONFIG = 2
 
 async function main(argv: string[]): Promise<number> {
+  // `keys` has options of its own (--alg, --force, --json).
+  if (argv[0] === 'keys') return keysMain(argv.slice(1))
   const { positionals, values } = parseArgs({ args: argv, allowPositionals: true, options: { help: { type: 'boolean', short: 'h' } } })
   const command = positionals[0] ?? 'serve'
   if (values.help === true || command === 'help') {
@@ -53,17 +57,20 @@ async function main(argv: string[]): Promise<number> {
 }
 
 async function serve(config: ServerConfig): Promise<number> {
-  let jwtSecret = config.jwtSecret
-  let generated: string | undefined
-  if (jwtSecret === undefined) {
-    const dev = ensureDevSecret(config.dataDir)
-    jwtSecret = dev.secret
-    if (dev.created) generated = dev.path
+  let ring
+  try {
+    // The configured key (or a development one generated into DATA_DIR), or the ring file.
+    ring = loadKeyring(config, Date.now())
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      console.error(`tokenwarden: configuration error: ${err.message}`)
+      return EXIT_CONFIG
+    }
+    throw err
   }
-  const { app } = await buildApp({ ...config, jwtSecret })
-  if (generated !== undefined) {
-    app.log.warn({ path: generated }, 'JWT_SECRET is not set: generated a development secret (set JWT_SECRET in production)')
-  }
+  const { app } = await buildApp(config, { keyring: ring.keyring })
+  for (const note of ring.notes) app.log.warn({ keys: ring.source }, note)
+  app.log.info({ kid: ring.keyring.signing.kid, alg: ring.keyring.signing.alg, keys: ring.source }, 'signing key')
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.once(signal, () => {
       app.log.info({ signal }, 'shutting down')
