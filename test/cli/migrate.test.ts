@@ -2,7 +2,7 @@
 // nothing to do. Also the usage and unknown-command exits.
 
 import assert from 'node:assert/strict'
-import { existsSync, mkdtempSync, rmSync } from 'node:fs'
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { before, test } from 'node:test'
@@ -44,4 +44,15 @@ test('--help exits 0; an unknown command exits 2 with the usage', async (t) => {
   const unknown = await runCli(['frobnicate'], cwd)
   assert.equal(unknown.code, 2)
   assert.match(unknown.stderr, /unknown command/)
+})
+
+test('.env in the working directory is read; the real environment wins over it', async (t) => {
+  const cwd = tempDir(t)
+  writeFileSync(join(cwd, '.env'), 'PORT=abc\nDATA_DIR=from-dotenv\n')
+  const bad = await runCli(['migrate'], cwd)
+  assert.equal(bad.code, 2)
+  assert.match(bad.stderr, /PORT/)
+  const ok = await runCli(['migrate'], cwd, cleanEnv({ PORT: '8080' }))
+  assert.equal(ok.code, 0, ok.stderr)
+  assert.ok(existsSync(join(cwd, 'from-dotenv', 'tokenwarden.db')), 'DATA_DIR came from .env')
 })

@@ -155,3 +155,11 @@ test('extra body fields cannot set roles, id or disabled (no privilege escalatio
   const access = JSON.parse(Buffer.from(json<Tokens>(login).access_token.split('.')[1]!, 'base64url').toString())
   assert.deepEqual(access.roles, ['user'])
 })
+
+test('10 parallel registrations of one email: exactly one 201, the rest 409 EMAIL_TAKEN, no 5xx', async () => {
+  const email = freshEmail()
+  const results = await Promise.all(Array.from({ length: 10 }, (_, i) => register({ email: i % 2 ? email.toUpperCase() : email, password: PASSWORD })))
+  const statuses = results.map((r) => r.statusCode).sort()
+  assert.deepEqual(statuses, [201, ...Array(9).fill(409)])
+  for (const r of results.filter((r) => r.statusCode === 409)) assert.equal(json(r).code, 'EMAIL_TAKEN')
+})

@@ -3,10 +3,11 @@
 // configuration errors exit with code 2 naming the variable, before anything listens.
 
 import assert from 'node:assert/strict'
-import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs'
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { before, test } from 'node:test'
+import { jwtVerify } from 'jose'
 import { cleanEnv, ensureBuilt, runCli, startServer, type Server } from './process.js'
 
 before(() => ensureBuilt())
@@ -97,4 +98,31 @@ test('PORT=abc exits 2 naming PORT', async (t) => {
   assert.equal(r.code, 2)
   assert.match(r.stderr, /PORT/)
   assert.doesNotMatch(r.stdout, /Server listening/)
+})
+
+test('an existing DATA_DIR secret is used and tightened to 0600; with JWT_SECRET set none is written', async (t) => {
+  const cwd = mkdtempSync(join(tmpdir(), 'tw-serve-'))
+  let server: Server | undefined
+  t.after(async () => {
+    await server?.stop()
+    rmSync(cwd, { recursive: true, force: true })
+  })
+  const secret = 'pre-existing-secret-from-an-earlier-install-0123'
+  mkdirSync(join(cwd, 'data'))
+  writeFileSync(join(cwd, 'data', 'jwt-secret'), `${secret}\n`, { mode: 0o644 })
+  server = await startServer(cwd, cleanEnv({ PORT: '0' }))
+  assert.equal(statSync(join(cwd, 'data', 'jwt-secret')).mode & 0o777, 0o600)
+  await post(`${server.url}/auth/register`, { email: 'k@example.com', password: 'correct horse battery' })
+  const tokens = (await (await post(`${server.url}/auth/login`, { email: 'k@example.com', password: 'correct horse battery' })).json()) as { access_token: string }
+  const { payload } = await jwtVerify(tokens.access_token, new TextEncoder().encode(secret), { algorithms: ['HS256'] })
+  assert.equal(payload.type, 'access')
+  assert.equal(await server.stop(), 0)
+  server = undefined
+
+  const other = mkdtempSync(join(tmpdir(), 'tw-serve-'))
+  t.after(() => rmSync(other, { recursive: true, force: true }))
+  const envSecret = 'a-production-secret-that-is-long-enough-0123456789'
+  server = await startServer(other, cleanEnv({ PORT: '0', NODE_ENV: 'production', JWT_SECRET: envSecret }))
+  assert.equal(existsSync(join(other, 'data', 'jwt-secret')), false)
+  assert.ok(!server.output().includes(envSecret))
 })
