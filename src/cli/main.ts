@@ -8,6 +8,7 @@ import { buildApp } from '../http/app.js'
 import { KyselyStore } from '../store/kysely/store.js'
 import { loadEnv } from './env.js'
 import { keysMain } from './keys.js'
+import { usersMain } from './users.js'
 import { loadKeyring } from './ring.js'
 
 const USAGE = `Usage: tokenwarden <command>
@@ -16,6 +17,7 @@ Commands:
   serve      run the auth API server (default)
   migrate    apply database migrations and exit
   keys       generate | rotate | list the signing keys (tokenwarden keys --help)
+  users      create | list accounts (tokenwarden users --help)
 
 Configuration comes from environment variables and ./.env; see README.md.`
 
@@ -24,6 +26,8 @@ export const EXIT_CONFIG = 2
 async function main(argv: string[]): Promise<number> {
   // `keys` has options of its own (--alg, --force, --json).
   if (argv[0] === 'keys') return keysMain(argv.slice(1))
+  // `users` too (--email, --admin, --password-stdin).
+  if (argv[0] === 'users') return usersMain(argv.slice(1))
   const { positionals, values } = parseArgs({ args: argv, allowPositionals: true, options: { help: { type: 'boolean', short: 'h' } } })
   const command = positionals[0] ?? 'serve'
   if (values.help === true || command === 'help') {
