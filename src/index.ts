@@ -1,5 +1,9 @@
 // The public API of tokenwarden: an explicit list, no `export *`.
 
+export { endUserSessions, listAccounts, updateAccount, userSessions, type AccountPatch } from './core/accounts/admin.js'
+export { ensureAdmin, type AdminSeed } from './core/accounts/bootstrap.js'
+export { changePassword, deleteOwnAccount, deleteUser, renameUser } from './core/accounts/self.js'
+export { MemoryLoginThrottle, throttleKey, type AttemptOutcome, type LoginThrottle, type ThrottleOptions } from './core/accounts/throttle.js'
 export { createAuth, type Auth, type AuthOptions, type LogoutScope } from './core/auth.js'
 export { ManualClock, systemClock, type Clock } from './core/clock.js'
 export { ConfigError, parseConfig, parseDuration, type ServerConfig } from './core/config.js'
