@@ -24,6 +24,7 @@ export async function registerAuthRateLimit(app: FastifyInstance, config: Pick<S
   })
   const limit = app.rateLimit({ max: config.rateLimitMax, timeWindow: config.rateLimitWindow * 1000 })
   app.addHook('onRequest', async (request: FastifyRequest, reply) => {
-    if (AUTH_PATH.test(request.url)) await limit.call(app, request, reply)
+    // The matched route, not the raw URL: `/%61uth/login` routes to /auth/login too.
+    if (AUTH_PATH.test(request.routeOptions.url ?? request.url)) await limit.call(app, request, reply)
   })
 }

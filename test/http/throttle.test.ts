@@ -96,6 +96,8 @@ test('the per-IP rate limit on /auth/*: 429 RATE_LIMITED with Retry-After; other
   assert.deepEqual(Object.keys(json(limited)).sort(), ['code', 'error', 'message', 'statusCode'])
   const login = await app.inject({ method: 'POST', url: '/auth/login', payload: { email: 'a@example.com', password: 'x' } })
   assert.equal(json(login).code, 'RATE_LIMITED')
+  // Percent-encoding the path reaches the same route, and the same limit.
+  assert.equal(json(await app.inject({ url: '/%61uth/me' })).code, 'RATE_LIMITED')
   // Another client IP has its own budget; routes outside /auth are not limited.
   assert.equal((await app.inject({ url: '/auth/me', remoteAddress: '10.0.0.9' })).statusCode, 401)
   assert.equal((await app.inject({ url: '/health' })).statusCode, 200)
