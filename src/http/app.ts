@@ -70,7 +70,7 @@ export async function buildApp(config: ServerConfig, deps: AppDeps = {}): Promis
   })
 
   const app = Fastify({
-    logger: loggerOptions(config.logLevel, deps.logStream),
+    logger: loggerOptions(config.logLevel, deps.logStream, [config.queryStringName]),
     trustProxy: config.trustProxy,
     bodyLimit: 1024 * 1024,
     // Errors Fastify raises before routing (a malformed URL) get our shape and code too.

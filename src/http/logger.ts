@@ -11,11 +11,23 @@ export const REDACTED = '[REDACTED]'
 const SECRET_PARAMS = /([?&](?:jwt|token|access_token|refresh_token|password|csrf_token)=)[^&#]*/gi
 
 /** Masks the values of token-bearing query parameters. */
-export function redactUrl(url: string): string {
-  return url.includes('?') ? url.replace(SECRET_PARAMS, `$1${REDACTED}`) : url
+export function redactUrl(url: string, pattern: RegExp = SECRET_PARAMS): string {
+  return url.includes('?') ? url.replace(pattern, `$1${REDACTED}`) : url
 }
 
-export function loggerOptions(level: LogLevel, stream?: DestinationStream): LoggerOptions & { stream?: DestinationStream } {
+/** The default parameters plus `extra` (e.g. a custom JWT_QUERY_STRING_NAME). */
+function secretParamsPattern(extra: readonly string[]): RegExp {
+  if (extra.length === 0) return SECRET_PARAMS
+  const names = extra.map((n) => n.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
+  return new RegExp(`([?&](?:jwt|token|access_token|refresh_token|password|csrf_token|${names.join('|')})=)[^&#]*`, 'gi')
+}
+
+export function loggerOptions(
+  level: LogLevel,
+  stream?: DestinationStream,
+  secretParams: readonly string[] = [],
+): LoggerOptions & { stream?: DestinationStream } {
+  const pattern = secretParamsPattern(secretParams)
   return {
     level,
     ...(stream === undefined ? {} : { stream }),
@@ -38,7 +50,7 @@ export function loggerOptions(level: LogLevel, stream?: DestinationStream): Logg
     },
     serializers: {
       req(req: FastifyRequest) {
-        return { method: req.method, url: redactUrl(req.url), host: req.host, remoteAddress: req.ip }
+        return { method: req.method, url: redactUrl(req.url, pattern), host: req.host, remoteAddress: req.ip }
       },
     },
   }
