@@ -161,11 +161,14 @@ export class Keyring {
     this.#byKid = new Map(all.map((k) => [k.kid, k]))
   }
 
-  /** The first key that can sign becomes the signing key; the rest verify only. */
+  /**
+   * The first key that can sign becomes the signing key; the rest verify only. A ring of public
+   * keys alone (a service that only verifies) has a verify-only `signing` key that refuses to sign.
+   */
   static of(inputs: readonly (KeyInput | RingKey)[]): Keyring {
     const keys = inputs.map((k) => ('sign' in k && typeof k.sign === 'function' ? (k as RingKey) : createRingKey(k as KeyInput)))
-    const signing = keys.find((k) => k.canSign)
-    if (signing === undefined) throw new TypeError('A key ring needs at least one key that can sign')
+    const signing = keys.find((k) => k.canSign) ?? keys[0]
+    if (signing === undefined) throw new TypeError('A key ring needs at least one key')
     const kids = new Set<string>()
     for (const k of keys) {
       if (kids.has(k.kid)) throw new TypeError(`Duplicate kid in key ring: ${k.kid}`)

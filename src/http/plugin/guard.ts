@@ -15,6 +15,21 @@ import { checkLocations, type GuardOptions, type LocationSettings, type Tokenwar
 
 type Done = (err?: Error) => void
 
+/**
+ * A guard that ran in onRequest, found no token, and may find one in the JSON body once it is
+ * parsed parks itself here; the plugin's preHandler hook runs it again then. This keeps one
+ * `onRequest: guard(...)` working for every location.
+ */
+export const DEFERRED = Symbol('tokenwarden.deferredGuard')
+
+type Deferrable = FastifyRequest & { [DEFERRED]?: onRequestHookHandler | null }
+
+function bodyPending(request: FastifyRequest): boolean {
+  if (request.body !== undefined) return false
+  const length = request.headers['content-length']
+  return (length !== undefined && length !== '0') || request.headers['transfer-encoding'] !== undefined
+}
+
 export interface GuardContext {
   readonly verifier: TokenVerifier
   readonly settings: LocationSettings
@@ -62,10 +77,16 @@ export function createGuard(ctx: GuardContext, options: GuardOptions = {}): onRe
     done()
   }
 
+  const json = locations.includes('json')
   return function tokenwardenGuard(request, reply, done) {
     try {
       const found = locateToken(request, type, locations, ctx.settings, ctx.readCookies)
       if (found === undefined) {
+        // Deferred once only: the preHandler run sets the slot to null, so it decides for good.
+        if (json && (request as Deferrable)[DEFERRED] === undefined && bodyPending(request)) {
+          ;(request as Deferrable)[DEFERRED] = tokenwardenGuard
+          return done()
+        }
         if (optional) return done()
         throw new AuthError('TOKEN_MISSING')
       }

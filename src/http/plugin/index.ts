@@ -21,7 +21,7 @@ import { applyChallenge, errorBody } from '../challenge.js'
 import { clearTokenCookies, cookieReader, setTokenCookies } from './cookies.js'
 import { checkCsrf } from './csrf.js'
 import { locateToken, type LocatedToken } from './extract.js'
-import { createGuard } from './guard.js'
+import { createGuard, DEFERRED } from './guard.js'
 import { checkLocations, resolveLocationSettings, type GuardOptions, type LocationSettings, type TokenwardenPluginOptions } from './options.js'
 
 export type { GuardOptions, TokenwardenPluginOptions } from './options.js'
@@ -118,6 +118,13 @@ async function tokenwardenPlugin(app: FastifyInstance, opts: TokenwardenPluginOp
   app.decorateRequest('identity', null)
   app.decorateRequest('currentUser', null)
   app.decorateRequest('tokenLocation', null)
+  // Guards waiting for the JSON body (see DEFERRED in guard.ts) finish here, once it is parsed.
+  app.addHook('preHandler', function runDeferredGuard(request, reply, done) {
+    const pending = (request as unknown as Record<symbol, onRequestHookHandler | null | undefined>)[DEFERRED]
+    if (pending === undefined || pending === null) return done()
+    ;(request as unknown as Record<symbol, null>)[DEFERRED] = null
+    pending.call(this, request, reply, done)
+  })
 
   function reject(request: FastifyRequest, reply: FastifyReply, err: unknown, done: (err?: Error) => void): void {
     if (!isAuthError(err)) return done(err as Error)

@@ -74,8 +74,12 @@ test('a ring signs with its first signing key; verify-only keys verify; duplicat
   assert.equal(ring.signing.kid, createRingKey(a).kid)
   assert.deepEqual(ring.keys().map((k) => k.kid), [createRingKey(a).kid, createRingKey(b).kid])
   assert.throws(() => Keyring.of([a, a]), /Duplicate kid/)
+  assert.throws(() => Keyring.of([]), /at least one key/)
+  // Public keys alone make a verify-only ring: it verifies, it cannot sign.
   const rsa = generateKeyPairSync('rsa', { modulusLength: 2048 })
-  assert.throws(() => Keyring.of([{ alg: 'RS256', publicKey: rsa.publicKey }]), /can sign/)
+  const verifyOnly = Keyring.of([{ alg: 'RS256', publicKey: rsa.publicKey }])
+  assert.equal(verifyOnly.signing.canSign, false)
+  assert.throws(() => verifyOnly.signing.sign({ sub: '1' }), /verify-only/)
 })
 
 test('a key past notAfter is gone from the ring, even for a token it signed that is still cached', () => {
