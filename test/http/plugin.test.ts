@@ -209,9 +209,13 @@ test('cookies through the plugin alone: set_access_cookies with a csrf claim, CS
 })
 
 test('misuse is a TypeError at registration or call, not a 500 later', async () => {
-  await assert.rejects(Fastify().register(tokenwarden, {}).ready(), TypeError)
-  await assert.rejects(Fastify().register(tokenwarden, { keys: [{ alg: 'HS256', secret: 'short' }] }).ready(), TypeError)
-  await assert.rejects(Fastify().register(tokenwarden, { keys: [{ alg: 'HS256', secret: SECRET }], locations: ['body' as never] }).ready(), TypeError)
+  const register = async (options: TokenwardenPluginOptions) => {
+    const app = Fastify()
+    await app.register(tokenwarden, options)
+  }
+  await assert.rejects(register({}), TypeError)
+  await assert.rejects(register({ keys: [{ alg: 'HS256', secret: 'short' }] }), TypeError)
+  await assert.rejects(register({ keys: [{ alg: 'HS256', secret: SECRET }], locations: ['body' as never] }), TypeError)
   const app = await build()
   assert.throws(() => app.tokenwarden.guard({ fresh: true, refresh: true }), TypeError)
   assert.throws(() => app.tokenwarden.guard({ locations: [] }), TypeError)
