@@ -1,0 +1,45 @@
+// What the run ran on, and whether anything else was using the CPU when it started: numbers
+// taken while other processes compete for the two cores are low and noisy, and the report says so.
+
+import { readFileSync } from 'node:fs'
+import { cpus, release, totalmem, type } from 'node:os'
+import { loadToolNote } from './load.js'
+import { pinning, sleep } from './proc.js'
+import type { Machine } from './results.js'
+
+function cpuTimes(): { busy: number; total: number } | undefined {
+  try {
+    const line = readFileSync('/proc/stat', 'utf8').split('\n')[0]!
+    const f = line.trim().split(/\s+/).slice(1).map(Number)
+    const idle = f[3]! + (f[4] ?? 0)
+    const total = f.reduce((a, b) => a + b, 0)
+    return { busy: total - idle, total }
+  } catch {
+    return undefined
+  }
+}
+
+/** Share of all cores busy over `ms` (0-100), or undefined off Linux. */
+export async function cpuBusy(ms: number): Promise<number | undefined> {
+  const a = cpuTimes()
+  await sleep(ms)
+  const b = cpuTimes()
+  if (a === undefined || b === undefined || b.total === a.total) return undefined
+  return (100 * (b.busy - a.busy)) / (b.total - a.total)
+}
+
+export async function describeMachine(mode: string): Promise<Machine> {
+  const c = cpus()
+  return {
+    cpu: c[0]?.model.trim() ?? 'unknown',
+    cores: c.length,
+    ramGb: Math.round((totalmem() / 1024 ** 3) * 10) / 10,
+    node: process.version,
+    platform: `${type()} ${release()}`,
+    date: new Date().toISOString().slice(0, 16).replace('T', ' ') + ' UTC',
+    loadTool: loadToolNote(),
+    pinning: pinning(),
+    mode,
+    backgroundBusyPct: await cpuBusy(1000),
+  }
+}

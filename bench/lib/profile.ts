@@ -1,0 +1,91 @@
+// Command-line flags and the size profile of a run: full (`npm run bench`), --quick, --smoke.
+
+import { parseArgs } from 'node:util'
+
+export const SECTIONS = ['tokens', 'http', 'logins', 'revocation', 'startup'] as const
+export type SectionName = (typeof SECTIONS)[number]
+export type Mode = 'full' | 'quick' | 'smoke'
+
+/** How big every measurement is in one mode. Durations in milliseconds unless named otherwise. */
+export interface Profile {
+  mode: Mode
+  /** Micro-benchmarks: time per case per round, rounds (median taken), warmup per case. */
+  microMs: number
+  microRounds: number
+  microWarmupMs: number
+  /** Distinct tokens verified in the micro-benchmarks. */
+  microPool: number
+  /** One process per (algorithm, library) instead of one process for all. */
+  isolate: boolean
+  /** HTTP: load generator seconds per case (wrk takes whole seconds), warmup seconds, connections. */
+  httpSeconds: number
+  httpWarmupSeconds: number
+  connections: number
+  /** Distinct tokens for the "cold" protected route. */
+  coldPool: number
+  /** Logins: seconds for the raw hash rate, the login run, the quiet baseline and the storm. */
+  loginSeconds: number
+  baselineSeconds: number
+  /** Protected requests per second sent during the baseline and the storm. */
+  pacedRate: number
+  loginConnections: number
+  /** argon2id cost for the login section: the server default, or tiny (smoke runs only). */
+  argon2: 'default' | 'tiny'
+  /** Revoked sessions held by the gate; liveness checks timed. */
+  revoked: number
+  gateChecks: number
+  /** Startup runs (median reported), after one discarded warm-up run. */
+  startupRuns: number
+}
+
+const PROFILES: Record<Mode, Profile> = {
+  full: {
+    mode: 'full', microMs: 1200, microRounds: 3, microWarmupMs: 300, microPool: 1000, isolate: true,
+    httpSeconds: 10, httpWarmupSeconds: 2, connections: 50, coldPool: 10_000,
+    loginSeconds: 10, baselineSeconds: 5, pacedRate: 500, loginConnections: 8, argon2: 'default',
+    revoked: 1_000_000, gateChecks: 5_000_000, startupRuns: 15,
+  },
+  quick: {
+    mode: 'quick', microMs: 300, microRounds: 2, microWarmupMs: 100, microPool: 1000, isolate: true,
+    httpSeconds: 3, httpWarmupSeconds: 1, connections: 50, coldPool: 10_000,
+    loginSeconds: 3, baselineSeconds: 2, pacedRate: 500, loginConnections: 8, argon2: 'default',
+    revoked: 1_000_000, gateChecks: 2_000_000, startupRuns: 5,
+  },
+  smoke: {
+    mode: 'smoke', microMs: 20, microRounds: 1, microWarmupMs: 10, microPool: 50, isolate: false,
+    httpSeconds: 1, httpWarmupSeconds: 0, connections: 8, coldPool: 200,
+    loginSeconds: 1, baselineSeconds: 1, pacedRate: 100, loginConnections: 2, argon2: 'tiny',
+    revoked: 10_000, gateChecks: 100_000, startupRuns: 1,
+  },
+}
+
+export interface RunOptions {
+  profile: Profile
+  only: SectionName[]
+  /** Where the report goes; undefined means the repository (BENCHMARKS.md, docs/bench-chart.svg). */
+  out: string | undefined
+}
+
+/** Parses `--quick`, `--smoke`, `--only <section>[,<section>]`, `--out <dir>`. */
+export function parseRunArgs(argv: string[]): RunOptions {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      quick: { type: 'boolean', default: false },
+      smoke: { type: 'boolean', default: false },
+      only: { type: 'string', multiple: true },
+      out: { type: 'string' },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  })
+  if (values.help === true) {
+    console.log('Usage: npm run bench -- [--quick | --smoke] [--only tokens,http,logins,revocation,startup] [--out DIR]')
+    process.exit(0)
+  }
+  const mode: Mode = values.smoke === true ? 'smoke' : values.quick === true ? 'quick' : 'full'
+  const only = (values.only ?? []).flatMap((s) => s.split(',')).map((s) => s.trim()).filter((s) => s !== '')
+  for (const s of only) {
+    if (!(SECTIONS as readonly string[]).includes(s)) throw new TypeError(`--only: unknown section "${s}" (one of ${SECTIONS.join(', ')})`)
+  }
+  return { profile: PROFILES[mode], only: (only.length > 0 ? only : [...SECTIONS]) as SectionName[], out: values.out }
+}

@@ -1,0 +1,62 @@
+// `npm run bench`: runs the sections, writes the raw results, BENCHMARKS.md and the SVG chart.
+// Only a full run of every section writes into the repository; --quick, --smoke and --only
+// write to a temp directory (or --out DIR) so committed numbers always come from one full run.
+
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join, relative } from 'node:path'
+import { chartSvg } from './lib/chart.js'
+import { log } from './lib/log.js'
+import { describeMachine } from './lib/machine.js'
+import { LOAD_CORE, pinSelf, ROOT } from './lib/proc.js'
+import { parseRunArgs, SECTIONS, type SectionName } from './lib/profile.js'
+import { reportMarkdown } from './lib/report.js'
+import type { Results } from './lib/results.js'
+import { runHttp } from './sections/http.js'
+import { runLogins } from './sections/logins.js'
+import { runRevocation } from './sections/revocation.js'
+import { runStartup } from './sections/startup.js'
+import { runTokens } from './sections/tokens.js'
+
+const options = parseRunArgs(process.argv.slice(2))
+const { profile } = options
+const official = profile.mode === 'full' && options.only.length === SECTIONS.length && options.out === undefined
+const outDir = options.out ?? (official ? ROOT : mkdtempSync(join(tmpdir(), `tokenwarden-bench-${profile.mode}-`)))
+
+// The harness itself stays off the server core.
+pinSelf(LOAD_CORE)
+
+const results: Results = { machine: await describeMachine(profile.mode), problems: [] }
+if ((results.machine.backgroundBusyPct ?? 0) > 10) {
+  log('bench', `warning: ${results.machine.backgroundBusyPct!.toFixed(0)}% CPU busy before start; numbers will be low and noisy`)
+}
+log('bench', `${profile.mode} run: ${options.only.join(', ')}; ${results.machine.loadTool}; ${results.machine.pinning}`)
+
+const runners: Record<SectionName, () => Promise<void>> = {
+  tokens: async () => void (results.tokens = await runTokens(profile)),
+  http: async () => void (results.http = await runHttp(profile)),
+  logins: async () => void (results.logins = await runLogins(profile)),
+  revocation: async () => void (results.revocation = await runRevocation(profile)),
+  startup: async () => void (results.startup = await runStartup(profile)),
+}
+for (const section of options.only) {
+  const t0 = Date.now()
+  try {
+    await runners[section]()
+    log(section, `done in ${((Date.now() - t0) / 1000).toFixed(1)} s`)
+  } catch (err) {
+    const reason = (err as Error).message
+    log(section, `FAILED: ${reason}`)
+    results.problems.push({ section, reason })
+  }
+}
+
+const chartFile = official ? join(ROOT, 'docs/bench-chart.svg') : join(outDir, 'chart.svg')
+mkdirSync(join(chartFile, '..'), { recursive: true })
+writeFileSync(chartFile, chartSvg(results))
+writeFileSync(join(outDir, 'BENCHMARKS.md'), reportMarkdown(results, relative(outDir, chartFile)))
+const json = official ? join(ROOT, 'bench/results/latest.json') : join(outDir, 'results.json')
+mkdirSync(join(json, '..'), { recursive: true })
+writeFileSync(json, JSON.stringify(results, null, 2) + '\n')
+log('bench', `wrote ${join(outDir, 'BENCHMARKS.md')}, ${chartFile}, ${json}`)
+process.exitCode = results.problems.length > 0 ? 1 : 0

@@ -1,0 +1,59 @@
+// Section 2: a protected route under load, req/s and p99, for tokenwarden, the limit and the
+// peers. Each server runs alone, pinned to the server core; the load generator gets the other.
+
+import { readFileSync } from 'node:fs'
+import { runLoad } from '../lib/load.js'
+import { log } from '../lib/log.js'
+import { freePort } from '../lib/proc.js'
+import type { Profile } from '../lib/profile.js'
+import type { HttpRow } from '../lib/results.js'
+import { startServer, type RunningServer } from '../lib/server.js'
+import { httpCases, type HttpCase, type Target } from './http-cases.js'
+
+export async function runHttp(profile: Profile): Promise<HttpRow[]> {
+  const rows: HttpRow[] = []
+  for (const c of httpCases(profile.coldPool)) {
+    const unavailable = c.unavailable?.()
+    if (unavailable !== undefined) {
+      log('http', `${c.id}: skipped: ${unavailable}`)
+      rows.push({ id: c.id, label: c.label, skipped: unavailable })
+      continue
+    }
+    try {
+      rows.push(await runCase(c, profile))
+      const r = rows.at(-1)!
+      log('http', `${c.id}: ${Math.round(r.rps!)} req/s, p99 ${r.p99Ms!.toFixed(2)} ms${r.non2xx! > 0 ? `, ${r.non2xx} non-2xx` : ''}`)
+    } catch (err) {
+      const reason = `failed: ${(err as Error).message}`
+      log('http', `${c.id}: ${reason}`)
+      rows.push({ id: c.id, label: c.label, skipped: reason })
+    }
+  }
+  return rows
+}
+
+async function runCase(c: HttpCase, profile: Profile): Promise<HttpRow> {
+  const port = await freePort()
+  let server: RunningServer | undefined
+  try {
+    server = await startServer({ ...(await c.server(port)), port })
+    const target = await c.prepare(server.url)
+    await assertOk(server.url, target)
+    const spec = { url: server.url + target.path, connections: profile.connections, headers: target.headers, tokensFile: target.tokensFile }
+    if (profile.httpWarmupSeconds > 0) await runLoad({ ...spec, seconds: profile.httpWarmupSeconds })
+    const r = await runLoad({ ...spec, seconds: profile.httpSeconds })
+    if (r.requests === 0) throw new Error('no request completed')
+    return { id: c.id, label: c.label, rps: r.rps, p50Ms: r.p50Ms, p99Ms: r.p99Ms, non2xx: r.non2xx, errors: r.errors, ...(c.note === undefined ? {} : { note: c.note }) }
+  } finally {
+    await server?.stop()
+  }
+}
+
+/** One request must succeed before load: a fast 401 would otherwise look like a fast server. */
+async function assertOk(url: string, target: Target): Promise<void> {
+  const headers = { ...target.headers }
+  if (target.tokensFile !== undefined) headers.authorization = `Bearer ${readFileSync(target.tokensFile, 'utf8').split('\n')[0]}`
+  const res = await fetch(url + target.path, { headers })
+  const body = await res.text()
+  if (res.status !== 200) throw new Error(`GET ${target.path} answered ${res.status} before load: ${body.slice(0, 200)}`)
+}

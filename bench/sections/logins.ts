@@ -1,0 +1,106 @@
+// Section 3: logins. The raw argon2id rate on the server core is the limit; then logins/s
+// against tokenwarden's server, and the latency of protected requests (GET /auth/me, paced)
+// and the server's event-loop delay, first quiet and then during a login storm.
+
+import { mkdtempSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { DEFAULT_ARGON2, type Argon2Params } from '../../src/core/passwords/hash.js'
+import { runLoad, type LoadSpec } from '../lib/load.js'
+import { log } from '../lib/log.js'
+import type { PacedSpec } from '../lib/paced-worker.js'
+import { freePort, LOAD_CORE, nodeArgs, runWorker, SERVER_CORE } from '../lib/proc.js'
+import type { Profile } from '../lib/profile.js'
+import type { EventLoopDelay, LoginResults, PacedResult } from '../lib/results.js'
+import { startServer } from '../lib/server.js'
+import { BENCH_PASSWORD, loginToken } from './http-cases.js'
+
+async function eld(url: string, reset: boolean): Promise<EventLoopDelay> {
+  const res = await fetch(`${url}/__bench/eld${reset ? '?reset=1' : ''}`)
+  return (await res.json()) as EventLoopDelay
+}
+
+/** Registers `n` accounts; returns a file of their login bodies, one JSON per line. */
+async function registerUsers(url: string, n: number): Promise<string> {
+  const bodies: string[] = []
+  for (let i = 0; i < n; i++) {
+    const body = JSON.stringify({ email: `storm-${i}@example.com`, password: BENCH_PASSWORD })
+    const res = await fetch(`${url}/auth/register`, { method: 'POST', headers: { 'content-type': 'application/json' }, body })
+    if (res.status !== 201) throw new Error(`register answered ${res.status}`)
+    bodies.push(body)
+  }
+  const file = join(mkdtempSync(join(tmpdir(), 'tw-bench-bodies-')), 'logins.txt')
+  writeFileSync(file, bodies.join('\n') + '\n')
+  return file
+}
+
+const TINY: Argon2Params = { memoryCost: 1024, timeCost: 1, parallelism: 1 }
+
+export async function runLogins(profile: Profile): Promise<LoginResults> {
+  const params = profile.argon2 === 'tiny' ? TINY : DEFAULT_ARGON2
+  const { perSec: rawHashPerSec } = await runWorker<{ perSec: number }>(SERVER_CORE, 'bench/sections/hash-worker.ts', {
+    seconds: profile.loginSeconds,
+    concurrency: 4,
+    params,
+  })
+  log('logins', `raw argon2id: ${rawHashPerSec.toFixed(1)} verifies/s`)
+
+  const port = await freePort()
+  const server = await startServer({
+    name: 'tw-server',
+    command: process.execPath,
+    args: await nodeArgs('bench/servers/tw-server.ts'),
+    env: { BENCH_DATA_DIR: mkdtempSync(join(tmpdir(), 'tw-bench-login-')), BENCH_ELD: '1', BENCH_ARGON2_TINY: profile.argon2 === 'tiny' ? '1' : '0' },
+    port,
+    readyPath: '/health',
+  })
+  try {
+    const token = await loginToken(server.url, '/auth/register', '/auth/login', BENCH_PASSWORD)
+    // Logins rotate over many accounts: the login throttle counts checks in flight per
+    // identifier, so one account hammered by every connection would meet 429 by design.
+    const bodies = await registerUsers(server.url, profile.loginConnections * 8)
+    const login: LoadSpec = {
+      url: `${server.url}/auth/login`,
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      bodiesFile: bodies,
+      connections: profile.loginConnections,
+      seconds: profile.loginSeconds,
+    }
+    const alone = await runLoad(login)
+    log('logins', `${alone.rps.toFixed(1)} logins/s, p99 ${alone.p99Ms.toFixed(0)} ms${alone.non2xx > 0 ? `, ${alone.non2xx} non-2xx` : ''}`)
+
+    const paced = (seconds: number): Promise<PacedResult> =>
+      runWorker<PacedResult>(LOAD_CORE, 'bench/lib/paced-worker.ts', {
+        url: `${server.url}/auth/me`,
+        headers: { authorization: `Bearer ${token}` },
+        rate: profile.pacedRate,
+        seconds,
+      } satisfies PacedSpec)
+
+    await eld(server.url, true)
+    const quiet = await paced(profile.baselineSeconds)
+    const eldQuiet = await eld(server.url, true)
+    log('logins', `quiet: /auth/me p99 ${quiet.p99Ms.toFixed(2)} ms, event-loop delay p99 ${eldQuiet.p99Ms.toFixed(2)} ms`)
+
+    // The storm: logins flat out while protected requests keep arriving at the paced rate.
+    const [storm, stormLogins] = await Promise.all([paced(profile.loginSeconds), runLoad(login)])
+    const eldStorm = await eld(server.url, false)
+    log('logins', `storm: /auth/me p99 ${storm.p99Ms.toFixed(2)} ms, event-loop delay p99 ${eldStorm.p99Ms.toFixed(2)} ms, ${stormLogins.rps.toFixed(1)} logins/s`)
+
+    return {
+      rawHashPerSec,
+      loginsPerSec: alone.rps,
+      loginP99Ms: alone.p99Ms,
+      loginNon2xx: alone.non2xx + stormLogins.non2xx,
+      params: `argon2id m=${params.memoryCost},t=${params.timeCost},p=${params.parallelism}`,
+      quiet,
+      storm,
+      stormLoginsPerSec: stormLogins.rps,
+      eldQuiet,
+      eldStorm,
+    }
+  } finally {
+    await server.stop()
+  }
+}

@@ -1,0 +1,25 @@
+// Section 1: token verify and sign, ops/s on one thread, per algorithm and library. Workers
+// run pinned to the server core; in full and quick runs each (algorithm, library) pair gets a
+// fresh process so one library's JIT state cannot slow another's.
+
+import { log } from '../lib/log.js'
+import { runWorker, SERVER_CORE } from '../lib/proc.js'
+import type { Profile } from '../lib/profile.js'
+import type { OpRow } from '../lib/results.js'
+import { ALGS, IMPLS } from './token-names.js'
+
+export async function runTokens(profile: Profile): Promise<OpRow[]> {
+  const base = { pool: profile.microPool, ms: profile.microMs, rounds: profile.microRounds, warmupMs: profile.microWarmupMs }
+  const groups = profile.isolate
+    ? ALGS.flatMap((alg) => IMPLS.map((impl) => ({ algs: [alg], impls: [impl] })))
+    : [{ algs: [...ALGS], impls: [...IMPLS] }]
+  const rows: OpRow[] = []
+  for (const g of groups) {
+    const got = await runWorker<OpRow[]>(SERVER_CORE, 'bench/sections/tokens-worker.ts', { ...base, ...g })
+    for (const r of got) {
+      if (r.opsPerSec !== undefined) log('tokens', `${r.alg} ${r.op} ${r.impl}: ${Math.round(r.opsPerSec).toLocaleString('en-US')} ops/s`)
+    }
+    rows.push(...got)
+  }
+  return rows
+}

@@ -1,0 +1,38 @@
+// tokenwarden's own server (the real buildApp, SQLite in BENCH_DATA_DIR, default argon2id
+// parameters unless BENCH_ARGON2_TINY=1 for smoke runs, LOG_LEVEL=warn). All load comes from one IP, so the per-IP limiter on /auth/*
+// is raised out of reach (it still runs on every request). With BENCH_ELD=1, one bench-only
+// route: GET /__bench/eld reports event-loop delay (perf_hooks.monitorEventLoopDelay) since
+// the last `?reset=1`, minus the sampling interval (the histogram records whole intervals).
+
+import { monitorEventLoopDelay } from 'node:perf_hooks'
+import { join } from 'node:path'
+import { parseConfig } from '../../src/core/config.js'
+import { buildApp } from '../../src/http/app.js'
+import { BENCH_SECRET } from '../lib/fixtures.js'
+
+const dataDir = process.env.BENCH_DATA_DIR
+if (dataDir === undefined) throw new TypeError('BENCH_DATA_DIR is required')
+const config = parseConfig({
+  NODE_ENV: 'production',
+  PORT: process.env.PORT ?? '3000',
+  DATA_DIR: dataDir,
+  DATABASE_URL: `sqlite:${join(dataDir, 'tokenwarden.db')}`,
+  JWT_SECRET: BENCH_SECRET,
+  LOG_LEVEL: process.env.TW_LOG_LEVEL ?? 'warn',
+  RATE_LIMIT_MAX: '1000000000',
+  ...(process.env.BENCH_ARGON2_TINY === '1' ? { ARGON2_MEMORY_COST: '1024', ARGON2_TIME_COST: '1' } : {}),
+})
+const { app } = await buildApp(config)
+
+if (process.env.BENCH_ELD === '1') {
+  const resolution = 2
+  const eld = monitorEventLoopDelay({ resolution })
+  eld.enable()
+  const ms = (ns: number): number => Math.max(0, ns / 1e6 - resolution)
+  app.get('/__bench/eld', async (request) => {
+    const out = { p50Ms: ms(eld.percentile(50)), p99Ms: ms(eld.percentile(99)), maxMs: ms(eld.max), meanMs: ms(eld.mean), samples: eld.count }
+    if ((request.query as Record<string, string>).reset === '1') eld.reset()
+    return out
+  })
+}
+await app.listen({ port: config.port, host: config.host })
