@@ -47,6 +47,8 @@ type Env = Readonly<Record<string, string | undefined>>
 
 /** An HTTP token (RFC 9110 §5.6.2): valid as a header or cookie name. */
 const HTTP_TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/
+/** A plain name: safe as a query parameter or a JSON key, and in the log redaction pattern. */
+const PLAIN_NAME = /^[A-Za-z0-9_.-]+$/
 
 /** Parses the token settings; `production` makes keys mandatory and cookies Secure by default. */
 export function parseTokenConfig(env: Env, nodeEnv: string, dataDir: string, cwd: string): TokenConfig {
@@ -113,12 +115,12 @@ export function parseTokenConfig(env: Env, nodeEnv: string, dataDir: string, cwd
     headerName: httpToken(env, 'JWT_HEADER_NAME', 'Authorization'),
     headerType,
     cookies: Object.freeze(cookies),
-    queryStringName: httpToken(env, 'JWT_QUERY_STRING_NAME', 'jwt'),
+    queryStringName: httpToken(env, 'JWT_QUERY_STRING_NAME', 'jwt', PLAIN_NAME),
     jsonKeys: Object.freeze({
-      access: httpToken(env, 'JWT_JSON_KEY', DEFAULT_JSON_KEYS.access),
-      refresh: httpToken(env, 'JWT_REFRESH_JSON_KEY', DEFAULT_JSON_KEYS.refresh),
+      access: httpToken(env, 'JWT_JSON_KEY', DEFAULT_JSON_KEYS.access, PLAIN_NAME),
+      refresh: httpToken(env, 'JWT_REFRESH_JSON_KEY', DEFAULT_JSON_KEYS.refresh, PLAIN_NAME),
     }),
-    errorMessageKey: httpToken(env, 'JWT_ERROR_MESSAGE_KEY', 'message'),
+    errorMessageKey: httpToken(env, 'JWT_ERROR_MESSAGE_KEY', 'message', PLAIN_NAME),
   }
 }
 
@@ -144,10 +146,10 @@ function flag(env: Env, name: string, fallback: boolean): boolean {
   throw new ConfigError(name, `must be true or false (got "${v}")`)
 }
 
-function httpToken(env: Env, name: string, fallback: string): string {
+function httpToken(env: Env, name: string, fallback: string, pattern = HTTP_TOKEN): string {
   const v = text(env, name)
   if (v === undefined) return fallback
-  if (!HTTP_TOKEN.test(v)) throw new ConfigError(name, `must be a name of letters, digits and -_. (got "${v}")`)
+  if (!pattern.test(v)) throw new ConfigError(name, `must be a single name such as ${fallback}, without spaces or separators (got "${v}")`)
   return v
 }
 
