@@ -93,6 +93,12 @@ main(process.argv.slice(2)).then(
     if (code >= 0) process.exitCode = code
   },
   (err: unknown) => {
+    // A setting found wrong only when used (e.g. DATABASE_URL's scheme) is still a configuration error.
+    if (err instanceof ConfigError) {
+      console.error(`tokenwarden: configuration error: ${err.message}`)
+      process.exitCode = EXIT_CONFIG
+      return
+    }
     console.error('tokenwarden: fatal:', err instanceof Error ? err.message : err)
     process.exitCode = 1
   },

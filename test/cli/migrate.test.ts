@@ -56,3 +56,10 @@ test('.env in the working directory is read; the real environment wins over it',
   assert.equal(ok.code, 0, ok.stderr)
   assert.ok(existsSync(join(cwd, 'from-dotenv', 'tokenwarden.db')), 'DATA_DIR came from .env')
 })
+
+test('an unsupported DATABASE_URL scheme is a configuration error: exit 2 naming DATABASE_URL', async (t) => {
+  const cwd = tempDir(t)
+  const r = await runCli(['migrate'], cwd, cleanEnv({ DATABASE_URL: 'oracle://db.example.com/auth' }))
+  assert.equal(r.code, 2)
+  assert.match(r.stderr, /DATABASE_URL/)
+})

@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { after, before, describe, test } from 'node:test'
 import { sql } from 'kysely'
+import { ConfigError } from '../../src/core/config.js'
 import type { NewSession, NewUser, Store } from '../../src/core/store.js'
 import { KyselyStore } from '../../src/store/kysely/store.js'
 import { MemoryStore } from '../../src/store/memory.js'
@@ -269,4 +270,11 @@ test('a fresh KyselyStore applies its migrations once', async () => {
   } finally {
     await store.close()
   }
+})
+
+test('an unsupported DATABASE_URL scheme throws ConfigError naming DATABASE_URL', () => {
+  assert.throws(
+    () => KyselyStore.fromUrl('oracle://db.example.com/auth'),
+    (err: unknown) => err instanceof ConfigError && err.variable === 'DATABASE_URL',
+  )
 })

@@ -5,6 +5,7 @@ import { mkdirSync } from 'node:fs'
 import { dirname, resolve } from 'node:path'
 import SqliteDatabase from 'better-sqlite3'
 import { SqliteDialect, type Dialect } from 'kysely'
+import { ConfigError } from '../../core/config.js'
 
 export interface DialectChoice {
   dialect: Dialect
@@ -30,5 +31,5 @@ export function createDialect(databaseUrl: string): DialectChoice {
     return { dialect: new SqliteDialect({ database: db }), name: 'sqlite' }
   }
   const scheme = databaseUrl.split(':')[0]
-  throw new TypeError(`DATABASE_URL: unsupported database scheme "${scheme}:" (supported: sqlite:)`)
+  throw new ConfigError('DATABASE_URL', `unsupported database scheme "${scheme}:" (supported: sqlite:)`)
 }
