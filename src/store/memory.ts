@@ -57,7 +57,7 @@ export class MemoryStore implements Store {
   async listUsers({ q, limit, offset }: UserQuery): Promise<{ users: UserRecord[]; total: number }> {
     const needle = q?.toLowerCase() ?? ''
     const all = [...this.#users.values()]
-      .filter((u) => needle === '' || u.email.includes(needle) || (u.username ?? '').includes(needle))
+      .filter((u) => needle === '' || u.email.toLowerCase().includes(needle) || (u.username ?? '').toLowerCase().includes(needle))
       .sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.id.localeCompare(b.id))
     return { users: all.slice(offset, offset + limit).map(copy), total: all.length }
   }

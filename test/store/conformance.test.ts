@@ -139,6 +139,12 @@ for (const [name, make] of STORES) {
       // LIKE wildcards in q are literal characters.
       assert.deepEqual((await store.listUsers({ q: `${tag}_`, limit: 10, offset: 0 })).users.map((u) => u.id), [users[1]!.id])
       assert.equal((await store.listUsers({ q: '%', limit: 10, offset: 0 })).total, 0)
+      // Case-insensitive on the stored side too, whatever case a caller stored.
+      const mark = `${Date.now() % 100000}x${counter}`
+      const mixed = newUser({ email: `MiXeD${mark}@Example.com`, username: `CamelCase${mark}` })
+      await store.createUser(mixed)
+      assert.deepEqual((await store.listUsers({ q: `mixed${mark}`, limit: 10, offset: 0 })).users.map((u) => u.id), [mixed.id])
+      assert.deepEqual((await store.listUsers({ q: `camelcase${mark}`, limit: 10, offset: 0 })).users.map((u) => u.id), [mixed.id])
       const everyone = await store.listUsers({ limit: 1000, offset: 0 })
       assert.ok(everyone.total >= 3 && everyone.users.length === everyone.total)
       assert.ok(everyone.users.every((u) => typeof u.passwordHash === 'string'))
