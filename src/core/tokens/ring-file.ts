@@ -48,8 +48,9 @@ const SECRET_BYTES: Partial<Record<Algorithm, number>> = { HS256: 32, HS384: 48,
 export function generateStoredKey(alg: Algorithm, now: number): StoredKey {
   const base = { alg, created: new Date(now).toISOString(), retires: null, source: 'file' as const }
   if (isSymmetric(alg)) {
-    const secret = randomBytes(SECRET_BYTES[alg] ?? 32).toString('base64url')
-    return { kid: createRingKey({ alg, secret }).kid, ...base, secret }
+    const bytes = randomBytes(SECRET_BYTES[alg] ?? 32)
+    // The kid is the thumbprint of the bytes the ring will use (ringInputs decodes the base64url).
+    return { kid: createRingKey({ alg, secret: bytes }).kid, ...base, secret: bytes.toString('base64url') }
   }
   const privateKey = generatePrivateKeyPem(alg)
   return { kid: createRingKey({ alg, privateKey }).kid, ...base, privateKey }

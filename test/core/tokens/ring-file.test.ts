@@ -5,7 +5,7 @@ import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import { ManualClock } from '../../../src/core/clock.js'
 import { createIssuer } from '../../../src/core/tokens/issue.js'
-import { Keyring } from '../../../src/core/tokens/keyring.js'
+import { Keyring, createRingKey } from '../../../src/core/tokens/keyring.js'
 import {
   configuredEntry,
   generateStoredKey,
@@ -31,6 +31,14 @@ test('generate -> serialize -> parse round trip; one active key', () => {
   const back = parseRingFile(serializeRingFile(file))
   assert.deepEqual(back, file)
   assert.equal(keyStatus(back.keys[0]!, T0), 'active')
+})
+
+test('a stored kid is the RFC 7638 thumbprint of the material the ring loads, for every algorithm', () => {
+  for (const alg of ['HS256', 'HS384', 'HS512', 'RS256', 'PS256', 'ES256', 'EdDSA'] as const) {
+    const stored = generateStoredKey(alg, T0)
+    const [input] = ringInputs({ version: 1, keys: [stored] }, T0).inputs
+    assert.equal(createRingKey({ ...input!, kid: undefined }).kid, stored.kid, alg)
+  }
 })
 
 test('rotation: the previous key verifies its tokens until it retires; new tokens carry the new kid', () => {
