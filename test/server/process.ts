@@ -79,9 +79,11 @@ export function startServer(cwd: string, env: NodeJS.ProcessEnv): Promise<Server
       child.kill('SIGKILL')
       reject(new Error(`server did not start listening within 20 s:\n${out}`))
     }, 20_000)
+    let stdout = ''
     const onData = (d: Buffer) => {
       out += d.toString()
-      const m = /Server listening at (http:\/\/127\.0\.0\.1:\d+)/.exec(out)
+      stdout += d.toString()
+      const m = /Server listening at (http:\/\/127\.0\.0\.1:\d+)/.exec(stdout)
       if (m !== null) {
         clearTimeout(timer)
         resolve(server(m[1]!))
