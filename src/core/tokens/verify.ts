@@ -130,6 +130,20 @@ function fail(code: ErrorCode, message: string): never {
   throw new AuthError(code, message)
 }
 
+/** What key selection needs from a protected header that passed every header check. */
+interface CheckedHeader {
+  readonly alg: string
+  readonly kid: string | undefined
+}
+
+/**
+ * Header segments that passed `checkHeader`, so the tokens of one key (which all share a header)
+ * skip the base64url decode, JSON.parse and checks. A pure function of the segment is cached,
+ * so the outcome for any token is unchanged. At most 256 headers of up to 1 KiB; emptied when full.
+ */
+const checkedHeaders = new Map<string, CheckedHeader>()
+const CHECKED_HEADERS_MAX = 256
+
 /** Reads the protected header and picks the ring key for it, refusing anything suspicious. */
 function selectKey(token: string, ring: Keyring, now: number): RingKey {
   const dot1 = token.indexOf('.')
@@ -138,10 +152,32 @@ function selectKey(token: string, ring: Keyring, now: number): RingKey {
   const headerSeg = token.slice(0, dot1)
   const payloadSeg = token.slice(dot1 + 1, dot2)
   const signatureSeg = token.slice(dot2 + 1)
-  if (!SEGMENT.test(headerSeg) || !SEGMENT.test(payloadSeg)) fail('TOKEN_MALFORMED', 'Token segments must be base64url')
+  let h = checkedHeaders.get(headerSeg)
+  if ((h === undefined && !SEGMENT.test(headerSeg)) || !SEGMENT.test(payloadSeg)) fail('TOKEN_MALFORMED', 'Token segments must be base64url')
   // An empty signature is an unsigned token: refused like alg none (RFC 8725 §2.1).
   if (signatureSeg.length === 0) fail('TOKEN_ALGORITHM_INVALID', 'Token is unsigned')
   if (!SEGMENT.test(signatureSeg)) fail('TOKEN_MALFORMED', 'Token segments must be base64url')
+  if (h === undefined) {
+    h = checkHeader(headerSeg)
+    if (headerSeg.length <= 1024) {
+      if (checkedHeaders.size >= CHECKED_HEADERS_MAX) checkedHeaders.clear()
+      checkedHeaders.set(headerSeg, h)
+    }
+  }
+  let key: RingKey | undefined
+  if (h.kid === undefined) {
+    // Tokens from before key ids (e.g. a Flask-JWT-Extended app sharing our secret).
+    key = ring.signing
+  } else {
+    key = ring.get(h.kid, now)
+    if (key === undefined) throw new AuthError('TOKEN_KEY_UNKNOWN')
+  }
+  if (h.alg !== key.alg) fail('TOKEN_ALGORITHM_INVALID', 'Token algorithm does not match its key')
+  return key
+}
+
+/** Decodes a (base64url-valid) header segment and applies every check that depends on it alone. */
+function checkHeader(headerSeg: string): CheckedHeader {
   let header: unknown
   try {
     header = JSON.parse(Buffer.from(headerSeg, 'base64url').toString('utf8'))
@@ -162,17 +198,8 @@ function selectKey(token: string, ring: Keyring, now: number): RingKey {
   if (h.typ !== undefined && (typeof h.typ !== 'string' || !ACCEPTED_TYP.has(h.typ.toUpperCase()))) {
     fail('TOKEN_HEADER_UNSUPPORTED', 'Token typ is not a JWT')
   }
-  let key: RingKey | undefined
-  if (h.kid === undefined) {
-    // Tokens from before key ids (e.g. a Flask-JWT-Extended app sharing our secret).
-    key = ring.signing
-  } else {
-    if (typeof h.kid !== 'string') fail('TOKEN_MALFORMED', 'kid must be a string')
-    key = ring.get(h.kid, now)
-    if (key === undefined) throw new AuthError('TOKEN_KEY_UNKNOWN')
-  }
-  if (h.alg !== key.alg) fail('TOKEN_ALGORITHM_INVALID', 'Token algorithm does not match its key')
-  return key
+  if (h.kid !== undefined && typeof h.kid !== 'string') fail('TOKEN_MALFORMED', 'kid must be a string')
+  return Object.freeze({ alg: h.alg, kid: h.kid as string | undefined })
 }
 
 /** Runs the fast-jwt verifier of the chosen key, mapping its errors to ours. */
