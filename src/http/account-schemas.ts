@@ -3,7 +3,7 @@
 
 import { Type, type Static } from 'typebox'
 import { MAX_ROLES, ROLE_PATTERN } from '../core/accounts/admin.js'
-import { PASSWORD_MAX, USERNAME_PATTERN } from '../core/accounts/rules.js'
+import { PASSWORD_MAX_UTF16, USERNAME_PATTERN } from '../core/accounts/rules.js'
 import type { SessionRecord, UserRecord } from '../core/store.js'
 import { Password } from './schemas.js'
 
@@ -37,10 +37,10 @@ export function sessionView(s: SessionRecord, currentSid: string | undefined): S
 
 export const ChangePasswordBody = Type.Object({
   // The current password is only compared, so any length is accepted (a wrong one is simply wrong).
-  current_password: Type.String({ maxLength: PASSWORD_MAX }),
+  current_password: Type.String({ maxLength: PASSWORD_MAX_UTF16 }),
   new_password: Password,
 })
-export const DeleteAccountBody = Type.Object({ password: Type.String({ maxLength: PASSWORD_MAX }) })
+export const DeleteAccountBody = Type.Object({ password: Type.String({ maxLength: PASSWORD_MAX_UTF16 }) })
 export const PatchMeBody = Type.Object(
   { username: Type.Union([Type.String({ pattern: USERNAME_PATTERN }), Type.Null()]) },
   { additionalProperties: false },

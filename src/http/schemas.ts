@@ -2,11 +2,11 @@
 // Field limits come from core/accounts/rules so the CLI and HTTP accept the same input.
 
 import { Type, type Static } from 'typebox'
-import { EMAIL_MAX, PASSWORD_MAX, PASSWORD_MIN, USERNAME_PATTERN } from '../core/accounts/rules.js'
+import { EMAIL_MAX, PASSWORD_MAX_UTF16, PASSWORD_MIN, USERNAME_PATTERN } from '../core/accounts/rules.js'
 import type { UserRecord } from '../core/store.js'
 
 export const Email = Type.String({ minLength: 3, maxLength: EMAIL_MAX + 64 })
-export const Password = Type.String({ minLength: PASSWORD_MIN, maxLength: PASSWORD_MAX })
+export const Password = Type.String({ minLength: PASSWORD_MIN, maxLength: PASSWORD_MAX_UTF16 })
 export const Username = Type.String({ pattern: USERNAME_PATTERN })
 
 export const RegisterBody = Type.Object({
@@ -20,7 +20,7 @@ export const LoginBody = Type.Object({
   email: Type.Optional(Type.String({ minLength: 1, maxLength: EMAIL_MAX + 64 })),
   username: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
   // No minimum here: a short password is simply wrong, and says nothing about the account.
-  password: Type.String({ maxLength: PASSWORD_MAX }),
+  password: Type.String({ maxLength: PASSWORD_MAX_UTF16 }),
 })
 export type LoginBody = Static<typeof LoginBody>
 

@@ -122,6 +122,17 @@ test('password of 7 and of 1025 characters -> 400; 8 and 1024 are fine', async (
   }
 })
 
+test('password length counts characters, not UTF-16 units: 1024 emoji fine, 1025 or 4 refused', async () => {
+  const emoji = '\u{1F511}' // two UTF-16 units, one character
+  assert.equal((await register({ email: freshEmail(), password: emoji.repeat(1024) })).statusCode, 201)
+  for (const password of [emoji.repeat(1025), emoji.repeat(4)]) {
+    const res = await register({ email: freshEmail(), password })
+    assert.equal(res.statusCode, 400, `${[...password].length} characters`)
+    assert.equal(json(res).code, 'VALIDATION_FAILED')
+    assert.equal(json(res).field, 'password')
+  }
+})
+
 test('invalid email -> 400 naming email, without echoing it', async () => {
   for (const email of ['not-an-email', 'a@b', 'two@@example.com', 'sp ace@example.com', `${'x'.repeat(250)}@example.com`]) {
     const res = await register({ email, password: PASSWORD })
