@@ -22,7 +22,7 @@ import { configuredKey, readRingFile, writeRingFile } from './ring.js'
 export const KEYS_USAGE = `Usage: tokenwarden keys <generate|rotate|list> [options]
 
   generate [--alg ALG] [--force]   start a new key ring in JWT_KEYS_FILE (default DATA_DIR/keys.json)
-  rotate [--alg ALG]               new signing key; the old one verifies until its tokens expire
+  rotate [--alg ALG]               new signing key (same algorithm unless --alg); the old one verifies until its tokens expire
   list [--json]                    kid, algorithm, created, status (never key material)
 
 ALG is one of ${ALGORITHMS.join(', ')}; default JWT_ALGORITHM. Restart the server afterwards.`
@@ -95,7 +95,8 @@ export function runKeys(command: string, config: ServerConfig, options: KeysOpti
       const current = readRingFile(path) ?? { version: RING_FILE_VERSION, keys: [configuredEntry(configuredKey(config).input, now)] }
       const previous = current.keys[0]!
       const keepMs = (config.refreshTtl + config.leeway) * 1000
-      const next = generateStoredKey(alg, now)
+      // A rotation keeps the ring's algorithm unless told otherwise (--alg).
+      const next = generateStoredKey(options.alg ?? previous.alg, now)
       save(path, rotateRingFile(current, next, now, keepMs))
       io.out(`New signing key ${next.kid} (${next.alg}). Key ${previous.kid} verifies until ${new Date(now + keepMs).toISOString()}, then retires. Restart the server to use it.`)
       return 0

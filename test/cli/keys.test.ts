@@ -86,6 +86,15 @@ test('keys rotate: the new key signs, the old verifies until now + REFRESH_TOKEN
   assert.equal(loadKeyring(config, clock.now()).keyring.keys().length, 1, 'a restart after retirement loads only the new key')
 })
 
+test('keys rotate without --alg keeps the algorithm of the ring, whatever JWT_ALGORITHM says', (t) => {
+  const dir = tempDir(t)
+  assert.equal(run(['generate', '--alg', 'ES256'], { DATA_DIR: dir }).code, 0)
+  const r = run(['rotate'], { DATA_DIR: dir }, T0 + 1000)
+  assert.equal(r.code, 0, r.err)
+  const file = parseRingFile(readFileSync(join(dir, 'keys.json'), 'utf8'))
+  assert.deepEqual(file.keys.map((k) => k.alg), ['ES256', 'ES256'])
+})
+
 test('keys rotate without a ring file: the configured JWT_SECRET becomes the previous key, by kid only', (t) => {
   const dir = tempDir(t)
   const env = { DATA_DIR: dir, JWT_SECRET: SECRET }
