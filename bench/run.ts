@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os'
 import { join, relative } from 'node:path'
 import { chartSvg } from './lib/chart.js'
 import { log } from './lib/log.js'
-import { describeMachine } from './lib/machine.js'
+import { describeMachine, noisyCheckpoints, setQuietWait } from './lib/machine.js'
 import { LOAD_CORE, pinSelf, ROOT } from './lib/proc.js'
 import { parseRunArgs, SECTIONS, type SectionName } from './lib/profile.js'
 import { reportMarkdown } from './lib/report.js'
@@ -26,6 +26,7 @@ const outDir = options.out ?? (official ? ROOT : mkdtempSync(join(tmpdir(), `tok
 // The harness itself stays off the server core.
 pinSelf(LOAD_CORE)
 
+setQuietWait(options.waitQuiet, profile.mode !== 'smoke')
 const results: Results = { machine: await describeMachine(profile.mode), problems: [] }
 if ((results.machine.backgroundBusyPct ?? 0) > 10) {
   log('bench', `warning: ${results.machine.backgroundBusyPct!.toFixed(0)}% CPU busy before start; numbers will be low and noisy`)
@@ -51,6 +52,7 @@ for (const section of options.only) {
   }
 }
 
+results.noisy = noisyCheckpoints
 const chartFile = official ? join(ROOT, 'docs/bench-chart.svg') : join(outDir, 'chart.svg')
 mkdirSync(join(chartFile, '..'), { recursive: true })
 writeFileSync(chartFile, chartSvg(results))

@@ -43,3 +43,30 @@ export async function describeMachine(mode: string): Promise<Machine> {
     backgroundBusyPct: await cpuBusy(1000),
   }
 }
+
+/** Checkpoints where other processes were found busy, for the report. */
+export const noisyCheckpoints: { label: string; busyPct: number }[] = []
+let quietWaitMs = 0
+let sampling = true
+const QUIET_PCT = 15
+
+/** How long `settle` may wait for the machine to go quiet (--wait-quiet SECONDS); smoke runs skip sampling. */
+export function setQuietWait(seconds: number, sample: boolean): void {
+  quietWaitMs = seconds * 1000
+  sampling = sample
+}
+
+/**
+ * Called between measurements, while nothing of ours runs: samples the CPU for `sampleMs`
+ * and, when other processes keep it busy, waits (up to --wait-quiet) for them to finish.
+ * A checkpoint that never went quiet is recorded, so the report can flag its numbers.
+ */
+export async function settle(label: string, sampleMs = 500): Promise<void> {
+  if (!sampling) return
+  const deadline = Date.now() + quietWaitMs
+  let busy = await cpuBusy(sampleMs)
+  while (busy !== undefined && busy > QUIET_PCT && Date.now() < deadline) {
+    busy = await cpuBusy(2000)
+  }
+  if (busy !== undefined && busy > QUIET_PCT) noisyCheckpoints.push({ label, busyPct: busy })
+}

@@ -64,9 +64,11 @@ export interface RunOptions {
   only: SectionName[]
   /** Where the report goes; undefined means the repository (BENCHMARKS.md, docs/bench-chart.svg). */
   out: string | undefined
+  /** Seconds to wait at each checkpoint for other processes to leave the CPU. default: 0 */
+  waitQuiet: number
 }
 
-/** Parses `--quick`, `--smoke`, `--only <section>[,<section>]`, `--out <dir>`. */
+/** Parses `--quick`, `--smoke`, `--only <section>[,<section>]`, `--out <dir>`, `--wait-quiet <seconds>`. */
 export function parseRunArgs(argv: string[]): RunOptions {
   const { values } = parseArgs({
     args: argv,
@@ -75,11 +77,12 @@ export function parseRunArgs(argv: string[]): RunOptions {
       smoke: { type: 'boolean', default: false },
       only: { type: 'string', multiple: true },
       out: { type: 'string' },
+      'wait-quiet': { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
   })
   if (values.help === true) {
-    console.log('Usage: npm run bench -- [--quick | --smoke] [--only tokens,http,logins,revocation,startup] [--out DIR]')
+    console.log('Usage: npm run bench -- [--quick | --smoke] [--only tokens,http,logins,revocation,startup] [--out DIR] [--wait-quiet SECONDS]')
     process.exit(0)
   }
   const mode: Mode = values.smoke === true ? 'smoke' : values.quick === true ? 'quick' : 'full'
@@ -87,5 +90,7 @@ export function parseRunArgs(argv: string[]): RunOptions {
   for (const s of only) {
     if (!(SECTIONS as readonly string[]).includes(s)) throw new TypeError(`--only: unknown section "${s}" (one of ${SECTIONS.join(', ')})`)
   }
-  return { profile: PROFILES[mode], only: (only.length > 0 ? only : [...SECTIONS]) as SectionName[], out: values.out }
+  const waitQuiet = Number(values['wait-quiet'] ?? 0)
+  if (!(waitQuiet >= 0)) throw new TypeError('--wait-quiet takes a number of seconds')
+  return { profile: PROFILES[mode], only: (only.length > 0 ? only : [...SECTIONS]) as SectionName[], out: values.out, waitQuiet }
 }

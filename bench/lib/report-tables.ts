@@ -54,13 +54,14 @@ export function httpTable(rows: readonly HttpRow[]): string {
   const bare = rps('bare')
   const tw = ['tw-hot', 'tw-cold', 'tw-me'] as const
   const body = rows.map((r) => {
-    if (r.rps === undefined) return [r.label, `skipped: ${r.skipped ?? 'no data'}`, '', '', '', '', '', '']
+    if (r.rps === undefined) return [r.label, `skipped: ${r.skipped ?? 'no data'}`, '', '', '', '', '', '', '', '']
     const peer = !r.id.startsWith('tw-') && r.id !== 'bare'
     return [
       r.id.startsWith('tw-') ? `**${r.label}**` : r.label,
       int(r.rps),
       ms(r.p50Ms),
       ms(r.p99Ms),
+      r.cpuUsPerReq === undefined ? '–' : `${r.cpuUsPerReq.toFixed(1)} µs`,
       r2(div(r.rps, bare)),
       ...tw.map((id) => (peer ? r2(div(rps(id), r.rps)) : '')),
       `${r.non2xx ?? 0}/${r.errors ?? 0}`,
@@ -68,7 +69,7 @@ export function httpTable(rows: readonly HttpRow[]): string {
   })
   const notes = rows.filter((r) => r.note !== undefined).map((r) => `- ${r.label}: ${r.note}`)
   return [
-    table(['case', 'req/s', 'p50', 'p99', '÷ bare Fastify', 'tw hot ÷ this', 'tw cold ÷ this', 'tw /auth/me ÷ this', 'non-2xx/errors'], body),
+    table(['case', 'req/s', 'p50', 'p99', 'server CPU/req', '÷ bare Fastify', 'tw hot ÷ this', 'tw cold ÷ this', 'tw /auth/me ÷ this', 'non-2xx/errors'], body),
     '',
     ...notes,
   ].join('\n')

@@ -35,6 +35,14 @@ export function reportMarkdown(r: Results, chartPath: string): string {
   if (m.backgroundBusyPct !== undefined && m.backgroundBusyPct > 10) {
     lines.push(`> **Warning:** other processes were using the CPU when this run started; absolute numbers are likely low and noisy.`, '')
   }
+  const noisy = r.noisy ?? []
+  if (noisy.length > 0) {
+    lines.push(
+      `> **Noise:** ${noisy.length} measurement${noisy.length === 1 ? '' : 's'} started while other processes kept the CPU busy: ` +
+        noisy.map((x) => `${x.label} (${x.busyPct.toFixed(0)}%)`).join(', ') + '. Treat those numbers as lower bounds.',
+      '',
+    )
+  }
   lines.push('## Targets', '', '| target | measured | goal | status |', '|---|--:|--:|:-:|')
   for (const t of checkTargets(r)) lines.push(`| ${t.name} | ${t.measured ?? '–'} | ${t.goal} | ${status(t.pass)} |`)
   lines.push('')
@@ -54,7 +62,8 @@ export function reportMarkdown(r: Results, chartPath: string): string {
       '## 2. Protected route (req/s and latency, server on one core)',
       '',
       'Each server runs alone in its own process pinned to one core; the load generator runs on the other. Every route answers the same small JSON. "÷ bare Fastify" is the ratio to the limit; the "tw … ÷ this" columns are tokenwarden\'s ratio to each peer (above 1.00: tokenwarden serves more). ' +
-        'Peers with one token have no verified-token cache, so their one token costs a full verify each time. /auth/me and Flask /me also load the user row from SQLite.',
+        'Peers with one token have no verified-token cache, so their one token costs a full verify each time. /auth/me and Flask /me also load the user row from SQLite. ' +
+        '"server CPU/req" is the server\'s user+system CPU time (all its processes) divided by the requests it served: unlike req/s it does not drop when other processes compete for the cores.',
       '',
       httpTable(r.http),
       '',

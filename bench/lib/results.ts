@@ -31,6 +31,8 @@ export interface HttpRow {
   p99Ms?: number
   non2xx?: number
   errors?: number
+  /** Server CPU time (user + system, all its processes) per completed request, µs. */
+  cpuUsPerReq?: number
   note?: string
   skipped?: string
 }
@@ -102,4 +104,6 @@ export interface Results {
   startup?: StartupResults
   /** Section-level failures and skips, with the reason. */
   problems: { section: string; reason: string }[]
+  /** Measurements that started while other processes kept the CPU busy (> 15%). */
+  noisy?: { label: string; busyPct: number }[]
 }

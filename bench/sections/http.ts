@@ -2,8 +2,10 @@
 // peers. Each server runs alone, pinned to the server core; the load generator gets the other.
 
 import { readFileSync } from 'node:fs'
+import { treeCpuMs } from '../lib/cpu.js'
 import { runLoad } from '../lib/load.js'
 import { log } from '../lib/log.js'
+import { settle } from '../lib/machine.js'
 import { freePort } from '../lib/proc.js'
 import type { Profile } from '../lib/profile.js'
 import type { HttpRow } from '../lib/results.js'
@@ -22,7 +24,7 @@ export async function runHttp(profile: Profile): Promise<HttpRow[]> {
     try {
       rows.push(await runCase(c, profile))
       const r = rows.at(-1)!
-      log('http', `${c.id}: ${Math.round(r.rps!)} req/s, p99 ${r.p99Ms!.toFixed(2)} ms${r.non2xx! > 0 ? `, ${r.non2xx} non-2xx` : ''}`)
+      log('http', `${c.id}: ${Math.round(r.rps!)} req/s, p99 ${r.p99Ms!.toFixed(2)} ms, ${r.cpuUsPerReq?.toFixed(1) ?? '?'} µs CPU/req${r.non2xx! > 0 ? `, ${r.non2xx} non-2xx` : ''}`)
     } catch (err) {
       const reason = `failed: ${(err as Error).message}`
       log('http', `${c.id}: ${reason}`)
@@ -33,6 +35,7 @@ export async function runHttp(profile: Profile): Promise<HttpRow[]> {
 }
 
 async function runCase(c: HttpCase, profile: Profile): Promise<HttpRow> {
+  await settle(`http ${c.id}`)
   const port = await freePort()
   let server: RunningServer | undefined
   try {
@@ -41,9 +44,15 @@ async function runCase(c: HttpCase, profile: Profile): Promise<HttpRow> {
     await assertOk(server.url, target)
     const spec = { url: server.url + target.path, connections: profile.connections, headers: target.headers, tokensFile: target.tokensFile }
     if (profile.httpWarmupSeconds > 0) await runLoad({ ...spec, seconds: profile.httpWarmupSeconds })
+    const cpu0 = treeCpuMs(server.pid)
     const r = await runLoad({ ...spec, seconds: profile.httpSeconds })
+    const cpuUsPerReq = ((treeCpuMs(server.pid) - cpu0) * 1000) / r.requests
     if (r.requests === 0) throw new Error('no request completed')
-    return { id: c.id, label: c.label, rps: r.rps, p50Ms: r.p50Ms, p99Ms: r.p99Ms, non2xx: r.non2xx, errors: r.errors, ...(c.note === undefined ? {} : { note: c.note }) }
+    return {
+      id: c.id, label: c.label, rps: r.rps, p50Ms: r.p50Ms, p99Ms: r.p99Ms, non2xx: r.non2xx, errors: r.errors,
+      ...(Number.isFinite(cpuUsPerReq) ? { cpuUsPerReq } : {}),
+      ...(c.note === undefined ? {} : { note: c.note }),
+    }
   } finally {
     await server?.stop()
   }

@@ -8,6 +8,7 @@ import { join } from 'node:path'
 import { DEFAULT_ARGON2, type Argon2Params } from '../../src/core/passwords/hash.js'
 import { runLoad, type LoadSpec } from '../lib/load.js'
 import { log } from '../lib/log.js'
+import { settle } from '../lib/machine.js'
 import type { PacedSpec } from '../lib/paced-worker.js'
 import { freePort, LOAD_CORE, nodeArgs, runWorker, SERVER_CORE } from '../lib/proc.js'
 import type { Profile } from '../lib/profile.js'
@@ -37,6 +38,7 @@ async function registerUsers(url: string, n: number): Promise<string> {
 const TINY: Argon2Params = { memoryCost: 1024, timeCost: 1, parallelism: 1 }
 
 export async function runLogins(profile: Profile): Promise<LoginResults> {
+  await settle('logins: raw argon2id')
   const params = profile.argon2 === 'tiny' ? TINY : DEFAULT_ARGON2
   const { perSec: rawHashPerSec } = await runWorker<{ perSec: number }>(SERVER_CORE, 'bench/sections/hash-worker.ts', {
     seconds: profile.loginSeconds,
@@ -67,6 +69,7 @@ export async function runLogins(profile: Profile): Promise<LoginResults> {
       connections: profile.loginConnections,
       seconds: profile.loginSeconds,
     }
+    await settle('logins: login run')
     const alone = await runLoad(login)
     log('logins', `${alone.rps.toFixed(1)} logins/s, p99 ${alone.p99Ms.toFixed(0)} ms${alone.non2xx > 0 ? `, ${alone.non2xx} non-2xx` : ''}`)
 
@@ -78,6 +81,7 @@ export async function runLogins(profile: Profile): Promise<LoginResults> {
         seconds,
       } satisfies PacedSpec)
 
+    await settle('logins: quiet and storm')
     await eld(server.url, true)
     const quiet = await paced(profile.baselineSeconds)
     const eldQuiet = await eld(server.url, true)

@@ -3,11 +3,13 @@
 // plain JavaScript, so its RSS is not inflated by a TypeScript loader).
 
 import { log } from '../lib/log.js'
+import { settle } from '../lib/machine.js'
 import { runWorker, SERVER_CORE } from '../lib/proc.js'
 import type { Profile } from '../lib/profile.js'
 import type { RevocationResults } from '../lib/results.js'
 
 export async function runRevocation(profile: Profile): Promise<RevocationResults> {
+  await settle('revocation')
   const r = await runWorker<RevocationResults>(
     SERVER_CORE,
     'bench/sections/revocation-worker.ts',

@@ -10,6 +10,7 @@ import { join } from 'node:path'
 import { performance } from 'node:perf_hooks'
 import { BENCH_SECRET } from '../lib/fixtures.js'
 import { log } from '../lib/log.js'
+import { settle } from '../lib/machine.js'
 import { median } from '../lib/measure.js'
 import { freePort, ROOT, SERVER_CORE, sleep, spawnPinned } from '../lib/proc.js'
 import type { Profile } from '../lib/profile.js'
@@ -80,6 +81,7 @@ async function startOnce(dataDir: string): Promise<number> {
 
 export async function runStartup(profile: Profile): Promise<StartupResults> {
   ensureBuilt(profile.mode !== 'smoke')
+  await settle('startup')
   const dataDir = mkdtempSync(join(tmpdir(), 'tw-bench-start-'))
   const first = await startOnce(dataDir)
   const samples: number[] = []
