@@ -35,6 +35,8 @@ export class SessionGate {
 
   /** Records what the store said about a session the gate did not know. */
   learn(session: SessionRecord | undefined, sid: string, now: number, forgetAfter: number): Liveness {
+    // Revocation is final: a store read that began before a revoke must not bring the session back.
+    if (this.#dead.has(sid)) return 'dead'
     if (session === undefined || session.revokedAt !== null || Date.parse(session.expiresAt) <= now) {
       this.#dead.set(sid, session === undefined ? forgetAfter : Math.max(forgetAfter, Date.parse(session.expiresAt)))
       this.#live.delete(sid)
@@ -44,10 +46,14 @@ export class SessionGate {
     return 'live'
   }
 
-  /** A session just created or extended in this process. */
-  admit(sid: string, userId: string, expiresAt: number): void {
-    this.#dead.delete(sid)
+  /**
+   * A session just created or extended in this process. False (and nothing admitted) when it
+   * was revoked meanwhile, e.g. between a refresh rotation's commit and this call.
+   */
+  admit(sid: string, userId: string, expiresAt: number): boolean {
+    if (this.#dead.has(sid)) return false
     this.#live.set(sid, { userId, expiresAt })
+    return true
   }
 
   /** Marks a session dead until `forgetAfter` (epoch ms): its tokens stop working now. */

@@ -38,7 +38,8 @@ export async function refresh(ctx: AuthContext, refreshToken: string): Promise<T
       expiresAt: isoAt(expMs),
     })
     if (swapped) {
-      ctx.gate.admit(sid, user.id, expMs)
+      // Revoked between the swap and now (logout, theft, disable): the new pair would be dead on arrival.
+      if (!ctx.gate.admit(sid, user.id, expMs)) throw new AuthError('TOKEN_REVOKED')
       return issuePair(ctx, user, sid, { fresh: false, refreshJti: toJti, refreshExp: expMs / 1000 })
     }
     // Another request rotated first: judge this one against the row as it is now.
