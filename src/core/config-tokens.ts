@@ -11,6 +11,7 @@ import {
   DEFAULT_COOKIE_SETTINGS,
   DEFAULT_JSON_KEYS,
   TOKEN_LOCATIONS,
+  cookieAttributeProblem,
   isTokenLocation,
   type CookieSettings,
   type JsonKeys,
@@ -96,7 +97,7 @@ export function parseTokenConfig(env: Env, nodeEnv: string, dataDir: string, cwd
     csrfRefreshName: httpToken(env, 'JWT_REFRESH_CSRF_COOKIE_NAME', d.csrfRefreshName),
     accessPath: cookiePath(env, 'JWT_ACCESS_COOKIE_PATH', d.accessPath),
     refreshPath: cookiePath(env, 'JWT_REFRESH_COOKIE_PATH', d.refreshPath),
-    domain: text(env, 'JWT_COOKIE_DOMAIN'),
+    domain: cookieDomain(env),
     secure,
     sameSite,
     csrfProtect: flag(env, 'JWT_COOKIE_CSRF_PROTECT', true),
@@ -156,7 +157,14 @@ function httpToken(env: Env, name: string, fallback: string, pattern = HTTP_TOKE
 function cookiePath(env: Env, name: string, fallback: string): string {
   const v = text(env, name)
   if (v === undefined) return fallback
-  if (!v.startsWith('/') || /[;\s]/.test(v)) throw new ConfigError(name, `must be a path starting with / (got "${v}")`)
+  if (/\s/.test(v) || cookieAttributeProblem('path', v) !== undefined) throw new ConfigError(name, `must be a path starting with / (got "${v}")`)
+  return v
+}
+
+function cookieDomain(env: Env): string | undefined {
+  const v = text(env, 'JWT_COOKIE_DOMAIN')
+  const problem = v === undefined ? undefined : cookieAttributeProblem('domain', v)
+  if (problem !== undefined) throw new ConfigError('JWT_COOKIE_DOMAIN', `${problem} (got "${v}")`)
   return v
 }
 

@@ -118,3 +118,11 @@ test('cookie and naming settings', () => {
   assert.equal(variableOf({ JWT_QUERY_STRING_NAME: 'a&b' }), 'JWT_QUERY_STRING_NAME')
   assert.equal(variableOf({ JWT_CSRF_METHODS: 'POST;GET' }), 'JWT_CSRF_METHODS')
 })
+
+test('a cookie domain or path a Set-Cookie header cannot carry is refused at start, not a 500 at login', () => {
+  assert.equal(variableOf({ JWT_COOKIE_DOMAIN: 'bad;domain' }), 'JWT_COOKIE_DOMAIN')
+  assert.equal(variableOf({ JWT_COOKIE_DOMAIN: 'exa mple.com' }), 'JWT_COOKIE_DOMAIN')
+  assert.equal(variableOf({ JWT_ACCESS_COOKIE_PATH: '/caf\u00e9' }), 'JWT_ACCESS_COOKIE_PATH')
+  assert.equal(variableOf({ JWT_REFRESH_COOKIE_PATH: '/a\u0000b' }), 'JWT_REFRESH_COOKIE_PATH')
+  assert.equal(parseConfig({ JWT_COOKIE_DOMAIN: '.example.com' }, CWD).cookies.domain, '.example.com')
+})

@@ -54,6 +54,17 @@ export const DEFAULT_COOKIE_SETTINGS: Readonly<CookieSettings> = Object.freeze({
   csrfMethods: Object.freeze(['POST', 'PUT', 'PATCH', 'DELETE']),
 })
 
+/** A Domain attribute value (RFC 6265 §4.1.1: a hostname, optionally with a leading dot). */
+const COOKIE_DOMAIN = /^\.?[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/i
+/** A Path attribute value: starts with /, then printable ASCII but `;` (RFC 6265 §4.1.1). */
+const COOKIE_PATH = /^\/[\x20-\x3a\x3c-\x7e]*$/
+
+/** Why a cookie domain or path cannot go in a Set-Cookie header, or undefined when it can. */
+export function cookieAttributeProblem(kind: 'domain' | 'path', value: string): string | undefined {
+  if (kind === 'domain') return COOKIE_DOMAIN.test(value) ? undefined : 'must be a host name such as example.com or .example.com'
+  return COOKIE_PATH.test(value) ? undefined : 'must be a path starting with /, in printable ASCII without ;'
+}
+
 /** Body keys for the `json` location (JWT_JSON_KEY, JWT_REFRESH_JSON_KEY). */
 export interface JsonKeys {
   /** default: access_token */

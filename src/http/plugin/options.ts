@@ -10,6 +10,7 @@ import type { KeyInput, Keyring } from '../../core/tokens/keyring.js'
 import {
   DEFAULT_COOKIE_SETTINGS,
   DEFAULT_JSON_KEYS,
+  cookieAttributeProblem,
   isTokenLocation,
   type CookieSettings,
   type JsonKeys,
@@ -93,6 +94,10 @@ export function checkLocations(value: readonly unknown[] | undefined, where: str
 export function resolveLocationSettings(opts: TokenwardenPluginOptions): LocationSettings {
   const cookies = Object.freeze({ ...DEFAULT_COOKIE_SETTINGS, ...definedOnly(opts.cookies ?? {}) })
   if (cookies.sameSite === 'none' && !cookies.secure) throw new TypeError('tokenwarden plugin: cookies.sameSite none requires cookies.secure')
+  for (const [name, kind, value] of [['domain', 'domain', cookies.domain], ['accessPath', 'path', cookies.accessPath], ['refreshPath', 'path', cookies.refreshPath]] as const) {
+    const problem = value === undefined ? undefined : cookieAttributeProblem(kind, value)
+    if (problem !== undefined) throw new TypeError(`tokenwarden plugin: cookies.${name} ${problem}`)
+  }
   return Object.freeze({
     locations: checkLocations(opts.locations, 'plugin') ?? Object.freeze(['headers'] as TokenLocation[]),
     headerName: (opts.header?.name ?? 'authorization').toLowerCase(),
