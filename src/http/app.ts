@@ -74,7 +74,7 @@ export async function buildApp(config: ServerConfig, deps: AppDeps = {}): Promis
     trustProxy: config.trustProxy,
     bodyLimit: 1024 * 1024,
     // Errors Fastify raises before routing (a malformed URL) get our shape and code too.
-    frameworkErrors: (err, _request, reply) => void sendError(reply, toAuthError(err)),
+    frameworkErrors: (err, _request, reply) => void sendError(reply, toAuthError(err), config.errorMessageKey),
   })
   app.setValidatorCompiler(TypeBoxValidatorCompiler)
   // Only JSON and form bodies are accepted; anything else is a 415.
