@@ -8,18 +8,33 @@ import type { DestinationStream } from 'pino'
 import type { LogLevel } from '../core/config.js'
 
 export const REDACTED = '[REDACTED]'
-const SECRET_PARAMS = /([?&](?:jwt|token|access_token|refresh_token|password|csrf_token)=)[^&#]*/gi
+const SECRET_PARAMS: readonly string[] = ['jwt', 'token', 'access_token', 'refresh_token', 'password', 'csrf_token']
 
-/** Masks the values of token-bearing query parameters. */
-export function redactUrl(url: string, pattern: RegExp = SECRET_PARAMS): string {
-  return url.includes('?') ? url.replace(pattern, `$1${REDACTED}`) : url
+/**
+ * Masks the values of token-bearing query parameters. Names are compared decoded, as the
+ * query parser reads them (`?%6Awt=` is `?jwt=`); a name that does not decode is masked too.
+ */
+export function redactUrl(url: string, names: ReadonlySet<string> = new Set(SECRET_PARAMS)): string {
+  const q = url.indexOf('?')
+  if (q < 0) return url
+  const pairs = url.slice(q + 1).split('&').map((pair) => {
+    const eq = pair.indexOf('=')
+    if (eq < 0) return pair
+    const raw = pair.slice(0, eq)
+    let name: string | undefined
+    try {
+      name = decodeURIComponent(raw.replace(/\+/g, ' ')).toLowerCase()
+    } catch {
+      name = undefined
+    }
+    return name === undefined || names.has(name) ? `${raw}=${REDACTED}` : pair
+  })
+  return `${url.slice(0, q + 1)}${pairs.join('&')}`
 }
 
-/** The default parameters plus `extra` (e.g. a custom JWT_QUERY_STRING_NAME). */
-function secretParamsPattern(extra: readonly string[]): RegExp {
-  if (extra.length === 0) return SECRET_PARAMS
-  const names = extra.map((n) => n.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
-  return new RegExp(`([?&](?:jwt|token|access_token|refresh_token|password|csrf_token|${names.join('|')})=)[^&#]*`, 'gi')
+/** The default parameters plus `extra` (e.g. a custom JWT_QUERY_STRING_NAME), lowercased. */
+function secretParamNames(extra: readonly string[]): ReadonlySet<string> {
+  return new Set([...SECRET_PARAMS, ...extra].map((n) => n.toLowerCase()))
 }
 
 export function loggerOptions(
@@ -27,7 +42,7 @@ export function loggerOptions(
   stream?: DestinationStream,
   secretParams: readonly string[] = [],
 ): LoggerOptions & { stream?: DestinationStream } {
-  const pattern = secretParamsPattern(secretParams)
+  const names = secretParamNames(secretParams)
   return {
     level,
     ...(stream === undefined ? {} : { stream }),
@@ -50,7 +65,7 @@ export function loggerOptions(
     },
     serializers: {
       req(req: FastifyRequest) {
-        return { method: req.method, url: redactUrl(req.url, pattern), host: req.host, remoteAddress: req.ip }
+        return { method: req.method, url: redactUrl(req.url, names), host: req.host, remoteAddress: req.ip }
       },
     },
   }
