@@ -13,16 +13,22 @@ export async function openSession(ctx: AuthContext, user: UserRecord, client: Cl
   const sid = randomBytes(16).toString('base64url')
   const refreshJti = randomUUID()
   const expiresAtMs = (Math.floor(now / 1000) + ctx.issuer.refreshTtl) * 1000
-  await ctx.store.createSession({
-    id: sid,
-    userId: user.id,
-    createdAt: isoAt(now),
-    lastUsedAt: isoAt(now),
-    expiresAt: isoAt(expiresAtMs),
-    userAgent: client.userAgent?.slice(0, MAX_USER_AGENT) ?? null,
-    ip: client.ip ?? null,
-    refreshJti,
-  })
+  try {
+    await ctx.store.createSession({
+      id: sid,
+      userId: user.id,
+      createdAt: isoAt(now),
+      lastUsedAt: isoAt(now),
+      expiresAt: isoAt(expiresAtMs),
+      userAgent: client.userAgent?.slice(0, MAX_USER_AGENT) ?? null,
+      ip: client.ip ?? null,
+      refreshJti,
+    })
+  } catch (err) {
+    // Deleted since the password check: the store's sessions -> users key refused the row.
+    if ((await ctx.store.findUserById(user.id)) === undefined) throw new AuthError('INVALID_CREDENTIALS')
+    throw err
+  }
   ctx.gate.admit(sid, user.id, expiresAtMs)
   // An admin change (disable, delete, role removal) may have landed since the caller read
   // `user`. Such changes write the user first and revoke sessions second, so reading the user
