@@ -30,3 +30,19 @@ test('a token in a percent-encoded query parameter name (?%6Awt=) is masked in t
   await app.close()
   for (const line of lines) assert.ok(!line.includes(signature), `a log line holds the token: ${line.slice(0, 160)}`)
 })
+
+test('discovery built from the request origin (no JWT_ISSUER URL) is not cacheable by shared caches', async () => {
+  // Behind a CDN with TRUST_PROXY, X-Forwarded-Host picks jwks_uri: a public cache entry would
+  // hand every client an attacker's JWKS location (cache poisoning).
+  const { app } = await testApp({ TRUST_PROXY: 'true' })
+  const res = await app.inject({ url: '/.well-known/openid-configuration', headers: { 'x-forwarded-host': 'evil.example' } })
+  assert.equal(res.statusCode, 200)
+  assert.doesNotMatch(String(res.headers['cache-control']), /public/)
+  assert.match(String(res.headers.vary), /host/i)
+  await app.close()
+  const fixed = await testApp({ JWT_ISSUER: 'https://auth.example.com' })
+  const pinned = await fixed.app.inject({ url: '/.well-known/openid-configuration', headers: { host: 'evil.example' } })
+  assert.equal(json(pinned).jwks_uri, 'https://auth.example.com/.well-known/jwks.json')
+  assert.match(String(pinned.headers['cache-control']), /public/)
+  await fixed.app.close()
+})

@@ -41,7 +41,9 @@ export async function jwksRoutes(app: FastifyInstance, options: JwksRoutesOption
     const r = ring()
     const now = clock.now()
     const algs = [...new Set(r.keys().filter((k) => k.notAfter === undefined || now < k.notAfter).map((k) => k.alg))]
-    reply.header('cache-control', CACHE_CONTROL)
+    // Built from Host / X-Forwarded-*: a shared cache must not keep one origin's answer for all.
+    if (issuerUrl === undefined) reply.header('cache-control', 'private, max-age=300').header('vary', 'Host, X-Forwarded-Host, X-Forwarded-Proto')
+    else reply.header('cache-control', CACHE_CONTROL)
     return {
       issuer: options.issuer ?? b,
       jwks_uri: `${b}/.well-known/jwks.json`,
