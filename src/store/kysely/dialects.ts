@@ -1,7 +1,7 @@
 // DATABASE_URL -> a Kysely dialect. SQLite (better-sqlite3) is built in; other schemes are
 // refused with a message naming the variable until their dialect lands.
 
-import { mkdirSync } from 'node:fs'
+import { closeSync, mkdirSync, openSync } from 'node:fs'
 import { dirname, resolve } from 'node:path'
 import SqliteDatabase from 'better-sqlite3'
 import { SqliteDialect, type Dialect } from 'kysely'
@@ -22,7 +22,12 @@ export function sqlitePath(url: string): string {
 export function createDialect(databaseUrl: string): DialectChoice {
   if (databaseUrl.startsWith('sqlite:')) {
     const path = sqlitePath(databaseUrl)
-    if (path !== ':memory:') mkdirSync(dirname(resolve(path)), { recursive: true })
+    if (path !== ':memory:') {
+      // The file holds password hashes: a database we create is private (SQLite gives its
+      // -wal/-shm files the same mode). An existing file keeps the mode its owner chose.
+      mkdirSync(dirname(resolve(path)), { recursive: true, mode: 0o700 })
+      closeSync(openSync(path, 'a', 0o600))
+    }
     const db = new SqliteDatabase(path)
     db.pragma('journal_mode = WAL')
     db.pragma('synchronous = NORMAL')
