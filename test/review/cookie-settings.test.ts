@@ -9,7 +9,7 @@ import { TEST_SECRET } from '../helpers.js'
 
 test('plugin: an invalid cookie domain or path is a TypeError at registration', async () => {
   const keys = [{ alg: 'HS256' as const, secret: TEST_SECRET }]
-  for (const cookies of [{ domain: 'bad;domain' }, { domain: 'exa mple.com' }, { accessPath: '/caf\u00e9' }, { refreshPath: 'no-slash' }]) {
+  for (const cookies of [{ domain: 'bad;domain' }, { domain: 'exa mple.com' }, { accessPath: '/caf\u00e9' }, { refreshPath: 'no-slash' }, { accessName: 'a b' }, { csrfRefreshName: 'x;y' }]) {
     const app = Fastify()
     await assert.rejects(async () => { await app.register(tokenwarden, { keys, locations: ['cookies'], cookies }) }, TypeError, JSON.stringify(cookies))
     await app.close()

@@ -59,8 +59,12 @@ const COOKIE_DOMAIN = /^\.?[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9
 /** A Path attribute value: starts with /, then printable ASCII but `;` (RFC 6265 §4.1.1). */
 const COOKIE_PATH = /^\/[\x20-\x3a\x3c-\x7e]*$/
 
-/** Why a cookie domain or path cannot go in a Set-Cookie header, or undefined when it can. */
-export function cookieAttributeProblem(kind: 'domain' | 'path', value: string): string | undefined {
+/** A cookie name: an HTTP token (RFC 6265 §4.1.1, RFC 9110 §5.6.2). */
+const COOKIE_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/
+
+/** Why a cookie name, domain or path cannot go in a Set-Cookie header, or undefined when it can. */
+export function cookieAttributeProblem(kind: 'name' | 'domain' | 'path', value: string): string | undefined {
+  if (kind === 'name') return COOKIE_NAME.test(value) ? undefined : 'must be a single name without spaces or separators'
   if (kind === 'domain') return COOKIE_DOMAIN.test(value) ? undefined : 'must be a host name such as example.com or .example.com'
   return COOKIE_PATH.test(value) ? undefined : 'must be a path starting with /, in printable ASCII without ;'
 }
