@@ -46,3 +46,14 @@ test('discovery built from the request origin (no JWT_ISSUER URL) is not cacheab
   assert.match(String(pinned.headers['cache-control']), /public/)
   await fixed.app.close()
 })
+
+test('an email holding control characters (NUL, ESC) is refused at registration', async () => {
+  const { app } = await testApp()
+  for (const email of ['\u0000x@example.com', 'x\u001b[31m@example.com', 'x@exa\u007fmple.com']) {
+    const res = await app.inject({ method: 'POST', url: '/auth/register', payload: { email, password: 'correct horse battery' } })
+    assert.equal(res.statusCode, 400, JSON.stringify(email))
+    assert.equal(json(res).code, 'VALIDATION_FAILED')
+    assert.equal(json(res).field, 'email')
+  }
+  await app.close()
+})

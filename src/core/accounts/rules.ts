@@ -7,8 +7,8 @@ export const PASSWORD_MAX = 1024
 /** Schemas count UTF-16 units, rules count characters: an astral character is two units. */
 export const PASSWORD_MAX_UTF16 = PASSWORD_MAX * 2
 export const USERNAME_PATTERN = '^[A-Za-z0-9_.-]{3,32}$'
-/** RFC 5321 length limits and one @ with a dotted domain; deliverability is not our concern. */
-export const EMAIL_PATTERN = '^[^\\s@]{1,64}@[^\\s@]+\\.[^\\s@]+$'
+/** RFC 5321 length limits and one @ with a dotted domain, no control characters; deliverability is not our concern. */
+export const EMAIL_PATTERN = '^[^\\s@\\x00-\\x1f\\x7f]{1,64}@[^\\s@\\x00-\\x1f\\x7f]+\\.[^\\s@\\x00-\\x1f\\x7f]+$'
 export const DEFAULT_ROLES: readonly string[] = Object.freeze(['user'])
 
 const USERNAME_RE = new RegExp(USERNAME_PATTERN)
