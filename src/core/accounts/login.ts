@@ -31,6 +31,8 @@ export async function checkCredentials(ctx: AuthContext, { identifier, password 
   if (check.needsRehash) {
     const passwordHash = await ctx.hasher.hash(password)
     await ctx.store.updateUser(user.id, { passwordHash, updatedAt: isoAt(ctx.clock.now()) })
+    // The hash this login now stands on: openSession refuses the login if it has changed again.
+    return { ...user, passwordHash }
   }
   return user
 }

@@ -30,14 +30,15 @@ export async function openSession(ctx: AuthContext, user: UserRecord, client: Cl
     throw err
   }
   ctx.gate.admit(sid, user.id, expiresAtMs)
-  // An admin change (disable, delete, role removal) may have landed since the caller read
-  // `user`. Such changes write the user first and revoke sessions second, so reading the user
-  // again after the row exists cannot miss one: either the revocation saw this session, or
-  // this read sees the change.
+  // An admin change (disable, delete, role removal) or a password change may have landed since
+  // the caller read `user` and checked its password. Such changes write the user first and
+  // revoke sessions second, so reading the user again after the row exists cannot miss one:
+  // either the revocation saw this session, or this read sees the change.
   const current = await ctx.store.findUserById(user.id)
-  if (current === undefined || current.disabled) {
-    await revokeSession(ctx, sid, current === undefined ? 'user_deleted' : 'user_disabled')
-    throw new AuthError(current === undefined ? 'INVALID_CREDENTIALS' : 'ACCOUNT_DISABLED')
+  const passwordChanged = current !== undefined && current.passwordHash !== user.passwordHash
+  if (current === undefined || current.disabled || passwordChanged) {
+    await revokeSession(ctx, sid, current === undefined ? 'user_deleted' : current.disabled ? 'user_disabled' : 'password_changed')
+    throw new AuthError(current?.disabled === true ? 'ACCOUNT_DISABLED' : 'INVALID_CREDENTIALS')
   }
   return issuePair(ctx, current, sid, { fresh: true, refreshJti, refreshExp: expiresAtMs / 1000 })
 }
