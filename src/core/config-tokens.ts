@@ -5,7 +5,7 @@
 // never echoed; files are read by the CLI, not here.
 
 import { isAbsolute, join } from 'node:path'
-import { ConfigError } from './config.js'
+import { boolean, ConfigError, text, type Env } from './config-env.js'
 import { ALGORITHMS, createRingKey, isSymmetric, type Algorithm } from './tokens/keyring.js'
 import {
   DEFAULT_COOKIE_SETTINGS,
@@ -44,7 +44,6 @@ export interface TokenConfig {
   errorMessageKey: string
 }
 
-type Env = Readonly<Record<string, string | undefined>>
 
 /** An HTTP token (RFC 9110 §5.6.2): valid as a header or cookie name. */
 const HTTP_TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/
@@ -85,7 +84,7 @@ export function parseTokenConfig(env: Env, nodeEnv: string, dataDir: string, cwd
 
   const tokenLocation = locations(env)
   const sameSite = pick(env, 'JWT_COOKIE_SAMESITE', ['lax', 'strict', 'none'] as const, 'lax') as SameSite
-  const secure = flag(env, 'JWT_COOKIE_SECURE', production)
+  const secure = boolean(env, 'JWT_COOKIE_SECURE', production)
   if (sameSite === 'none' && !secure) {
     throw new ConfigError('JWT_COOKIE_SAMESITE', 'none requires JWT_COOKIE_SECURE=true (browsers drop SameSite=None cookies that are not Secure)')
   }
@@ -100,7 +99,7 @@ export function parseTokenConfig(env: Env, nodeEnv: string, dataDir: string, cwd
     domain: cookieDomain(env),
     secure,
     sameSite,
-    csrfProtect: flag(env, 'JWT_COOKIE_CSRF_PROTECT', true),
+    csrfProtect: boolean(env, 'JWT_COOKIE_CSRF_PROTECT', true),
     csrfHeaderName: httpToken(env, 'JWT_CSRF_HEADER_NAME', d.csrfHeaderName),
     csrfMethods: Object.freeze(csrfMethods(env)),
   }
@@ -125,11 +124,6 @@ export function parseTokenConfig(env: Env, nodeEnv: string, dataDir: string, cwd
   }
 }
 
-function text(env: Env, name: string): string | undefined {
-  const v = env[name]?.trim()
-  return v === undefined || v === '' ? undefined : v
-}
-
 function pick<const T extends readonly string[]>(env: Env, name: string, allowed: T, fallback: T[number]): T[number] {
   const v = text(env, name)
   if (v === undefined) return fallback
@@ -137,14 +131,6 @@ function pick<const T extends readonly string[]>(env: Env, name: string, allowed
   const found = allowed.find((a) => a === v) ?? (name === 'JWT_ALGORITHM' ? undefined : allowed.find((a) => a === v.toLowerCase()))
   if (found === undefined) throw new ConfigError(name, `must be one of ${allowed.join(', ')} (got "${v}")`)
   return found
-}
-
-function flag(env: Env, name: string, fallback: boolean): boolean {
-  const v = text(env, name)?.toLowerCase()
-  if (v === undefined) return fallback
-  if (['1', 'true', 'yes', 'on'].includes(v)) return true
-  if (['0', 'false', 'no', 'off'].includes(v)) return false
-  throw new ConfigError(name, `must be true or false (got "${v}")`)
 }
 
 function httpToken(env: Env, name: string, fallback: string, pattern = HTTP_TOKEN): string {

@@ -3,6 +3,8 @@
 // once, before anything listens. The secret is never echoed.
 
 import { isAbsolute, join } from 'node:path'
+export { ConfigError, parseDuration } from './config-env.js'
+import { boolean, ConfigError, duration, integer, oneOf, text, type Env } from './config-env.js'
 import { parseTokenConfig, type TokenConfig } from './config-tokens.js'
 import { emailProblem, passwordProblem } from './accounts/rules.js'
 import { DEFAULT_ARGON2, type Argon2Params } from './passwords/hash.js'
@@ -56,27 +58,6 @@ export interface ServerConfig extends TokenConfig {
   adminPassword: string | undefined
 }
 
-/** An invalid setting. `variable` names the environment variable at fault. */
-export class ConfigError extends Error {
-  readonly variable: string
-  constructor(variable: string, message: string) {
-    super(`${variable}: ${message}`)
-    this.name = 'ConfigError'
-    this.variable = variable
-  }
-}
-
-const UNIT_SECONDS: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86400, w: 604800 }
-
-/** Parses `900`, `45s`, `15m`, `12h`, `30d`, `2w` into whole seconds; undefined when invalid. */
-export function parseDuration(text: string): number | undefined {
-  const m = /^\s*(\d{1,9})\s*([smhdw]?)\s*$/.exec(text)
-  if (m === null) return undefined
-  return Number(m[1]) * UNIT_SECONDS[m[2] || 's']!
-}
-
-type Env = Readonly<Record<string, string | undefined>>
-
 /**
  * Reads the configuration from environment variables (already merged with `.env`).
  *
@@ -127,37 +108,6 @@ export function parseConfig(env: Env, cwd = process.cwd()): ServerConfig {
   })
 }
 
-function text(env: Env, name: string): string | undefined {
-  const v = env[name]?.trim()
-  return v === undefined || v === '' ? undefined : v
-}
-
-function integer(env: Env, name: string, fallback: number, min: number, max: number): number {
-  const v = text(env, name)
-  if (v === undefined) return fallback
-  if (!/^\d+$/.test(v) || Number(v) < min || Number(v) > max) {
-    throw new ConfigError(name, `must be a whole number from ${min} to ${max} (got "${v}")`)
-  }
-  return Number(v)
-}
-
-function duration(env: Env, name: string, fallback: number, zeroOk = false): number {
-  const v = text(env, name)
-  if (v === undefined) return fallback
-  const seconds = parseDuration(v)
-  if (seconds === undefined || (!zeroOk && seconds === 0)) {
-    throw new ConfigError(name, `must be a ${zeroOk ? '' : 'positive '}duration such as 900, 15m, 12h or 30d (got "${v}")`)
-  }
-  return seconds
-}
-
-function oneOf<const T extends readonly string[]>(env: Env, name: string, allowed: T, fallback: T[number]): T[number] {
-  const v = text(env, name)
-  if (v === undefined) return fallback
-  if (!allowed.includes(v)) throw new ConfigError(name, `must be one of ${allowed.join(', ')} (got "${v}")`)
-  return v as T[number]
-}
-
 /** ADMIN_EMAIL and ADMIN_PASSWORD come together or not at all; the password is never echoed. */
 function adminSeed(env: Env): { adminEmail: string | undefined; adminPassword: string | undefined } {
   const adminEmail = text(env, 'ADMIN_EMAIL')
@@ -169,12 +119,4 @@ function adminSeed(env: Env): { adminEmail: string | undefined; adminPassword: s
   const problem = passwordProblem(adminPassword)
   if (problem !== undefined) throw new ConfigError('ADMIN_PASSWORD', problem.replace(/^password /, ''))
   return { adminEmail, adminPassword }
-}
-
-function boolean(env: Env, name: string, fallback: boolean): boolean {
-  const v = text(env, name)?.toLowerCase()
-  if (v === undefined) return fallback
-  if (['1', 'true', 'yes', 'on'].includes(v)) return true
-  if (['0', 'false', 'no', 'off'].includes(v)) return false
-  throw new ConfigError(name, `must be true or false (got "${v}")`)
 }
