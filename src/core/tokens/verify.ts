@@ -13,11 +13,16 @@
 // tokens whose signature and claims passed; time and key retirement are re-checked on every
 // hit. Revocation is not this module's job: callers check the session on every request.
 
-import { LRUCache } from 'mnemonist'
+import type { LRUCache as LRUCacheClass } from 'mnemonist'
+import { createRequire } from 'node:module'
 import { systemClock, type Clock } from '../clock.js'
 import { AuthError, type ErrorCode } from '../errors.js'
 import type { TokenClaims, TokenType } from './claims.js'
 import type { Keyring, RingKey } from './keyring.js'
+
+// mnemonist's index loads every structure it ships (~70 ms of startup); its exports map offers
+// subpaths to require() only, so the one class we use is required directly.
+const LRUCache = createRequire(import.meta.url)('mnemonist/lru-cache') as typeof LRUCacheClass
 
 export interface VerifyOptions {
   /** The ring to verify against, or a function returning the current one (for rotation). */
