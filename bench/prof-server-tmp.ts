@@ -1,2 +1,0 @@
-process.on('SIGTERM', () => process.exit(0))
-await import(process.env.PROF_SERVER!)
