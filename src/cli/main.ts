@@ -17,7 +17,7 @@ Commands:
   serve      run the auth API server (default)
   migrate    apply database migrations and exit
   keys       generate | rotate | list the signing keys (tokenwarden keys --help)
-  users      create | list accounts (tokenwarden users --help)
+  users      create | list | import accounts (tokenwarden users --help)
 
 Configuration comes from environment variables and ./.env; see README.md.`
 

@@ -1,4 +1,4 @@
-// `tokenwarden users create | list`: accounts from the command line, e.g. the first admin
+// `tokenwarden users create | list | import`: accounts from the command line, e.g. the first admin
 // (`users create --email root@example.com --admin`). The password never travels as an
 // argument (it would show in `ps` and shell history): it comes from stdin with
 // --password-stdin, or from TOKENWARDEN_PASSWORD. Output never includes a password or hash.
@@ -15,12 +15,15 @@ import type { Store, UserRecord } from '../core/store.js'
 import { Keyring } from '../core/tokens/keyring.js'
 import { KyselyStore } from '../store/kysely/store.js'
 import { loadEnv } from './env.js'
+import { importMain } from './users-import.js'
 
-export const USERS_USAGE = `Usage: tokenwarden users <create|list> [options]
+export const USERS_USAGE = `Usage: tokenwarden users <create|list|import> [options]
 
   create --email EMAIL [--username NAME] [--admin] [--password-stdin]
          the password is read from stdin with --password-stdin, else from TOKENWARDEN_PASSWORD
-  list [--q TEXT] [--limit N] [--offset N] [--json]`
+  list [--q TEXT] [--limit N] [--offset N] [--json]
+  import (--flask-sqlite PATH [--table user] | FILE.jsonl | FILE.csv) [--dry-run] [--json]
+         keeps ids and password hashes (tokenwarden users import --help)`
 
 export interface UsersIo {
   out(line: string): void
@@ -49,6 +52,8 @@ type Env = Record<string, string | undefined>
  * process.exitCode = await usersMain(['create', '--email', 'root@example.com', '--admin', '--password-stdin'])
  */
 export async function usersMain(argv: string[], env: Env = loadEnv(), io: UsersIo = consoleIo): Promise<number> {
+  // `import` has options of its own (--flask-sqlite, --table, --dry-run).
+  if (argv[0] === 'import') return importMain(argv.slice(1), env, io)
   if (argv.some((a) => a === '--password' || a.startsWith('--password='))) {
     io.err('tokenwarden users: --password is not accepted (it would show in ps and shell history); use --password-stdin or TOKENWARDEN_PASSWORD')
     return 2

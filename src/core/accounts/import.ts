@@ -1,0 +1,163 @@
+// Importing accounts from another stack (a Flask + PyJWT app's `user` table, a JSONL or CSV
+// export). The rules that keep a migration safe:
+// - ids are kept, as strings, so a token whose `sub` is "42" still names the same user;
+// - emails and usernames are normalized exactly as registration does;
+// - password hashes are kept as they are when tokenwarden can verify them (argon2 PHC,
+//   Werkzeug pbkdf2/scrypt) and upgraded at the user's next login; any other is refused;
+// - a row whose email already has an account is skipped, so a re-run imports nothing twice;
+// - a refused row is reported by its row number and a fixed reason: never its hash, and never
+//   the offending value (it may hold control characters meant for the terminal).
+
+import { isoAt } from '../context.js'
+import type { Clock } from '../clock.js'
+import { passwordHashFormat } from '../passwords/formats.js'
+import type { Store } from '../store.js'
+import { rolesProblem } from './admin.js'
+import { DEFAULT_ROLES, emailProblem, normalizeEmail, normalizeUsername, usernameProblem } from './rules.js'
+
+/** One record as read from the source, before any checking. */
+export interface ImportRecord {
+  /** 1-based position among the data records (the header is not a row). */
+  row: number
+  /** Where the record starts in a text file, 1-based; absent for a database table. */
+  line?: number
+  /** id, email, username?, password_hash (or password), roles?, created_at? */
+  fields: Readonly<Record<string, unknown>>
+  /** Why the reader could not make sense of the record (e.g. a line that is not JSON): refused as is. */
+  problem?: string
+}
+
+export interface ImportIssue {
+  row: number
+  line?: number
+  /** The account id, when the row had a valid one. */
+  id?: string
+  reason: string
+}
+
+export interface ImportReport {
+  imported: number
+  skipped: ImportIssue[]
+  refused: ImportIssue[]
+}
+
+export interface ImportOptions {
+  /** Check everything, write nothing. default: false */
+  dryRun?: boolean
+}
+
+const ID_RE = /^[\x21-\x7e]{1,64}$/
+
+/**
+ * Imports accounts row by row; a refused row never stops the others.
+ *
+ * @example
+ * const report = await importUsers({ store, clock: systemClock }, [
+ *   { row: 1, fields: { id: 42, email: 'ada@example.com', password_hash: 'scrypt:32768:8:1$...' } },
+ * ])
+ * // { imported: 1, skipped: [], refused: [] }
+ */
+export async function importUsers(
+  ctx: { store: Store; clock: Clock },
+  records: Iterable<ImportRecord> | AsyncIterable<ImportRecord>,
+  options: ImportOptions = {},
+): Promise<ImportReport> {
+  const report: ImportReport = { imported: 0, skipped: [], refused: [] }
+  // First row of each id, email and username seen in this source: a later one is a duplicate.
+  const seen = { id: new Map<string, number>(), email: new Map<string, number>(), username: new Map<string, number>() }
+  for await (const record of records) {
+    const at = { row: record.row, ...(record.line === undefined ? {} : { line: record.line }) }
+    const checked = record.problem ?? checkRecord(record.fields)
+    if (typeof checked === 'string') {
+      report.refused.push({ ...at, reason: checked })
+      continue
+    }
+    const issue = { ...at, id: checked.id }
+    const dup = duplicateOf(seen, checked, record.row)
+    if (dup !== undefined) {
+      report.refused.push({ ...issue, reason: dup })
+      continue
+    }
+    const existing = await ctx.store.findUserByEmail(checked.email)
+    if (existing !== undefined) {
+      const note = existing.id === checked.id ? 'already imported' : `email already belongs to account ${existing.id} (tokens naming ${checked.id} will not find it)`
+      report.skipped.push({ ...issue, reason: note })
+      continue
+    }
+    if ((await ctx.store.findUserById(checked.id)) !== undefined) {
+      report.refused.push({ ...issue, reason: 'id already belongs to an account with another email' })
+      continue
+    }
+    if (checked.username !== null && (await ctx.store.findUserByUsername(checked.username)) !== undefined) {
+      report.refused.push({ ...issue, reason: 'username already belongs to another account' })
+      continue
+    }
+    if (options.dryRun === true) {
+      report.imported++
+      continue
+    }
+    const result = await ctx.store.createUser({ ...checked, createdAt: checked.createdAt ?? isoAt(ctx.clock.now()) })
+    if (result.ok) report.imported++
+    else if (result.conflict === 'email') report.skipped.push({ ...issue, reason: 'email already exists' })
+    else report.refused.push({ ...issue, reason: 'username already belongs to another account' })
+  }
+  return report
+}
+
+interface CheckedRecord {
+  id: string
+  email: string
+  username: string | null
+  passwordHash: string
+  roles: string[]
+  createdAt: string | undefined
+}
+
+/** The normalized account, or why the record is refused. */
+function checkRecord(f: Readonly<Record<string, unknown>>): CheckedRecord | string {
+  const id = typeof f.id === 'number' && Number.isSafeInteger(f.id) ? String(f.id) : typeof f.id === 'bigint' ? f.id.toString() : f.id
+  if (typeof id !== 'string' || !ID_RE.test(id)) return 'id must be 1 to 64 printable characters (or a whole number)'
+  if (typeof f.email !== 'string' || emailProblem(f.email) !== undefined) return 'email must be a valid email address'
+  const rawUsername = f.username === undefined || f.username === null || f.username === '' ? null : f.username
+  if (rawUsername !== null && (typeof rawUsername !== 'string' || usernameProblem(rawUsername) !== undefined)) {
+    return 'username must be 3 to 32 characters of a-z, 0-9, _ . -'
+  }
+  const hash = f.password_hash ?? f.password
+  if (typeof hash !== 'string' || passwordHashFormat(hash) === undefined) {
+    return 'password_hash is not a format tokenwarden verifies (Werkzeug pbkdf2/scrypt, argon2 PHC)'
+  }
+  const roles = parseRoles(f.roles)
+  if (roles === undefined) return 'roles must be a list of role names (A-Z a-z 0-9 _ . : -, at most 32)'
+  const createdAt = parseTime(f.created_at)
+  if (createdAt === null) return 'created_at must be an ISO-8601 date and time'
+  return { id, email: normalizeEmail(f.email), username: rawUsername === null ? null : normalizeUsername(rawUsername), passwordHash: hash, roles, createdAt }
+}
+
+/** An array of names, or one string of names separated by spaces, commas or semicolons. */
+function parseRoles(value: unknown): string[] | undefined {
+  if (value === undefined || value === null || value === '') return [...DEFAULT_ROLES]
+  const list = typeof value === 'string' ? value.split(/[\s,;]+/).filter((r) => r !== '') : value
+  if (!Array.isArray(list) || !list.every((r): r is string => typeof r === 'string')) return undefined
+  const roles = [...new Set(list)]
+  return roles.length === 0 || rolesProblem(roles) !== undefined ? undefined : roles
+}
+
+/** undefined when absent, null when unreadable. Accepts ISO-8601 and SQLite's `YYYY-MM-DD HH:MM:SS` (UTC). */
+function parseTime(value: unknown): string | undefined | null {
+  if (value === undefined || value === null || value === '') return undefined
+  if (typeof value !== 'string') return null
+  const sqlite = /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}(\.\d+)?$/.test(value) ? `${value.replace(' ', 'T')}Z` : value
+  if (!/^\d{4}-\d{2}-\d{2}T/.test(sqlite)) return null
+  const ms = Date.parse(sqlite)
+  return Number.isNaN(ms) ? null : isoAt(ms)
+}
+
+function duplicateOf(seen: Record<'id' | 'email' | 'username', Map<string, number>>, r: CheckedRecord, row: number): string | undefined {
+  const keys: ['id' | 'email' | 'username', string | null][] = [['id', r.id], ['email', r.email], ['username', r.username]]
+  for (const [field, value] of keys) {
+    const first = value === null ? undefined : seen[field].get(value)
+    if (first !== undefined) return `duplicate ${field} (first seen in row ${first})`
+  }
+  for (const [field, value] of keys) if (value !== null) seen[field].set(value, row)
+  return undefined
+}
