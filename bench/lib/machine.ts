@@ -3,6 +3,7 @@
 
 import { readFileSync } from 'node:fs'
 import { cpus, release, totalmem, type } from 'node:os'
+import { treeCpuMs } from './cpu.js'
 import { loadToolNote } from './load.js'
 import { pinning, sleep } from './proc.js'
 import type { Machine } from './results.js'
@@ -69,4 +70,40 @@ export async function settle(label: string, sampleMs = 500): Promise<void> {
     busy = await cpuBusy(2000)
   }
   if (busy !== undefined && busy > QUIET_PCT) noisyCheckpoints.push({ label, busyPct: busy })
+}
+
+/** CPU ms of this process, its live descendants, and its reaped children (cutime + cstime). */
+function oursCpuMs(): number {
+  try {
+    const stat = readFileSync('/proc/self/stat', 'utf8')
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+    return treeCpuMs(process.pid) + ((Number(f[13]) + Number(f[14])) * 1000) / 100
+  } catch {
+    return Number.NaN
+  }
+}
+
+/** True when --wait-quiet was given: a disturbed measurement may then be taken again. */
+export function retryNoisy(): boolean {
+  return sampling && quietWaitMs > 0
+}
+
+/**
+ * Starts watching a measurement: `stop()` computes how much of the machine other processes
+ * used meanwhile (all CPU time minus ours), records the measurement as noisy above 15% unless
+ * `record` is false, and returns true when it was disturbed.
+ */
+export function watchOthers(label: string): (record?: boolean) => boolean {
+  const t0 = cpuTimes()
+  const ours0 = oursCpuMs()
+  return (record = true) => {
+    const t1 = cpuTimes()
+    const ours = oursCpuMs() - ours0
+    if (!sampling || t0 === undefined || t1 === undefined || !Number.isFinite(ours) || t1.total === t0.total) return false
+    // /proc/stat counts USER_HZ ticks (10 ms) summed over every core.
+    const othersPct = (100 * ((t1.busy - t0.busy) * 10 - ours)) / ((t1.total - t0.total) * 10)
+    if (othersPct <= QUIET_PCT) return false
+    if (record) noisyCheckpoints.push({ label: `${label} (during)`, busyPct: othersPct })
+    return true
+  }
 }

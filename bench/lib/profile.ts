@@ -66,6 +66,8 @@ export interface RunOptions {
   out: string | undefined
   /** Seconds to wait at each checkpoint for other processes to leave the CPU. default: 0 */
   waitQuiet: number
+  /** Measure nothing: rewrite BENCHMARKS.md and the chart from bench/results/latest.json. */
+  reportOnly: boolean
 }
 
 /** Parses `--quick`, `--smoke`, `--only <section>[,<section>]`, `--out <dir>`, `--wait-quiet <seconds>`. */
@@ -78,11 +80,12 @@ export function parseRunArgs(argv: string[]): RunOptions {
       only: { type: 'string', multiple: true },
       out: { type: 'string' },
       'wait-quiet': { type: 'string' },
+      report: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
   })
   if (values.help === true) {
-    console.log('Usage: npm run bench -- [--quick | --smoke] [--only tokens,http,logins,revocation,startup] [--out DIR] [--wait-quiet SECONDS]')
+    console.log('Usage: npm run bench -- [--quick | --smoke] [--only tokens,http,logins,revocation,startup] [--out DIR] [--wait-quiet SECONDS] | --report')
     process.exit(0)
   }
   const mode: Mode = values.smoke === true ? 'smoke' : values.quick === true ? 'quick' : 'full'
@@ -92,5 +95,5 @@ export function parseRunArgs(argv: string[]): RunOptions {
   }
   const waitQuiet = Number(values['wait-quiet'] ?? 0)
   if (!(waitQuiet >= 0)) throw new TypeError('--wait-quiet takes a number of seconds')
-  return { profile: PROFILES[mode], only: (only.length > 0 ? only : [...SECTIONS]) as SectionName[], out: values.out, waitQuiet }
+  return { profile: PROFILES[mode], only: (only.length > 0 ? only : [...SECTIONS]) as SectionName[], out: values.out, waitQuiet, reportOnly: values.report === true }
 }

@@ -38,7 +38,7 @@ export function reportMarkdown(r: Results, chartPath: string): string {
   const noisy = r.noisy ?? []
   if (noisy.length > 0) {
     lines.push(
-      `> **Noise:** ${noisy.length} measurement${noisy.length === 1 ? '' : 's'} started while other processes kept the CPU busy: ` +
+      `> **Noise:** other processes used the CPU (share of all cores) before or during ${noisy.length} measurement${noisy.length === 1 ? '' : 's'}: ` +
         noisy.map((x) => `${x.label} (${x.busyPct.toFixed(0)}%)`).join(', ') + '. Treat those numbers as lower bounds.',
       '',
     )
@@ -100,9 +100,12 @@ export function reportMarkdown(r: Results, chartPath: string): string {
     'npm run bench                  # full run, a few minutes: rewrites BENCHMARKS.md and docs/bench-chart.svg',
     'npm run bench -- --quick       # under 2 minutes; report goes to a temp directory (printed)',
     'npm run bench -- --only http   # one section: tokens, http, logins, revocation, startup',
+    'npm run bench -- --wait-quiet 120   # wait (up to 120 s per checkpoint) for other processes to leave the CPU',
+    'npm run bench -- --report      # rewrite this file and the chart from bench/results/latest.json',
+    'npx tsx bench/profile.ts tw-me # one HTTP case under node --cpu-prof: µs per request by function',
     '```',
     '',
-    'Close other CPU-heavy programs first: the harness uses both cores. Raw results of the last run are in bench/results/latest.json (not committed).',
+    'Close other CPU-heavy programs first: the harness uses both cores, and checks (and reports) whether anything else was running. Raw results of the last run are in bench/results/latest.json (not committed).',
     '',
   )
   return lines.join('\n')

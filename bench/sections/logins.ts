@@ -8,7 +8,7 @@ import { join } from 'node:path'
 import { DEFAULT_ARGON2, type Argon2Params } from '../../src/core/passwords/hash.js'
 import { runLoad, type LoadSpec } from '../lib/load.js'
 import { log } from '../lib/log.js'
-import { settle } from '../lib/machine.js'
+import { settle, watchOthers } from '../lib/machine.js'
 import type { PacedSpec } from '../lib/paced-worker.js'
 import { freePort, LOAD_CORE, nodeArgs, runWorker, SERVER_CORE } from '../lib/proc.js'
 import type { Profile } from '../lib/profile.js'
@@ -44,7 +44,9 @@ export async function runLogins(profile: Profile): Promise<LoginResults> {
   const raw: Record<string, number> = {}
   for (const concurrency of [1, 4]) {
     await settle(`logins: raw argon2id x${concurrency}`)
+    const stopWatch = watchOthers(`logins: raw argon2id x${concurrency}`)
     raw[concurrency] = (await runWorker<{ perSec: number }>(SERVER_CORE, 'bench/sections/hash-worker.ts', { seconds: profile.loginSeconds, concurrency, params })).perSec
+    stopWatch()
   }
   const rawHashPerSec = Math.max(raw[1]!, raw[4]!)
   log('logins', `raw argon2id: ${raw[1]!.toFixed(1)} verifies/s one at a time, ${raw[4]!.toFixed(1)} four at a time`)
@@ -72,7 +74,9 @@ export async function runLogins(profile: Profile): Promise<LoginResults> {
       seconds: profile.loginSeconds,
     }
     await settle('logins: login run')
+    let stopWatch = watchOthers('logins: login run')
     const alone = await runLoad(login)
+    stopWatch()
     log('logins', `${alone.rps.toFixed(1)} logins/s, p99 ${alone.p99Ms.toFixed(0)} ms${alone.non2xx > 0 ? `, ${alone.non2xx} non-2xx` : ''}`)
 
     const paced = (seconds: number): Promise<PacedResult> =>
@@ -90,7 +94,9 @@ export async function runLogins(profile: Profile): Promise<LoginResults> {
     log('logins', `quiet: /auth/me p99 ${quiet.p99Ms.toFixed(2)} ms, event-loop delay p99 ${eldQuiet.p99Ms.toFixed(2)} ms`)
 
     // The storm: logins flat out while protected requests keep arriving at the paced rate.
+    stopWatch = watchOthers('logins: storm')
     const [storm, stormLogins] = await Promise.all([paced(profile.loginSeconds), runLoad(login)])
+    stopWatch()
     const eldStorm = await eld(server.url, false)
     log('logins', `storm: /auth/me p99 ${storm.p99Ms.toFixed(2)} ms, event-loop delay p99 ${eldStorm.p99Ms.toFixed(2)} ms, ${stormLogins.rps.toFixed(1)} logins/s`)
 

@@ -3,7 +3,7 @@
 // fresh process so one library's JIT state cannot slow another's.
 
 import { log } from '../lib/log.js'
-import { settle } from '../lib/machine.js'
+import { retryNoisy, settle, watchOthers } from '../lib/machine.js'
 import { runWorker, SERVER_CORE } from '../lib/proc.js'
 import type { Profile } from '../lib/profile.js'
 import type { OpRow } from '../lib/results.js'
@@ -17,7 +17,15 @@ export async function runTokens(profile: Profile): Promise<OpRow[]> {
   const rows: OpRow[] = []
   for (const g of groups) {
     await settle(`tokens ${g.algs.join(',')} ${g.impls.length === 1 ? g.impls[0] : 'all'}`, 300)
-    const got = await runWorker<OpRow[]>(SERVER_CORE, 'bench/sections/tokens-worker.ts', { ...base, ...g })
+    const label = `tokens ${g.algs.join(',')} ${g.impls.length === 1 ? g.impls[0] : 'all'}`
+    let got: OpRow[]
+    for (let attempt = 1; ; attempt++) {
+      const stopWatch = watchOthers(label)
+      got = await runWorker<OpRow[]>(SERVER_CORE, 'bench/sections/tokens-worker.ts', { ...base, ...g })
+      const last = attempt === 3 || !retryNoisy()
+      if (!stopWatch(last) || last) break
+      await settle(label, 300)
+    }
     for (const r of got) {
       if (r.opsPerSec !== undefined) log('tokens', `${r.alg} ${r.op} ${r.impl}: ${Math.round(r.opsPerSec).toLocaleString('en-US')} ops/s`)
     }
