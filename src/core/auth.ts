@@ -9,6 +9,7 @@ import type { AuthContext, AuthSettings, ClientInfo, TokenPair } from './context
 import { createPasswordHasher, type Argon2Params } from './passwords/hash.js'
 import { checkSession } from './sessions/check.js'
 import { SessionGate } from './sessions/gate.js'
+import { LegacyTokens, type LegacyTokenMode } from './sessions/legacy.js'
 import { refresh } from './sessions/refresh.js'
 import { revokeSession, revokeUserSessions } from './sessions/revoke.js'
 import type { Store, UserRecord } from './store.js'
@@ -50,6 +51,12 @@ export interface AuthOptions {
   loginMaxFailures?: number
   /** The login throttle. default: a MemoryLoginThrottle on `clock` with `loginMaxFailures` */
   throttle?: LoginThrottle
+  /**
+   * `accept`: tokens with no sid that verify against the ring (a Flask + PyJWT app's, signed with
+   * the same secret) are accepted while their user is live, and a legacy refresh token is
+   * exchanged once for a session (see sessions/legacy.ts). default: 'off'
+   */
+  legacyTokens?: LegacyTokenMode
 }
 
 export type LogoutScope = 'local' | 'global' | 'others'
@@ -60,7 +67,8 @@ export interface Auth {
   readonly verifier: TokenVerifier
   register(input: RegisterInput): Promise<UserRecord>
   login(credentials: Credentials, client?: ClientInfo): Promise<TokenPair & { user: UserRecord }>
-  refresh(refreshToken: string): Promise<TokenPair>
+  /** `client` is recorded on a session a legacy refresh token opens. */
+  refresh(refreshToken: string, client?: ClientInfo): Promise<TokenPair>
   /** Verifies a token and checks its session is live. Throws AuthError. */
   authenticate(token: string, type?: TokenType): Promise<TokenClaims>
   /** The liveness check alone, for an already verified token (sync when answered from memory). */
@@ -83,8 +91,9 @@ export function createAuth(options: AuthOptions): Auth {
   const tokenOptions = { keyring: options.keyring, clock, issuer: options.issuer, audience: options.audience }
   const issuer = createIssuer({ ...tokenOptions, accessTtl: options.accessTtl, refreshTtl: options.refreshTtl, csrf: options.csrf })
   const verifier = createVerifier({ ...tokenOptions, leeway: options.leeway, cacheSize: options.verifyCacheSize })
-  const settings: AuthSettings = Object.freeze({ refreshReuseInterval: options.refreshReuseInterval ?? 10 })
+  const settings: AuthSettings = Object.freeze({ refreshReuseInterval: options.refreshReuseInterval ?? 10, legacyTokens: options.legacyTokens ?? 'off' })
   if (!(settings.refreshReuseInterval >= 0)) throw new TypeError('refreshReuseInterval must be >= 0 seconds')
+  if (settings.legacyTokens !== 'off' && settings.legacyTokens !== 'accept') throw new TypeError("legacyTokens must be 'off' or 'accept'")
   const throttle = options.throttle ?? new MemoryLoginThrottle({ clock, maxFailures: options.loginMaxFailures ?? 5 })
   const ctx: AuthContext = Object.freeze({
     store: options.store,
@@ -96,6 +105,7 @@ export function createAuth(options: AuthOptions): Auth {
     settings,
     throttle,
     additionalClaims: options.additionalClaims,
+    legacy: settings.legacyTokens === 'accept' ? new LegacyTokens(options.leeway ?? 0) : undefined,
   })
 
   return {
@@ -104,7 +114,7 @@ export function createAuth(options: AuthOptions): Auth {
     verifier,
     register: (input) => register(ctx, input),
     login: (credentials, client = {}) => login(ctx, credentials, client),
-    refresh: (token) => refresh(ctx, token),
+    refresh: (token, client) => refresh(ctx, token, client),
     async authenticate(token, type) {
       const claims = verifier.verify(token, type)
       await checkSession(ctx, claims)
@@ -113,7 +123,13 @@ export function createAuth(options: AuthOptions): Auth {
     checkSession: (claims) => checkSession(ctx, claims),
     async logout(claims, scope = 'local') {
       const sid = claims.sid
-      if (scope === 'local') return sid === undefined ? 0 : Number(await revokeSession(ctx, sid, 'logout'))
+      if (scope === 'local') {
+        if (sid !== undefined) return Number(await revokeSession(ctx, sid, 'logout'))
+        // A legacy token has no session: only the token itself can be retired.
+        if (ctx.legacy === undefined) return 0
+        ctx.legacy.revokeToken(claims)
+        return 1
+      }
       return revokeUserSessions(ctx, claims.sub, scope === 'global' ? 'logout_global' : 'logout_others', scope === 'others' ? sid : undefined)
     },
     revokeSession: (sid, reason) => revokeSession(ctx, sid, reason),
@@ -121,6 +137,7 @@ export function createAuth(options: AuthOptions): Auth {
     async prune() {
       const now = clock.now()
       ctx.gate.prune(now)
+      ctx.legacy?.prune(now)
       await throttle.prune()
       // A missing row reads as dead (checkSession, refresh), so deleting an expired or revoked
       // session never brings a token back: revocation records can go once written. The leeway

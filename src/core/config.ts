@@ -8,6 +8,7 @@ import { boolean, ConfigError, duration, integer, oneOf, text, type Env } from '
 import { parseTokenConfig, type TokenConfig } from './config-tokens.js'
 import { emailProblem, passwordProblem } from './accounts/rules.js'
 import { DEFAULT_ARGON2, type Argon2Params } from './passwords/hash.js'
+import type { LegacyTokenMode } from './sessions/legacy.js'
 import { isSymmetric, MIN_SECRET_BYTES } from './tokens/keyring.js'
 
 export type NodeEnv = 'development' | 'production' | 'test'
@@ -56,6 +57,8 @@ export interface ServerConfig extends TokenConfig {
   adminEmail: string | undefined
   /** ADMIN_PASSWORD: never logged or echoed. default: unset */
   adminPassword: string | undefined
+  /** LEGACY_TOKENS: `accept` takes sid-less tokens a Flask app signed with JWT_SECRET, during a migration. default: off */
+  legacyTokens: LegacyTokenMode
 }
 
 /**
@@ -104,6 +107,7 @@ export function parseConfig(env: Env, cwd = process.cwd()): ServerConfig {
     loginMaxFailures: integer(env, 'LOGIN_MAX_FAILURES', 5, 0, 1000),
     rateLimitMax: integer(env, 'RATE_LIMIT_MAX', 1000, 0, 1_000_000_000),
     rateLimitWindow: duration(env, 'RATE_LIMIT_WINDOW', 60),
+    legacyTokens: oneOf(env, 'LEGACY_TOKENS', ['off', 'accept'] as const, 'off'),
     ...adminSeed(env),
   })
 }

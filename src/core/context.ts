@@ -4,6 +4,7 @@ import type { LoginThrottle } from './accounts/throttle.js'
 import type { Clock } from './clock.js'
 import type { PasswordHasher } from './passwords/hash.js'
 import type { SessionGate } from './sessions/gate.js'
+import type { LegacyTokenMode, LegacyTokens } from './sessions/legacy.js'
 import type { Store, UserRecord } from './store.js'
 import type { TokenType } from './tokens/claims.js'
 import type { TokenIssuer } from './tokens/issue.js'
@@ -12,6 +13,8 @@ import type { TokenVerifier } from './tokens/verify.js'
 export interface AuthSettings {
   /** Seconds a spent refresh token may be presented again (client retries). default: 10 */
   refreshReuseInterval: number
+  /** LEGACY_TOKENS: whether tokens with no sid (a Flask app's) are accepted. default: 'off' */
+  legacyTokens: LegacyTokenMode
 }
 
 export interface AuthContext {
@@ -24,6 +27,8 @@ export interface AuthContext {
   readonly settings: Readonly<AuthSettings>
   /** Brute-force protection for password checks; none when absent. */
   readonly throttle?: LoginThrottle
+  /** The state behind legacy tokens; present only when settings.legacyTokens is 'accept'. */
+  readonly legacy?: LegacyTokens | undefined
   /** Extra claims for a user's tokens (reserved names are dropped by the issuer). */
   readonly additionalClaims?: ((user: UserRecord, type: TokenType) => Record<string, unknown> | undefined) | undefined
 }

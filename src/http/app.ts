@@ -67,6 +67,7 @@ export async function buildApp(config: ServerConfig, deps: AppDeps = {}): Promis
     csrf: config.tokenLocation.includes('cookies') && config.cookies.csrfProtect,
     additionalClaims: deps.additionalClaims,
     loginMaxFailures: config.loginMaxFailures,
+    legacyTokens: config.legacyTokens,
   })
 
   const app = Fastify({

@@ -1,6 +1,7 @@
 // The per-request liveness check: a verified token is only accepted while its session lives.
 // Answered from the gate's memory when it can (the common case: no I/O, no promise); the store
 // is asked once for a session this process has not seen, e.g. one opened by another instance.
+// A token with no sid is refused, unless LEGACY_TOKENS=accept (see legacy.ts).
 
 import type { AuthContext } from '../context.js'
 import { AuthError } from '../errors.js'
@@ -12,7 +13,10 @@ import type { TokenClaims } from '../tokens/claims.js'
  */
 export function checkSession(ctx: AuthContext, claims: TokenClaims): void | Promise<void> {
   const sid = claims.sid
-  if (sid === undefined) throw new AuthError('TOKEN_CLAIM_INVALID', 'sid claim is required')
+  if (sid === undefined) {
+    if (ctx.legacy === undefined) throw new AuthError('TOKEN_CLAIM_INVALID', 'sid claim is required')
+    return ctx.legacy.check(claims, ctx.clock.now(), ctx.store)
+  }
   const now = ctx.clock.now()
   const state = ctx.gate.check(sid, claims.sub, now)
   if (state === 'live') return

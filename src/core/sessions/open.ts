@@ -8,7 +8,8 @@ import { revokeSession } from './revoke.js'
 
 const MAX_USER_AGENT = 512
 
-export async function openSession(ctx: AuthContext, user: UserRecord, client: ClientInfo): Promise<TokenPair> {
+/** `fresh` (default true): the access token proves a password check; false for a legacy refresh exchange. */
+export async function openSession(ctx: AuthContext, user: UserRecord, client: ClientInfo, opts: { fresh?: boolean } = {}): Promise<TokenPair> {
   const now = ctx.clock.now()
   const sid = randomBytes(16).toString('base64url')
   const refreshJti = randomUUID()
@@ -40,7 +41,7 @@ export async function openSession(ctx: AuthContext, user: UserRecord, client: Cl
     await revokeSession(ctx, sid, current === undefined ? 'user_deleted' : current.disabled ? 'user_disabled' : 'password_changed')
     throw new AuthError(current?.disabled === true ? 'ACCOUNT_DISABLED' : 'INVALID_CREDENTIALS')
   }
-  return issuePair(ctx, current, sid, { fresh: true, refreshJti, refreshExp: expiresAtMs / 1000 })
+  return issuePair(ctx, current, sid, { fresh: opts.fresh ?? true, refreshJti, refreshExp: expiresAtMs / 1000 })
 }
 
 /** Signs an access token and the session's current refresh token. */

@@ -6,19 +6,24 @@
 // `refreshReuseInterval` seconds after the swap (a client retry, a second tab): the caller
 // gets the current lineage back. Any other refresh token of the session, or the previous one
 // presented later, can only be a stolen copy: the whole session is revoked, which kills its
-// access tokens too, and the caller gets REFRESH_TOKEN_REUSED.
+// access tokens too, and the caller gets REFRESH_TOKEN_REUSED. With LEGACY_TOKENS=accept, a
+// refresh token with no sid (from a Flask app) is exchanged once for a new session (legacy.ts).
 
 import { randomUUID } from 'node:crypto'
-import { isoAt, type AuthContext, type TokenPair } from '../context.js'
+import { isoAt, type AuthContext, type ClientInfo, type TokenPair } from '../context.js'
 import { AuthError } from '../errors.js'
 import type { SessionRecord } from '../store.js'
+import { exchangeLegacyRefresh } from './legacy.js'
 import { issuePair } from './open.js'
 import { revokeSession } from './revoke.js'
 
-export async function refresh(ctx: AuthContext, refreshToken: string): Promise<TokenPair> {
+export async function refresh(ctx: AuthContext, refreshToken: string, client: ClientInfo = {}): Promise<TokenPair> {
   const claims = ctx.verifier.verify(refreshToken, 'refresh')
   const sid = claims.sid
-  if (sid === undefined) throw new AuthError('TOKEN_CLAIM_INVALID', 'sid claim is required')
+  if (sid === undefined) {
+    if (ctx.legacy === undefined) throw new AuthError('TOKEN_CLAIM_INVALID', 'sid claim is required')
+    return exchangeLegacyRefresh(ctx, ctx.legacy, claims, client)
+  }
   let session = await liveSession(ctx, sid, claims.sub)
   const user = await ctx.store.findUserById(claims.sub)
   if (user === undefined || user.disabled) {

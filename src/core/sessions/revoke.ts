@@ -16,6 +16,8 @@ export async function revokeSession(ctx: AuthContext, sid: string, reason: strin
 
 /** Revokes all of a user's sessions but `exceptSid`; returns how many were revoked. */
 export async function revokeUserSessions(ctx: AuthContext, userId: string, reason: string, exceptSid?: string): Promise<number> {
+  // Legacy tokens (no session) issued until now die with the sessions, in the same tick.
+  ctx.legacy?.revokeUser(userId, ctx.clock.now())
   const ids = await ctx.store.revokeUserSessions(userId, isoAt(ctx.clock.now()), reason, exceptSid)
   const until = horizon(ctx)
   for (const id of ids) ctx.gate.revoke(id, until)

@@ -87,7 +87,7 @@ export async function authRoutes(app: FastifyInstance, { auth }: AuthRoutesOptio
     const fromCookie = found.location === 'cookies'
     // A cookie is sent by the browser on its own: the CSRF echo proves the page asked (double submit).
     if (fromCookie) app.tokenwarden.checkCsrf(request, auth.verifier.verify(found.token, 'refresh'))
-    return deliverTokens(app, reply, await auth.refresh(found.token), fromCookie)
+    return deliverTokens(app, reply, await auth.refresh(found.token, client(request)), fromCookie)
   })
 
   r.post('/logout', { onRequest: guard, schema: { querystring: LogoutQuery } }, async (request, reply) => {
