@@ -7,7 +7,8 @@ import assert from 'node:assert/strict'
 import { createHmac, randomUUID } from 'node:crypto'
 import { spawnSync } from 'node:child_process'
 import { after, before, test } from 'node:test'
-import { bearer, json, signUpAdmin, TEST_SECRET, testApp, type TestApp, type Tokens } from '../helpers.js'
+import { ConfigError } from '../../src/core/config.js'
+import { bearer, json, signUpAdmin, TEST_SECRET, testApp, testConfig, type TestApp, type Tokens } from '../helpers.js'
 
 const PBKDF2 = 'pbkdf2:sha256:1000$FYXZiSvtlwDQEHBN$a5169a4cce39d13d17df5f1f76375a3799cf9ea0edc5e739e80c459f104d8193'
 const PYTHON = '/usr/bin/python3'
@@ -54,6 +55,12 @@ async function flaskUser(app: TestApp = t, roles = ['user']): Promise<string> {
 const me = (app: TestApp, token: string) => app.app.inject({ url: '/auth/me', headers: bearer(token) })
 const refresh = (app: TestApp, token: string) => app.app.inject({ method: 'POST', url: '/auth/refresh', payload: { refresh_token: token } })
 const patchUser = (id: string, body: Record<string, unknown>) => t.app.inject({ method: 'PATCH', url: `/admin/users/${id}`, headers: bearer(admin.access_token), payload: body })
+
+test('LEGACY_TOKENS is off unless set to accept; any other value names the variable', () => {
+  assert.equal(testConfig().legacyTokens, 'off')
+  assert.equal(testConfig({ LEGACY_TOKENS: 'accept' }).legacyTokens, 'accept')
+  assert.throws(() => testConfig({ LEGACY_TOKENS: 'yes' }), (err) => err instanceof ConfigError && err.variable === 'LEGACY_TOKENS')
+})
 
 test('LEGACY_TOKENS off (the default): a Flask token is refused, access and refresh alike', async () => {
   clockOf = off.clock
