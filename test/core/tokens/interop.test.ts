@@ -3,7 +3,7 @@
 
 import assert from 'node:assert/strict'
 import { spawnSync } from 'node:child_process'
-import { test } from 'node:test'
+import { test, type TestContext } from 'node:test'
 import { jwtVerify } from 'jose'
 import { createIssuer } from '../../../src/core/tokens/issue.js'
 import { Keyring } from '../../../src/core/tokens/keyring.js'
@@ -26,14 +26,18 @@ function pyjwtMissing(): string | undefined {
   return r.status === 0 ? undefined : `${PYTHON} cannot import jwt (apt-get install python3-jwt): ${r.stderr.trim().split('\n').pop()}`
 }
 
-test('PyJWT decodes our HS256 token: jwt.decode(token, secret, algorithms=["HS256"])', (t) => {
+/** True when PyJWT can run; otherwise skips the test with the reason (and fails under CI=true). */
+function pyjwtAvailable(t: TestContext): boolean {
   const missing = pyjwtMissing()
-  if (missing !== undefined) {
-    assert.notEqual(process.env.CI, 'true', `PyJWT interop must run under CI: ${missing}`)
-    console.log(`skipping PyJWT interop: ${missing}`)
-    t.skip(missing)
-    return
-  }
+  if (missing === undefined) return true
+  assert.notEqual(process.env.CI, 'true', `PyJWT interop must run under CI: ${missing}`)
+  console.log(`skipping PyJWT interop: ${missing}`)
+  t.skip(missing)
+  return false
+}
+
+test('PyJWT decodes our HS256 token: jwt.decode(token, secret, algorithms=["HS256"])', (t) => {
+  if (!pyjwtAvailable(t)) return
   const { token, claims } = issuer.issue('access', { sub: '42', sid: 'sess-1', fresh: true, roles: ['user'] })
   const r = python(
     'import jwt, json, os\nprint(json.dumps(jwt.decode(os.environ["TOKEN"], os.environ["SECRET"], algorithms=["HS256"])))',
@@ -51,13 +55,7 @@ test('PyJWT decodes our HS256 token: jwt.decode(token, secret, algorithms=["HS25
 })
 
 test('a token PyJWT signed (a Flask-JWT-Extended app sharing the secret) verifies here', (t) => {
-  const missing = pyjwtMissing()
-  if (missing !== undefined) {
-    assert.notEqual(process.env.CI, 'true', `PyJWT interop must run under CI: ${missing}`)
-    console.log(`skipping PyJWT interop: ${missing}`)
-    t.skip(missing)
-    return
-  }
+  if (!pyjwtAvailable(t)) return
   const code = [
     'import jwt, os, time, uuid',
     'now = int(time.time())',
