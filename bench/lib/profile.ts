@@ -17,6 +17,10 @@ export interface Profile {
   microPool: number
   /** One process per (algorithm, library) instead of one process for all. */
   isolate: boolean
+  /** Passes over all micro-benchmark processes (the second in reverse order); the median of every round counts. */
+  microPasses: number
+  /** Passes over all HTTP cases; the best pass counts (other processes only ever slow a run down). */
+  httpPasses: number
   /** HTTP: load generator seconds per case (wrk takes whole seconds), warmup seconds, connections. */
   httpSeconds: number
   httpWarmupSeconds: number
@@ -40,19 +44,19 @@ export interface Profile {
 
 const PROFILES: Record<Mode, Profile> = {
   full: {
-    mode: 'full', microMs: 1200, microRounds: 3, microWarmupMs: 300, microPool: 1000, isolate: true,
-    httpSeconds: 10, httpWarmupSeconds: 2, connections: 50, coldPool: 10_000,
+    mode: 'full', microMs: 900, microRounds: 3, microWarmupMs: 300, microPool: 1000, isolate: true, microPasses: 2, httpPasses: 2,
+    httpSeconds: 8, httpWarmupSeconds: 2, connections: 50, coldPool: 10_000,
     loginSeconds: 10, baselineSeconds: 5, pacedRate: 500, loginConnections: 8, argon2: 'default',
     revoked: 1_000_000, gateChecks: 5_000_000, startupRuns: 15,
   },
   quick: {
-    mode: 'quick', microMs: 300, microRounds: 2, microWarmupMs: 100, microPool: 1000, isolate: true,
+    mode: 'quick', microMs: 300, microRounds: 2, microWarmupMs: 100, microPool: 1000, isolate: false, microPasses: 1, httpPasses: 1,
     httpSeconds: 3, httpWarmupSeconds: 1, connections: 50, coldPool: 10_000,
     loginSeconds: 3, baselineSeconds: 2, pacedRate: 500, loginConnections: 8, argon2: 'default',
     revoked: 1_000_000, gateChecks: 2_000_000, startupRuns: 5,
   },
   smoke: {
-    mode: 'smoke', microMs: 20, microRounds: 1, microWarmupMs: 10, microPool: 50, isolate: false,
+    mode: 'smoke', microMs: 20, microRounds: 1, microWarmupMs: 10, microPool: 50, isolate: false, microPasses: 1, httpPasses: 1,
     httpSeconds: 1, httpWarmupSeconds: 0, connections: 8, coldPool: 200,
     loginSeconds: 1, baselineSeconds: 1, pacedRate: 100, loginConnections: 2, argon2: 'tiny',
     revoked: 10_000, gateChecks: 100_000, startupRuns: 1,

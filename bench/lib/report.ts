@@ -52,7 +52,8 @@ export function reportMarkdown(r: Results, chartPath: string): string {
       '',
       'Every library verifies the same pool of distinct tokens (signed by tokenwarden, rotated per call) and requires `type: "access"`. ' +
         '"cache off" is `createVerifier({ cacheSize: 0 })`: every call checks the signature. "cache on, hot" is the default verifier with every token already cached, which is what a busy server sees for a returning token. ' +
-        'The limit is raw `node:crypto` with a prebuilt KeyObject doing the same checks (split, base64url-decode, JSON.parse, signature, exp/nbf/type): bench/lib/raw-jwt.ts. jose is awaited (it is async). Each figure is the median of the rounds, after a warm-up; in full runs each library runs in its own process.',
+        'The limit is raw `node:crypto` with a prebuilt KeyObject doing the same checks (split, base64url-decode, JSON.parse, signature, exp/nbf/type): bench/lib/raw-jwt.ts. jose is awaited (it is async). Each figure is the median of every timed round, after a warm-up; in full runs each library runs in its own process, twice (the second pass in reverse order). ' +
+        'The cached figure reuses the same token string objects, whose hash V8 keeps, so it is a ceiling; requests bring fresh strings (the HTTP section measures that).',
       '',
       tokensTables(r.tokens),
     )
@@ -63,7 +64,8 @@ export function reportMarkdown(r: Results, chartPath: string): string {
       '',
       'Each server runs alone in its own process pinned to one core; the load generator runs on the other. Every route answers the same small JSON. "÷ bare Fastify" is the ratio to the limit; the "tw … ÷ this" columns are tokenwarden\'s ratio to each peer (above 1.00: tokenwarden serves more). ' +
         'Peers with one token have no verified-token cache, so their one token costs a full verify each time. /auth/me and Flask /me also load the user row from SQLite. ' +
-        '"server CPU/req" is the server\'s user+system CPU time (all its processes) divided by the requests it served: unlike req/s it does not drop when other processes compete for the cores.',
+        '"server CPU/req" is the server\'s user+system CPU time (all its processes) divided by the requests it served: unlike req/s it does not drop when other processes compete for the cores. ' +
+        `Each case ran ${r.http.find((x) => x.passes !== undefined)?.passes ?? 1} time(s), all cases in turn; the row shown is the run with the most req/s (interference only ever slows a run down).`,
       '',
       httpTable(r.http),
       '',

@@ -20,6 +20,8 @@ export interface OpRow {
   op: 'verify' | 'sign'
   impl: string
   opsPerSec?: number
+  /** Every round's ops/s (opsPerSec is their median). */
+  samples?: number[]
   skipped?: string
 }
 
@@ -33,6 +35,8 @@ export interface HttpRow {
   errors?: number
   /** Server CPU time (user + system, all its processes) per completed request, µs. */
   cpuUsPerReq?: number
+  /** Runs taken; the row is the one with the most req/s. */
+  passes?: number
   note?: string
   skipped?: string
 }

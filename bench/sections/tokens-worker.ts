@@ -56,7 +56,7 @@ for (const alg of input.algs) {
       samples.set(c, list)
     }
   }
-  for (const c of cases) rows.push({ alg, op: c.op, impl: c.impl, opsPerSec: median(samples.get(c)!) })
+  for (const c of cases) rows.push({ alg, op: c.op, impl: c.impl, opsPerSec: median(samples.get(c)!), samples: samples.get(c)! })
 }
 
 process.stderr.write(`sink ${sinkValue()}\n`)
