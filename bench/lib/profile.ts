@@ -51,8 +51,8 @@ const PROFILES: Record<Mode, Profile> = {
   },
   quick: {
     mode: 'quick', microMs: 300, microRounds: 2, microWarmupMs: 100, microPool: 1000, isolate: false, microPasses: 1, httpPasses: 1,
-    httpSeconds: 3, httpWarmupSeconds: 1, connections: 50, coldPool: 10_000,
-    loginSeconds: 3, baselineSeconds: 2, pacedRate: 500, loginConnections: 8, argon2: 'default',
+    httpSeconds: 2, httpWarmupSeconds: 1, connections: 50, coldPool: 10_000,
+    loginSeconds: 2, baselineSeconds: 1, pacedRate: 500, loginConnections: 8, argon2: 'default',
     revoked: 1_000_000, gateChecks: 2_000_000, startupRuns: 5,
   },
   smoke: {
