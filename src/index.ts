@@ -10,7 +10,7 @@ export { ConfigError, parseConfig, parseDuration, type ServerConfig } from './co
 export type { TokenConfig } from './core/config-tokens.js'
 export type { ClientInfo, TokenPair } from './core/context.js'
 export { AuthError, ERRORS, isAuthError, type ErrorCode, type TokenErrorCode } from './core/errors.js'
-export { createPasswordHasher, DEFAULT_ARGON2, type Argon2Params, type PasswordHasher } from './core/passwords/hash.js'
+export { createPasswordHasher, DEFAULT_ARGON2, type Argon2Params, type HasherOptions, type PasswordHasher } from './core/passwords/hash.js'
 export type { NewSession, NewUser, SessionRecord, Store, UserRecord } from './core/store.js'
 export type { ClaimsInput, TokenClaims, TokenType } from './core/tokens/claims.js'
 export { createIssuer, type IssueOptions, type TokenIssuer } from './core/tokens/issue.js'

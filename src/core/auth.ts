@@ -36,6 +36,8 @@ export interface AuthOptions {
   audience?: string
   /** default: OWASP minimum, m=19456 KiB, t=2, p=1 */
   argon2?: Partial<Argon2Params>
+  /** Password hashes/verifies running at once; more wait in line (FIFO). default: os.availableParallelism() */
+  hashMaxConcurrent?: number
   /** Verified-token cache size. default: 10000 */
   verifyCacheSize?: number
   /** Seconds a spent refresh token is tolerated again. default: 10 */
@@ -98,7 +100,7 @@ export function createAuth(options: AuthOptions): Auth {
   const ctx: AuthContext = Object.freeze({
     store: options.store,
     clock,
-    hasher: createPasswordHasher(options.argon2),
+    hasher: createPasswordHasher(options.argon2, { maxConcurrent: options.hashMaxConcurrent }),
     issuer,
     verifier,
     gate: new SessionGate(),

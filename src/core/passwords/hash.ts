@@ -1,11 +1,16 @@
 // Password hashing: argon2id through @node-rs/argon2 (off the event loop, on libuv threads),
 // stored as PHC strings. Hashes from a Flask app (Werkzeug pbkdf2/scrypt) verify too and are
 // flagged for rehashing, so a migrated user's next login upgrades them to argon2id.
+// Every hash and verify (dummy and Werkzeug ones included) passes one FIFO limit, by default
+// one per CPU this process may run on: libuv's four pool threads hashing on one core ran
+// 74 verifies/s against 124.5/s one at a time, and starved the event loop (bench/analysis.md).
 
 import type { Algorithm } from '@node-rs/argon2'
 import { hash as argon2Hash, verify as argon2Verify } from '@node-rs/argon2'
 import { randomBytes } from 'node:crypto'
+import { availableParallelism } from 'node:os'
 import { isWerkzeugHash, verifyWerkzeug } from './legacy.js'
+import { createLimiter } from './limiter.js'
 
 /** argon2id cost. Defaults are OWASP's minimum (Password Storage Cheat Sheet). */
 export interface Argon2Params {
@@ -15,6 +20,14 @@ export interface Argon2Params {
   timeCost: number
   /** Lanes. default: 1 */
   parallelism: number
+}
+
+export interface HasherOptions {
+  /**
+   * Hashes and verifies running at once; more wait, first come first served.
+   * default: os.availableParallelism() (on Linux it honours CPU affinity, e.g. taskset)
+   */
+  maxConcurrent?: number
 }
 
 export const DEFAULT_ARGON2: Readonly<Argon2Params> = Object.freeze({ memoryCost: 19456, timeCost: 2, parallelism: 1 })
@@ -35,6 +48,8 @@ export interface PasswordHasher {
   /** Spends the same time as a real verify, for unknown accounts (no user enumeration by timing). */
   verifyDummy(password: string): Promise<PasswordCheck>
   readonly params: Readonly<Argon2Params>
+  /** The concurrency limit in force, and what it is doing now. */
+  readonly load: { readonly max: number; readonly running: number; readonly queued: number }
 }
 
 /**
@@ -42,12 +57,14 @@ export interface PasswordHasher {
  * const hasher = createPasswordHasher()
  * const stored = await hasher.hash('correct horse battery staple')
  * (await hasher.verify(stored, 'correct horse battery staple')).ok // true
+ * createPasswordHasher({}, { maxConcurrent: 1 }) // one hash at a time
  */
-export function createPasswordHasher(params: Partial<Argon2Params> = {}): PasswordHasher {
+export function createPasswordHasher(params: Partial<Argon2Params> = {}, hasherOptions: HasherOptions = {}): PasswordHasher {
   const p = Object.freeze({ ...DEFAULT_ARGON2, ...params })
   if (!Number.isInteger(p.memoryCost) || p.memoryCost < 8 * p.parallelism) throw new TypeError('argon2 memoryCost must be an integer >= 8 * parallelism (KiB)')
   if (!Number.isInteger(p.timeCost) || p.timeCost < 1) throw new TypeError('argon2 timeCost must be an integer >= 1')
   if (!Number.isInteger(p.parallelism) || p.parallelism < 1 || p.parallelism > 255) throw new TypeError('argon2 parallelism must be an integer from 1 to 255')
+  const limit = createLimiter(hasherOptions.maxConcurrent ?? availableParallelism())
   const options = { algorithm: ARGON2ID, memoryCost: p.memoryCost, timeCost: p.timeCost, parallelism: p.parallelism }
   const current = `$argon2id$v=19$m=${p.memoryCost},t=${p.timeCost},p=${p.parallelism}$`
   let dummy: Promise<string> | undefined
@@ -56,25 +73,30 @@ export function createPasswordHasher(params: Partial<Argon2Params> = {}): Passwo
     if (stored.startsWith('$argon2')) {
       let ok: boolean
       try {
-        ok = await argon2Verify(stored, password)
+        ok = await limit.run(() => argon2Verify(stored, password))
       } catch {
         ok = false
       }
       return { ok, needsRehash: ok && !stored.startsWith(current) }
     }
     if (isWerkzeugHash(stored)) {
-      const ok = await verifyWerkzeug(stored, password)
+      // pbkdf2/scrypt run on the same libuv pool: they share the limit.
+      const ok = await limit.run(() => verifyWerkzeug(stored, password))
       return { ok, needsRehash: ok }
     }
     return { ok: false, needsRehash: false }
   }
 
+  const hash = (password: string): Promise<string> => limit.run(() => argon2Hash(password, options))
+
   return {
     params: p,
-    hash: (password) => argon2Hash(password, options),
+    load: limit,
+    hash,
     verify,
     async verifyDummy(password) {
-      dummy ??= argon2Hash(randomBytes(16).toString('base64url'), options)
+      // Same limiter, same queue as a real verify: an unknown account waits and works alike.
+      dummy ??= hash(randomBytes(16).toString('base64url'))
       await verify(await dummy, password)
       return { ok: false, needsRehash: false }
     },
