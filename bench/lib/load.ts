@@ -33,11 +33,13 @@ export interface LoadResult {
   non2xx: number
 }
 
-const WRK = which('wrk')
+// BENCH_LOAD_TOOL=autocannon forces the fallback (to test it on a machine that has wrk).
+const WRK = process.env.BENCH_LOAD_TOOL === 'autocannon' ? undefined : which('wrk')
 export const LOAD_TOOL: 'wrk' | 'autocannon' = WRK !== undefined ? 'wrk' : 'autocannon'
 
 export function loadToolNote(): string {
-  return WRK !== undefined ? 'wrk (1 thread)' : 'autocannon (wrk not installed: apt-get install -y wrk)'
+  if (WRK !== undefined) return 'wrk (1 thread)'
+  return process.env.BENCH_LOAD_TOOL === 'autocannon' ? 'autocannon (BENCH_LOAD_TOOL)' : 'autocannon (wrk not installed: apt-get install -y wrk)'
 }
 
 export async function runLoad(spec: LoadSpec): Promise<LoadResult> {
