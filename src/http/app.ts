@@ -90,7 +90,8 @@ export async function buildApp(config: ServerConfig, deps: AppDeps = {}): Promis
     clock: auth.context.clock,
     locations: config.tokenLocation,
     header: { name: config.headerName, type: config.headerType },
-    cookies: config.cookies,
+    // Cookie support (@fastify/cookie's hooks on every route) only when cookies are a location.
+    cookies: config.tokenLocation.includes('cookies') ? config.cookies : undefined,
     queryStringName: config.queryStringName,
     jsonKeys: config.jsonKeys,
     isRevoked: (claims) => {

@@ -17,10 +17,25 @@ type Done = (err?: Error) => void
 
 /**
  * A guard that ran in onRequest, found no token, and may find one in the JSON body once it is
- * parsed parks itself here; the plugin's preHandler hook runs it again then. This keeps one
- * `onRequest: guard(...)` working for every location.
+ * parsed parks itself here; the preHandler the plugin adds to that route runs it again then.
+ * This keeps one `onRequest: guard(...)` working for every location.
  */
 export const DEFERRED = Symbol('tokenwarden.deferredGuard')
+
+/**
+ * On a guard whose locations include `json`: its variant that may wait for the parsed body.
+ * The plugin's onRoute hook swaps it in, and adds the preHandler that resumes it, only on routes
+ * holding the guard in their own `onRequest`. The guard itself never waits: used anywhere else
+ * (an app-level hook, a preHandler) nothing would resume it, so it decides at once.
+ */
+export const RESUMABLE = Symbol('tokenwarden.resumableGuard')
+
+/** A guard as createGuard returns it. */
+export type Guard = onRequestHookHandler & { [RESUMABLE]?: onRequestHookHandler }
+
+/** The misuse message when a cookie feature is asked of an app without cookie support. */
+export const NO_COOKIES = (what: string): string =>
+  `tokenwarden: ${what} needs cookie support: list 'cookies' in the plugin's locations, pass its \`cookies\` option, or register @fastify/cookie before the plugin`
 
 type Deferrable = FastifyRequest & { [DEFERRED]?: onRequestHookHandler | null }
 
@@ -34,19 +49,22 @@ export interface GuardContext {
   readonly verifier: TokenVerifier
   readonly settings: LocationSettings
   readonly readCookies: CookieReader
+  /** Whether @fastify/cookie is there to read cookies (see `cookieSupport` in index.ts). */
+  readonly cookieSupport: () => boolean
   readonly isRevoked: TokenwardenPluginOptions['isRevoked']
   readonly loadUser: TokenwardenPluginOptions['loadUser']
   /** Answers a failed request: sets the challenge, then sends or hands the error on. */
   readonly reject: (request: FastifyRequest, reply: FastifyReply, err: unknown, done: Done) => void
 }
 
-export function createGuard(ctx: GuardContext, options: GuardOptions = {}): onRequestHookHandler {
+export function createGuard(ctx: GuardContext, options: GuardOptions = {}): Guard {
   const type: TokenType = options.refresh === true ? 'refresh' : 'access'
   const roles = options.roles ?? []
   const optional = options.optional === true
   const fresh = options.fresh === true
   const locations = checkLocations(options.locations, 'guard') ?? ctx.settings.locations
   if (fresh && type === 'refresh') throw new TypeError('tokenwarden guard: fresh applies to access tokens, not with refresh')
+  if (locations.includes('cookies') && !ctx.cookieSupport()) throw new TypeError(NO_COOKIES("guard({ locations: ['cookies'] })"))
   const { verifier, isRevoked, loadUser, reject } = ctx
 
   function finish(request: FastifyRequest, reply: FastifyReply, claims: TokenClaims, location: TokenLocation, done: Done): void {
@@ -77,13 +95,12 @@ export function createGuard(ctx: GuardContext, options: GuardOptions = {}): onRe
     done()
   }
 
-  const json = locations.includes('json')
-  return function tokenwardenGuard(request, reply, done) {
+  function run(request: FastifyRequest, reply: FastifyReply, done: Done, mayDefer: boolean): void {
     try {
       const found = locateToken(request, type, locations, ctx.settings, ctx.readCookies)
       if (found === undefined) {
-        // Deferred once only: the preHandler run sets the slot to null, so it decides for good.
-        if (json && (request as Deferrable)[DEFERRED] === undefined && bodyPending(request)) {
+        // Deferred once only, and only by the resumable variant (its route resumes it).
+        if (mayDefer && (request as Deferrable)[DEFERRED] === undefined && bodyPending(request)) {
           ;(request as Deferrable)[DEFERRED] = tokenwardenGuard
           return done()
         }
@@ -106,4 +123,16 @@ export function createGuard(ctx: GuardContext, options: GuardOptions = {}): onRe
       reject(request, reply, err, done)
     }
   }
+
+  const tokenwardenGuard: Guard = function tokenwardenGuard(request, reply, done) {
+    run(request, reply, done, false)
+  }
+  if (locations.includes('json')) {
+    const resumable: Guard = function tokenwardenGuardResumable(request, reply, done) {
+      run(request, reply, done, true)
+    }
+    resumable[RESUMABLE] = resumable // swapping twice (a GET's HEAD twin) changes nothing
+    tokenwardenGuard[RESUMABLE] = resumable
+  }
+  return tokenwardenGuard
 }

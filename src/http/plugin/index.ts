@@ -8,7 +8,7 @@
 // is set here so it is right even under the host app's own error handler.
 
 import cookie from '@fastify/cookie'
-import type { FastifyInstance, FastifyReply, FastifyRequest, onRequestHookHandler } from 'fastify'
+import type { FastifyInstance, FastifyReply, FastifyRequest, onRequestHookHandler, preHandlerHookHandler, RouteOptions } from 'fastify'
 import fp from 'fastify-plugin'
 import { systemClock } from '../../core/clock.js'
 import { isAuthError, type AuthError } from '../../core/errors.js'
@@ -21,7 +21,7 @@ import { applyChallenge, errorBody } from '../challenge.js'
 import { clearTokenCookies, cookieReader, setTokenCookies } from './cookies.js'
 import { checkCsrf } from './csrf.js'
 import { locateToken, type LocatedToken } from './extract.js'
-import { createGuard, DEFERRED } from './guard.js'
+import { createGuard, DEFERRED, NO_COOKIES, RESUMABLE, type Guard } from './guard.js'
 import { checkLocations, resolveLocationSettings, type GuardOptions, type LocationSettings, type TokenwardenPluginOptions } from './options.js'
 
 export type { GuardOptions, TokenwardenPluginOptions } from './options.js'
@@ -43,7 +43,12 @@ export interface TokenwardenDecorator {
   /** The issuer, when the plugin was given one or a key that can sign. */
   readonly issuer: TokenIssuer | undefined
   readonly settings: LocationSettings
-  /** A hook enforcing the options: use as `onRequest` (or `preHandler` for the json location). */
+  /**
+   * A hook enforcing the options: use as the route's `onRequest` (or `preHandler`). With `json`
+   * among its locations it waits for the parsed body only as a route's own `onRequest`; as an
+   * app-level hook it decides from the other locations at once. Asking for `cookies` on an app
+   * without cookie support is a TypeError.
+   */
   guard(options?: GuardOptions): onRequestHookHandler
   /** The first token found in the request's locations (no verification). */
   locate(request: FastifyRequest, options?: { refresh?: boolean; locations?: readonly TokenLocation[] }): LocatedToken | undefined
@@ -111,7 +116,12 @@ async function tokenwardenPlugin(app: FastifyInstance, opts: TokenwardenPluginOp
       : undefined)
   const { onError, messageKey } = opts
 
-  if (!app.hasReplyDecorator('setCookie')) await app.register(cookie)
+  // @fastify/cookie (an onRequest parse and an onSend hook on every route) only when asked for:
+  // `cookies` among the locations, or the `cookies` option given. A host that registered it
+  // already keeps its own.
+  const wantsCookies = settings.locations.includes('cookies') || opts.cookies !== undefined
+  if (wantsCookies && !app.hasDecorator('parseCookie')) await app.register(cookie)
+  const cookieSupport = (): boolean => app.hasDecorator('parseCookie')
   const readCookies = cookieReader((header) => app.parseCookie(header))
 
   app.decorateRequest('jwt', null)
@@ -119,11 +129,23 @@ async function tokenwardenPlugin(app: FastifyInstance, opts: TokenwardenPluginOp
   app.decorateRequest('currentUser', null)
   app.decorateRequest('tokenLocation', null)
   // Guards waiting for the JSON body (see DEFERRED in guard.ts) finish here, once it is parsed.
-  app.addHook('preHandler', function runDeferredGuard(request, reply, done) {
+  // Only routes holding such a guard in their own onRequest get this hook (and the guard's
+  // resumable variant); every other route pays nothing for the json location.
+  const resumeDeferredGuard: preHandlerHookHandler = function resumeDeferredGuard(request, reply, done) {
     const pending = (request as unknown as Record<symbol, onRequestHookHandler | null | undefined>)[DEFERRED]
     if (pending === undefined || pending === null) return done()
     ;(request as unknown as Record<symbol, null>)[DEFERRED] = null
     pending.call(this, request, reply, done)
+  }
+  app.addHook('onRoute', (route: RouteOptions) => {
+    const hooks = route.onRequest as Guard | Guard[] | undefined
+    if (hooks === undefined) return
+    const list = Array.isArray(hooks) ? hooks : [hooks]
+    if (!list.some((h) => h?.[RESUMABLE] !== undefined)) return
+    route.onRequest = list.map((h) => h[RESUMABLE] ?? h)
+    const pre = route.preHandler as preHandlerHookHandler | preHandlerHookHandler[] | undefined
+    const preList = pre === undefined ? [] : Array.isArray(pre) ? pre : [pre]
+    if (!preList.includes(resumeDeferredGuard)) route.preHandler = [resumeDeferredGuard, ...preList]
   })
 
   function reject(request: FastifyRequest, reply: FastifyReply, err: unknown, done: (err?: Error) => void): void {
@@ -149,7 +171,12 @@ async function tokenwardenPlugin(app: FastifyInstance, opts: TokenwardenPluginOp
     return issuer.issue(type, input, exp === undefined ? undefined : { exp }).token
   }
 
+  function needCookies(reply: FastifyReply, what: string): void {
+    if (typeof (reply as { setCookie?: unknown }).setCookie !== 'function') throw new TypeError(NO_COOKIES(what))
+  }
+
   function setCookies(type: TokenType, reply: FastifyReply, token: string): FastifyReply {
+    needCookies(reply, type === 'access' ? 'setAccessCookies' : 'setRefreshCookies')
     setTokenCookies(reply, settings.cookies, type, token, verifier.verify(token, type), clock.now())
     return reply
   }
@@ -158,21 +185,25 @@ async function tokenwardenPlugin(app: FastifyInstance, opts: TokenwardenPluginOp
     verifier,
     issuer,
     settings,
-    guard: (options) => createGuard({ verifier, settings, readCookies, isRevoked: opts.isRevoked, loadUser: opts.loadUser, reject }, options),
-    locate: (request, options = {}) =>
-      locateToken(request, options.refresh === true ? 'refresh' : 'access', checkLocations(options.locations, 'locate') ?? settings.locations, settings, readCookies),
+    guard: (options) => createGuard({ verifier, settings, readCookies, cookieSupport, isRevoked: opts.isRevoked, loadUser: opts.loadUser, reject }, options),
+    locate(request, options = {}) {
+      const locations = checkLocations(options.locations, 'locate') ?? settings.locations
+      if (locations.includes('cookies') && !cookieSupport()) throw new TypeError(NO_COOKIES("locate({ locations: ['cookies'] })"))
+      return locateToken(request, options.refresh === true ? 'refresh' : 'access', locations, settings, readCookies)
+    },
     checkCsrf: (request, claims) => checkCsrf(request, claims, settings.cookies),
     createAccessToken: (identity, options) => sign('access', identity, options),
     createRefreshToken: (identity, options) => sign('refresh', identity, options),
     setAccessCookies: (reply, token) => setCookies('access', reply, token),
     setRefreshCookies: (reply, token) => setCookies('refresh', reply, token),
     unsetJwtCookies(reply) {
+      needCookies(reply, 'unsetJwtCookies')
       clearTokenCookies(reply, settings.cookies, 'access')
       clearTokenCookies(reply, settings.cookies, 'refresh')
       return reply
     },
-    unsetAccessCookies: (reply) => (clearTokenCookies(reply, settings.cookies, 'access'), reply),
-    unsetRefreshCookies: (reply) => (clearTokenCookies(reply, settings.cookies, 'refresh'), reply),
+    unsetAccessCookies: (reply) => (needCookies(reply, 'unsetAccessCookies'), clearTokenCookies(reply, settings.cookies, 'access'), reply),
+    unsetRefreshCookies: (reply) => (needCookies(reply, 'unsetRefreshCookies'), clearTokenCookies(reply, settings.cookies, 'refresh'), reply),
   }
   app.decorate('tokenwarden', Object.freeze(decorator))
 }
