@@ -83,7 +83,7 @@ export function reportMarkdown(r: Results, chartPath: string): string {
     )
   }
   if (r.revocation !== undefined) lines.push('## 4. Revocation at scale', '', 'A `SessionGate` (src/core/sessions/gate.ts) in its own process (plain JavaScript, `--expose-gc`).', '', revocationTable(r.revocation), '')
-  if (r.startup !== undefined) lines.push('## 5. Startup', '', 'From spawning `node dist/cli/main.js serve` (SQLite, JWT_SECRET set, LOG_LEVEL=warn) to the first 200 from `/health`.', '', startupTable(r.startup), '')
+  if (r.startup !== undefined) lines.push('## 5. Startup', '', 'From spawning `node dist/tokenwarden.mjs serve` (what `npm start` runs) (SQLite, JWT_SECRET set, LOG_LEVEL=warn) to the first 200 from `/health`.', '', startupTable(r.startup), '')
   if (r.problems.length > 0) {
     lines.push('## Skipped or failed', '', ...r.problems.map((p) => `- ${p.section}: ${p.reason}`), '')
     for (const row of r.http ?? []) if (row.skipped !== undefined) lines.push(`- http ${row.id}: ${row.skipped}`)

@@ -1,4 +1,4 @@
-// Section 5: startup, from spawning `node dist/cli/main.js serve` to the first 200 from
+// Section 5: startup, from spawning `node dist/tokenwarden.mjs serve` (what `npm start` runs) to the first 200 from
 // /health, median of N runs after one discarded run (which also creates and migrates the
 // SQLite database, so the measured runs are restarts). dist is rebuilt first when stale.
 
@@ -16,7 +16,7 @@ import { freePort, ROOT, SERVER_CORE, sleep, spawnPinned } from '../lib/proc.js'
 import type { Profile } from '../lib/profile.js'
 import type { StartupResults } from '../lib/results.js'
 
-const MAIN = join(ROOT, 'dist/cli/main.js')
+const MAIN = join(ROOT, 'dist/tokenwarden.mjs')
 
 function newestMtime(dir: string): number {
   let newest = 0
@@ -27,7 +27,7 @@ function newestMtime(dir: string): number {
   return newest
 }
 
-/** Rebuilds dist when any file under src/ is newer than dist/cli/main.js (smoke runs: only when missing). */
+/** Rebuilds dist when any file under src/ is newer than dist/tokenwarden.mjs (smoke runs: only when missing). */
 export function ensureBuilt(rebuildStale: boolean): void {
   let built = 0
   try {

@@ -6,13 +6,13 @@ import { existsSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url))
-export const CLI = fileURLToPath(new URL('../../dist/cli/main.js', import.meta.url))
+export const CLI = fileURLToPath(new URL('../../dist/tokenwarden.mjs', import.meta.url))
 
 /** Builds dist/ once if it is missing (`npm test` builds it in pretest). */
 export function ensureBuilt(): void {
   if (existsSync(CLI)) return
   const r = spawnSync('npm', ['run', 'build'], { cwd: ROOT, encoding: 'utf8', timeout: 300_000 })
-  if (!existsSync(CLI)) throw new Error(`npm run build did not produce dist/cli/main.js:\n${r.stdout}\n${r.stderr}`)
+  if (!existsSync(CLI)) throw new Error(`npm run build did not produce dist/tokenwarden.mjs:\n${r.stdout}\n${r.stderr}`)
 }
 
 /**

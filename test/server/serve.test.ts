@@ -1,4 +1,4 @@
-// The real server: `node dist/cli/main.js serve` in a fresh directory, spoken to over HTTP.
+// The real server as `npm start` runs it: `node dist/tokenwarden.mjs serve` in a fresh directory, over HTTP.
 // Without JWT_SECRET it generates one into DATA_DIR (0600) and keeps it across restarts;
 // configuration errors exit with code 2 naming the variable, before anything listens.
 

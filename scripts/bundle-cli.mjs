@@ -1,0 +1,21 @@
+// Bundles the `tokenwarden` command into one ESM file (dist/tokenwarden.mjs): loading ~400
+// modules one by one was ~70% of startup (about 650 ms); one file starts in about half that.
+// Native addons stay external. Run by `npm run build` after tsc.
+
+import { build } from 'esbuild'
+
+await build({
+  entryPoints: ['src/cli/main.ts'],
+  outfile: 'dist/tokenwarden.mjs',
+  bundle: true,
+  platform: 'node',
+  format: 'esm',
+  target: 'node20',
+  sourcemap: true,
+  legalComments: 'none',
+  // Native addons (and the package mnemonist is loaded from with createRequire) stay in node_modules.
+  external: ['better-sqlite3', '@node-rs/argon2', 'mnemonist'],
+  // CommonJS dependencies call require(); give the ESM bundle one.
+  banner: { js: "import { createRequire as __twCreateRequire } from 'node:module'; const require = __twCreateRequire(import.meta.url);" },
+  logLevel: 'warning',
+})
