@@ -4,6 +4,8 @@
 import { register, type RegisterInput } from './accounts/register.js'
 import { login, type Credentials } from './accounts/login.js'
 import { MemoryLoginThrottle, type LoginThrottle } from './accounts/throttle.js'
+import { withUserCache } from './accounts/cached-store.js'
+import { UserCache } from './accounts/user-cache.js'
 import { systemClock, type Clock } from './clock.js'
 import type { AuthContext, AuthSettings, ClientInfo, TokenPair } from './context.js'
 import { createPasswordHasher, type Argon2Params } from './passwords/hash.js'
@@ -59,6 +61,12 @@ export interface AuthOptions {
    * exchanged once for a session (see sessions/legacy.ts). default: 'off'
    */
   legacyTokens?: LegacyTokenMode
+  /**
+   * Seconds a user row read for GET /auth/me or a legacy token is reused. Writes through this
+   * Auth drop it at once; another instance's or a direct database edit shows within it. 0: off.
+   * default: 30
+   */
+  userCacheTtl?: number
 }
 
 export type LogoutScope = 'local' | 'global' | 'others'
@@ -97,8 +105,11 @@ export function createAuth(options: AuthOptions): Auth {
   if (!(settings.refreshReuseInterval >= 0)) throw new TypeError('refreshReuseInterval must be >= 0 seconds')
   if (settings.legacyTokens !== 'off' && settings.legacyTokens !== 'accept') throw new TypeError("legacyTokens must be 'off' or 'accept'")
   const throttle = options.throttle ?? new MemoryLoginThrottle({ clock, maxFailures: options.loginMaxFailures ?? 5 })
+  const users = new UserCache((id) => options.store.findUserById(id), { clock, ttlMs: (options.userCacheTtl ?? 30) * 1000 })
   const ctx: AuthContext = Object.freeze({
-    store: options.store,
+    // Every user write in core goes through this wrapper, which keeps `users` current.
+    store: withUserCache(options.store, users),
+    users,
     clock,
     hasher: createPasswordHasher(options.argon2, { maxConcurrent: options.hashMaxConcurrent }),
     issuer,
@@ -140,6 +151,7 @@ export function createAuth(options: AuthOptions): Auth {
       const now = clock.now()
       ctx.gate.prune(now)
       ctx.legacy?.prune(now)
+      ctx.users.prune(now)
       await throttle.prune()
       // A missing row reads as dead (checkSession, refresh), so deleting an expired or revoked
       // session never brings a token back: revocation records can go once written. The leeway

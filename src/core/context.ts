@@ -1,6 +1,7 @@
 // What the account and session flows are handed: the ports and settings they work with.
 
 import type { LoginThrottle } from './accounts/throttle.js'
+import type { UserCache } from './accounts/user-cache.js'
 import type { Clock } from './clock.js'
 import type { PasswordHasher } from './passwords/hash.js'
 import type { SessionGate } from './sessions/gate.js'
@@ -24,6 +25,8 @@ export interface AuthContext {
   readonly issuer: TokenIssuer
   readonly verifier: TokenVerifier
   readonly gate: SessionGate
+  /** User rows by id for reads that may lag other instances by its TTL (GET /auth/me, legacy tokens). */
+  readonly users: UserCache
   readonly settings: Readonly<AuthSettings>
   /** Brute-force protection for password checks; none when absent. */
   readonly throttle?: LoginThrottle

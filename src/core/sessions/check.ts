@@ -15,7 +15,7 @@ export function checkSession(ctx: AuthContext, claims: TokenClaims): void | Prom
   const sid = claims.sid
   if (sid === undefined) {
     if (ctx.legacy === undefined) throw new AuthError('TOKEN_CLAIM_INVALID', 'sid claim is required')
-    return ctx.legacy.check(claims, ctx.clock.now(), ctx.store)
+    return ctx.legacy.check(claims, ctx.users)
   }
   const now = ctx.clock.now()
   const state = ctx.gate.check(sid, claims.sub, now)

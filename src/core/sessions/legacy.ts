@@ -10,22 +10,20 @@
 // (3) its own jti is not spent (a logged-out access token, an exchanged refresh token). A
 // legacy refresh token is exchanged once for a real session (RFC 9700 §4.14.2 applies from
 // there on); presenting it again is reuse: REFRESH_TOKEN_REUSED, and the session it opened
-// is revoked. Liveness is answered from memory: a user's lookup is cached for
-// USER_CACHE_MS, dropped at once by a revocation here. All of this state lives in this process
-// only: a restart forgets cutoffs and spent jtis, and other instances do not learn of them.
+// is revoked. Liveness is answered from memory: the user row comes from the shared UserCache
+// (accounts/user-cache.ts: 30 s by default, dropped at once by any user write through core
+// here). All of this state lives in this process only: a restart forgets cutoffs and spent
+// jtis, and other instances do not learn of them.
 
 import type { AuthContext, ClientInfo, TokenPair } from '../context.js'
 import { AuthError } from '../errors.js'
-import type { Store } from '../store.js'
+import type { UserCache } from '../accounts/user-cache.js'
 import type { TokenClaims } from '../tokens/claims.js'
 import { openSession } from './open.js'
 import { revokeSession } from './revoke.js'
 
 /** LEGACY_TOKENS: `off` refuses sid-less tokens (TOKEN_CLAIM_INVALID); `accept` takes them as above. */
 export type LegacyTokenMode = 'off' | 'accept'
-
-/** How long a user's lookup answers for legacy tokens; changes made by another process show within it. */
-export const USER_CACHE_MS = 30_000
 
 interface Spent {
   /** Epoch ms after which the token cannot verify anyway, so the entry can go. */
@@ -37,14 +35,13 @@ interface Spent {
 }
 
 /**
- * The in-memory state behind legacy tokens: cached user liveness, per-user cutoffs, spent jtis.
+ * The in-memory state behind legacy tokens: per-user cutoffs, spent jtis.
  *
  * @example
  * const legacy = new LegacyTokens(leewaySeconds)
- * await legacy.check(claims, clock.now(), store) // throws AuthError('TOKEN_REVOKED') when dead
+ * await legacy.check(claims, ctx.users) // throws AuthError('TOKEN_REVOKED') when dead
  */
 export class LegacyTokens {
-  readonly #users = new Map<string, { live: boolean; until: number }>()
   /** userId -> epoch seconds; kept for the life of the process (one number per affected user). */
   readonly #cutoff = new Map<string, number>()
   readonly #spent = new Map<string, Spent>()
@@ -55,28 +52,26 @@ export class LegacyTokens {
   }
 
   /** Resolves (or returns, from memory) when the legacy token is live; throws TOKEN_REVOKED otherwise. */
-  check(claims: TokenClaims, now: number, store: Store): void | Promise<void> {
+  check(claims: TokenClaims, users: UserCache): void | Promise<void> {
     if (this.#spent.has(claims.jti)) throw new AuthError('TOKEN_REVOKED')
     const cutoff = this.#cutoff.get(claims.sub)
     if (cutoff !== undefined && issuedAt(claims) <= cutoff) throw new AuthError('TOKEN_REVOKED')
-    const known = this.#users.get(claims.sub)
-    if (known !== undefined && now < known.until) {
-      if (known.live) return
+    const found = users.get(claims.sub)
+    if (!(found instanceof Promise)) {
+      if (found !== undefined && !found.disabled) return
       throw new AuthError('TOKEN_REVOKED')
     }
-    return store.findUserById(claims.sub).then((user) => {
+    return found.then((user) => {
       // A revocation landed while the store was read: its answer may predate it.
       if (this.#cutoff.get(claims.sub) !== cutoff) throw new AuthError('TOKEN_REVOKED')
-      const live = user !== undefined && !user.disabled
-      this.#users.set(claims.sub, { live, until: now + USER_CACHE_MS })
-      if (!live) throw new AuthError('TOKEN_REVOKED')
+      if (user === undefined || user.disabled) throw new AuthError('TOKEN_REVOKED')
     })
   }
 
   /** Every legacy token of the user issued until now stops working. */
   revokeUser(userId: string, now: number): void {
+    // The write that caused this (disable, delete, ...) already dropped the user's cached row.
     this.#cutoff.set(userId, Math.max(this.#cutoff.get(userId) ?? 0, Math.floor(now / 1000)))
-    this.#users.delete(userId)
   }
 
   /** This one token stops working (logout with a legacy access token). */
@@ -112,11 +107,10 @@ export class LegacyTokens {
     return !entry.reused
   }
 
-  /** Forgets spent jtis that can no longer verify and stale lookups; returns how many. */
+  /** Forgets spent jtis that can no longer verify; returns how many. */
   prune(now: number): number {
     let n = 0
     for (const [jti, e] of this.#spent) if (e.forgetAt <= now && this.#spent.delete(jti)) n++
-    for (const [id, u] of this.#users) if (u.until <= now && this.#users.delete(id)) n++
     return n
   }
 
@@ -136,7 +130,7 @@ function issuedAt(claims: TokenClaims): number {
  */
 export async function exchangeLegacyRefresh(ctx: AuthContext, legacy: LegacyTokens, claims: TokenClaims, client: ClientInfo): Promise<TokenPair> {
   if (legacy.isSpent(claims.jti)) return reused(ctx, legacy, claims)
-  await legacy.check(claims, ctx.clock.now(), ctx.store)
+  await legacy.check(claims, ctx.users)
   // Check-and-set with no await in between: of two concurrent exchanges, one gets here first.
   if (legacy.spend(claims) !== undefined) return reused(ctx, legacy, claims)
   let pair: TokenPair

@@ -38,7 +38,7 @@ function basicLoginBody(request: FastifyRequest): LoginBody | undefined {
 
 export async function authRoutes(app: FastifyInstance, { auth }: AuthRoutesOptions): Promise<void> {
   const r = app.withTypeProvider<TypeBoxTypeProvider>()
-  const { store } = auth.context
+  const { users } = auth.context
   const guard = app.tokenwarden.guard()
 
   r.post('/register', { schema: { body: RegisterBody, response: { 201: UserView } } }, async (request, reply) => {
@@ -71,7 +71,8 @@ export async function authRoutes(app: FastifyInstance, { auth }: AuthRoutesOptio
   )
 
   r.get('/me', { onRequest: guard, schema: { response: { 200: UserView } } }, async (request) => {
-    const user = await store.findUserById(request.identity!)
+    // From the user cache: current after any write through this server, within its TTL otherwise.
+    const user = await users.get(request.identity!)
     if (user === undefined) throw new AuthError('USER_NOT_FOUND')
     return userView(user)
   })
