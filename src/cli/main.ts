@@ -34,16 +34,8 @@ async function main(argv: string[]): Promise<number> {
     console.log(USAGE)
     return 0
   }
-  let config: ServerConfig
-  try {
-    config = parseConfig(loadEnv())
-  } catch (err) {
-    if (err instanceof ConfigError) {
-      console.error(`tokenwarden: configuration error: ${err.message}`)
-      return EXIT_CONFIG
-    }
-    throw err
-  }
+  // A ConfigError thrown from here on is reported once, below main(), with exit code 2.
+  const config = parseConfig(loadEnv())
   switch (command) {
     case 'serve':
       return serve(config)
@@ -61,17 +53,8 @@ async function main(argv: string[]): Promise<number> {
 }
 
 async function serve(config: ServerConfig): Promise<number> {
-  let ring
-  try {
-    // The configured key (or a development one generated into DATA_DIR), or the ring file.
-    ring = loadKeyring(config, Date.now())
-  } catch (err) {
-    if (err instanceof ConfigError) {
-      console.error(`tokenwarden: configuration error: ${err.message}`)
-      return EXIT_CONFIG
-    }
-    throw err
-  }
+  // The configured key (or a development one generated into DATA_DIR), or the ring file.
+  const ring = loadKeyring(config, Date.now())
   const { app } = await buildApp(config, { keyring: ring.keyring })
   for (const note of ring.notes) app.log.warn({ keys: ring.source }, note)
   app.log.info({ kid: ring.keyring.signing.kid, alg: ring.keyring.signing.alg, keys: ring.source }, 'signing key')
@@ -93,7 +76,7 @@ main(process.argv.slice(2)).then(
     if (code >= 0) process.exitCode = code
   },
   (err: unknown) => {
-    // A setting found wrong only when used (e.g. DATABASE_URL's scheme) is still a configuration error.
+    // Every configuration error, found at parse time or only when used (e.g. DATABASE_URL's scheme).
     if (err instanceof ConfigError) {
       console.error(`tokenwarden: configuration error: ${err.message}`)
       process.exitCode = EXIT_CONFIG
