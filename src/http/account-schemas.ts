@@ -3,9 +3,9 @@
 
 import { Type, type Static } from 'typebox'
 import { MAX_ROLES, ROLE_PATTERN } from '../core/accounts/admin.js'
-import { PASSWORD_MAX_UTF16, USERNAME_PATTERN } from '../core/accounts/rules.js'
+import { PASSWORD_MAX_UTF16 } from '../core/accounts/rules.js'
 import type { SessionRecord, UserRecord } from '../core/store.js'
-import { Password } from './schemas.js'
+import { Password, Username, UserView, userView } from './schemas.js'
 
 export const IdParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 64 }) })
 export const UsernameParams = Type.Object({ username: Type.String({ minLength: 1, maxLength: 64 }) })
@@ -42,31 +42,20 @@ export const ChangePasswordBody = Type.Object({
 })
 export const DeleteAccountBody = Type.Object({ password: Type.String({ maxLength: PASSWORD_MAX_UTF16 }) })
 export const PatchMeBody = Type.Object(
-  { username: Type.Union([Type.String({ pattern: USERNAME_PATTERN }), Type.Null()]) },
+  { username: Type.Union([Username, Type.Null()]) },
   { additionalProperties: false },
 )
 
+/** The public user view plus what only an admin sees. */
 export const AdminUserView = Type.Object({
-  id: Type.String(),
-  email: Type.String(),
-  username: Type.Union([Type.String(), Type.Null()]),
-  roles: Type.Array(Type.String()),
+  ...UserView.properties,
   disabled: Type.Boolean(),
-  created_at: Type.String(),
   updated_at: Type.String(),
 })
 export type AdminUserView = Static<typeof AdminUserView>
 
 export function adminUserView(u: UserRecord): AdminUserView {
-  return {
-    id: u.id,
-    email: u.email,
-    username: u.username,
-    roles: u.roles,
-    disabled: u.disabled,
-    created_at: u.createdAt,
-    updated_at: u.updatedAt,
-  }
+  return { ...userView(u), disabled: u.disabled, updated_at: u.updatedAt }
 }
 
 export const MAX_PAGE_SIZE = 100
