@@ -20,7 +20,7 @@ import { runTokens } from './sections/tokens.js'
 
 const options = parseRunArgs(process.argv.slice(2))
 const { profile } = options
-const official = profile.mode === 'full' && options.only.length === SECTIONS.length && options.out === undefined
+const official = profile.mode === 'full' && options.only.length === SECTIONS.length && options.out === undefined && process.env.BENCH_CASES === undefined
 const outDir = options.out ?? (official ? ROOT : mkdtempSync(join(tmpdir(), `tokenwarden-bench-${profile.mode}-`)))
 const LATEST = join(ROOT, 'bench/results/latest.json')
 

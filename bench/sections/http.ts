@@ -13,7 +13,9 @@ import { startServer, type RunningServer } from '../lib/server.js'
 import { httpCases, type HttpCase, type Target } from './http-cases.js'
 
 export async function runHttp(profile: Profile): Promise<HttpRow[]> {
-  const cases = httpCases(profile.coldPool)
+  // BENCH_CASES=bare,tw-me: only these cases (for A/B experiments; such runs are never official).
+  const wanted = process.env.BENCH_CASES?.split(',').map((s) => s.trim()).filter((s) => s !== '')
+  const cases = httpCases(profile.coldPool).filter((c) => wanted === undefined || wanted.includes(c.id))
   const best = new Map<string, HttpRow>()
   for (let pass = 1; pass <= profile.httpPasses; pass++) {
     for (const c of cases) {

@@ -12,7 +12,7 @@ import type { Store } from '../core/store.js'
 import { isSymmetric, Keyring } from '../core/tokens/keyring.js'
 import { KyselyStore } from '../store/kysely/store.js'
 import { installErrorHandling, sendError, toAuthError } from './errors.js'
-import { loggerOptions } from './logger.js'
+import { lazyChildLogger, loggerOptions } from './logger.js'
 import { tokenwarden } from './plugin/index.js'
 import { authRoutes } from './routes/auth.js'
 import { healthRoutes } from './routes/health.js'
@@ -72,6 +72,7 @@ export async function buildApp(config: ServerConfig, deps: AppDeps = {}): Promis
 
   const app = Fastify({
     logger: loggerOptions(config.logLevel, deps.logStream, [config.queryStringName]),
+    childLoggerFactory: lazyChildLogger,
     trustProxy: config.trustProxy,
     bodyLimit: 1024 * 1024,
     // Errors Fastify raises before routing (a malformed URL) get our shape and code too.
