@@ -29,6 +29,8 @@ export interface Profile {
   coldPool: number
   /** Logins: seconds for the raw hash rate, the login run, the quiet baseline and the storm. */
   loginSeconds: number
+  /** Logins before the measured run, so the server's login path is JIT-compiled as in a long-running server. */
+  loginWarmupSeconds: number
   baselineSeconds: number
   /** Protected requests per second sent during the baseline and the storm. */
   pacedRate: number
@@ -46,19 +48,19 @@ const PROFILES: Record<Mode, Profile> = {
   full: {
     mode: 'full', microMs: 900, microRounds: 3, microWarmupMs: 300, microPool: 1000, isolate: true, microPasses: 2, httpPasses: 2,
     httpSeconds: 8, httpWarmupSeconds: 2, connections: 50, coldPool: 10_000,
-    loginSeconds: 10, baselineSeconds: 5, pacedRate: 500, loginConnections: 8, argon2: 'default',
+    loginSeconds: 10, loginWarmupSeconds: 15, baselineSeconds: 5, pacedRate: 500, loginConnections: 8, argon2: 'default',
     revoked: 1_000_000, gateChecks: 5_000_000, startupRuns: 15,
   },
   quick: {
     mode: 'quick', microMs: 300, microRounds: 2, microWarmupMs: 100, microPool: 1000, isolate: false, microPasses: 1, httpPasses: 1,
     httpSeconds: 2, httpWarmupSeconds: 1, connections: 50, coldPool: 10_000,
-    loginSeconds: 2, baselineSeconds: 1, pacedRate: 500, loginConnections: 8, argon2: 'default',
+    loginSeconds: 2, loginWarmupSeconds: 3, baselineSeconds: 1, pacedRate: 500, loginConnections: 8, argon2: 'default',
     revoked: 1_000_000, gateChecks: 2_000_000, startupRuns: 5,
   },
   smoke: {
     mode: 'smoke', microMs: 20, microRounds: 1, microWarmupMs: 10, microPool: 50, isolate: false, microPasses: 1, httpPasses: 1,
     httpSeconds: 1, httpWarmupSeconds: 0, connections: 8, coldPool: 200,
-    loginSeconds: 1, baselineSeconds: 1, pacedRate: 100, loginConnections: 2, argon2: 'tiny',
+    loginSeconds: 1, loginWarmupSeconds: 0, baselineSeconds: 1, pacedRate: 100, loginConnections: 2, argon2: 'tiny',
     revoked: 10_000, gateChecks: 100_000, startupRuns: 1,
   },
 }

@@ -76,6 +76,7 @@ export function reportMarkdown(r: Results, chartPath: string): string {
       '## 3. Logins',
       '',
       'Logins rotate over many accounts (the login throttle counts checks in flight per account, so one account hammered by every connection meets 429 by design). ' +
+        (r.logins.warmupSeconds ? `The server first takes ${r.logins.warmupSeconds} s of the same logins as a warm-up (a login path served ~100 times a second takes V8 that long to optimise; bench/sections/logins.ts has the figures). ` : '') +
         'The protected requests are paced (open loop), and their latency runs from when each was due, so a stalled event loop cannot hide.',
       '',
       loginsTable(r.logins),

@@ -42,6 +42,8 @@ export interface HttpRow {
 }
 
 export interface LoginResults {
+  /** Seconds of logins before the measured run. */
+  warmupSeconds?: number
   /** argon2id verifies per second at the server's parameters, on the server core: the better of 1 and 4 in flight. */
   rawHashPerSec: number
   rawHashPerSecByConcurrency: { one: number; four: number }
