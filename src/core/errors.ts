@@ -31,6 +31,7 @@ export const ERRORS = {
   USER_NOT_FOUND: { status: 404, message: 'User not found' },
   SESSION_NOT_FOUND: { status: 404, message: 'Session not found' },
   LOGIN_THROTTLED: { status: 429, message: 'Too many failed login attempts; try again later' },
+  LOGIN_INTERRUPTED: { status: 409, message: 'The account changed while logging in; try again' },
   PASSWORD_INCORRECT: { status: 403, message: 'The password is incorrect' },
 
   // Tokens: every verification failure is a 401 (RFC 6750 §3.1 invalid_token)

@@ -8,8 +8,27 @@ import { revokeSession } from './revoke.js'
 
 const MAX_USER_AGENT = 512
 
-/** `fresh` (default true): the access token proves a password check; false for a legacy refresh exchange. */
+/**
+ * `fresh` (default true): the access token proves a password check; false for a legacy refresh exchange.
+ * A session revoked before it could be admitted (an admin change signing the user out everywhere
+ * while this login was in flight) is replaced once by a new one, which carries the change.
+ */
 export async function openSession(ctx: AuthContext, user: UserRecord, client: ClientInfo, opts: { fresh?: boolean } = {}): Promise<TokenPair> {
+  for (let attempt = 1; ; attempt++) {
+    const opened = await openOnce(ctx, user, client, opts.fresh ?? true)
+    if (opened.pair !== undefined) return opened.pair
+    // Revoked twice in a row: the account is changing under this login; let the client retry.
+    if (attempt === 2) throw new AuthError('LOGIN_INTERRUPTED')
+    user = opened.current
+  }
+}
+
+async function openOnce(
+  ctx: AuthContext,
+  user: UserRecord,
+  client: ClientInfo,
+  fresh: boolean,
+): Promise<{ pair: TokenPair; current?: undefined } | { pair?: undefined; current: UserRecord }> {
   const now = ctx.clock.now()
   const sid = randomBytes(16).toString('base64url')
   const refreshJti = randomUUID()
@@ -30,7 +49,7 @@ export async function openSession(ctx: AuthContext, user: UserRecord, client: Cl
     if ((await ctx.store.findUserById(user.id)) === undefined) throw new AuthError('INVALID_CREDENTIALS')
     throw err
   }
-  ctx.gate.admit(sid, user.id, expiresAtMs)
+  const admitted = ctx.gate.admit(sid, user.id, expiresAtMs)
   // An admin change (disable, delete, role removal) or a password change may have landed since
   // the caller read `user` and checked its password. Such changes write the user first and
   // revoke sessions second, so reading the user again after the row exists cannot miss one:
@@ -41,7 +60,10 @@ export async function openSession(ctx: AuthContext, user: UserRecord, client: Cl
     await revokeSession(ctx, sid, current === undefined ? 'user_deleted' : current.disabled ? 'user_disabled' : 'password_changed')
     throw new AuthError(current?.disabled === true ? 'ACCOUNT_DISABLED' : 'INVALID_CREDENTIALS')
   }
-  return issuePair(ctx, current, sid, { fresh: opts.fresh ?? true, refreshJti, refreshExp: expiresAtMs / 1000 })
+  // Revoked between the insert and admit(), e.g. by a role removal: its tokens would be dead on
+  // arrival. The change is in the store by now (written before revoking), so `current` has it.
+  if (!admitted) return { current }
+  return { pair: issuePair(ctx, current, sid, { fresh, refreshJti, refreshExp: expiresAtMs / 1000 }) }
 }
 
 /** Signs an access token and the session's current refresh token. */

@@ -104,3 +104,36 @@ test('a login racing with a disable cannot leave a live session behind', async (
   await assert.rejects(login(), { code: 'ACCOUNT_DISABLED' })
   assert.equal((await store.listLiveSessions(user.id, new Date(auth.context.clock.now()).toISOString())).length, 0)
 })
+
+test('a login racing with a role removal gets a working session that carries the new roles', async () => {
+  const { auth, user, store, login } = await setup()
+  // The removal (write, then revoke every session) lands after the session row exists but
+  // before the login admits it: that first session is dead on arrival and must not be handed out.
+  const create = store.createSession.bind(store)
+  let raced = false
+  store.createSession = async (session) => {
+    await create(session)
+    if (!raced) {
+      raced = true
+      assert.equal((await updateAccount(auth.context, user.id, { roles: ['user'] })).revoked, 1)
+    }
+  }
+  const tokens = await login()
+  const claims = await auth.authenticate(tokens.accessToken)
+  assert.deepEqual(claims.roles, ['user'])
+  assert.equal(raced, true)
+})
+
+test('a login whose session is revoked twice in a row answers LOGIN_INTERRUPTED, leaving no live session', async () => {
+  const { auth, user, store, login } = await setup()
+  const create = store.createSession.bind(store)
+  const roles = [['user'], ['user', 'a'], ['user']]
+  store.createSession = async (session) => {
+    await create(session)
+    // Each pass adds a role, then removes it: every removal revokes the session just created.
+    await updateAccount(auth.context, user.id, { roles: roles.shift() ?? ['user', 'b'] })
+    await updateAccount(auth.context, user.id, { roles: ['x'] })
+  }
+  await assert.rejects(login(), { code: 'LOGIN_INTERRUPTED' })
+  assert.equal((await store.listLiveSessions(user.id, new Date(auth.context.clock.now()).toISOString())).length, 0)
+})
