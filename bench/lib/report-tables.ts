@@ -81,7 +81,10 @@ export function loginsTable(l: LoginResults): string {
       ['measure', 'value', 'note'],
       [
         ['raw argon2id verifies/s (the limit)', l.rawHashPerSec.toFixed(1), `${l.params}, server core only; best of one at a time (${l.rawHashPerSecByConcurrency.one.toFixed(1)}/s) and four at a time (${l.rawHashPerSecByConcurrency.four.toFixed(1)}/s, libuv's default pool)`],
-        ['tokenwarden logins/s', l.loginsPerSec.toFixed(1), `÷ limit ${r2(l.loginsPerSec / l.rawHashPerSec)}; login p99 ${ms(l.loginP99Ms, 0)}`],
+        ...(l.bareLoginsPerSec === undefined
+          ? []
+          : [['reference: bare Fastify route doing only the verify, logins/s', l.bareLoginsPerSec.toFixed(1), `÷ limit ${r2(l.bareLoginsPerSec / l.rawHashPerSec)}; account from a Map, no database, session or token (bench/servers/raw-login.ts)`]]),
+        ['tokenwarden logins/s', l.loginsPerSec.toFixed(1), `÷ limit ${r2(l.loginsPerSec / l.rawHashPerSec)}${l.bareLoginsPerSec === undefined ? '' : `, ÷ reference route ${r2(l.loginsPerSec / l.bareLoginsPerSec)}`}; login p99 ${ms(l.loginP99Ms, 0)}`],
         ['logins/s during the storm', l.stormLoginsPerSec.toFixed(1), 'with the paced protected traffic below'],
         ['failed logins (non-2xx)', String(l.loginNon2xx), ''],
         [`GET /auth/me at ${l.quiet.rate}/s, quiet: p50 / p99 / max`, `${ms(l.quiet.p50Ms)} / ${ms(l.quiet.p99Ms)} / ${ms(l.quiet.maxMs)}`, `${l.quiet.ok} ok, ${l.quiet.failed} failed`],

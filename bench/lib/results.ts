@@ -48,6 +48,8 @@ export interface LoginResults {
   rawHashPerSec: number
   rawHashPerSecByConcurrency: { one: number; four: number }
   loginsPerSec: number
+  /** The reference route: bare Fastify doing only the argon2id verify per login (bench/servers/raw-login.ts). */
+  bareLoginsPerSec?: number
   loginP99Ms: number
   loginNon2xx: number
   params: string

@@ -35,6 +35,40 @@ async function registerUsers(url: string, n: number): Promise<string> {
   return file
 }
 
+async function startLoginServer(name: string, env: NodeJS.ProcessEnv, profile: Profile): Promise<{ server: Awaited<ReturnType<typeof startServer>>; url: string }> {
+  const server = await startServer({
+    name,
+    command: process.execPath,
+    args: await nodeArgs(`bench/servers/${name}.ts`),
+    env: { ...env, BENCH_ARGON2_TINY: profile.argon2 === 'tiny' ? '1' : '0' },
+    port: await freePort(),
+    readyPath: '/health',
+  })
+  return { server, url: server.url }
+}
+
+/**
+ * Registers the accounts, runs the warm-up and returns the measured run's load spec. Logins
+ * rotate over many accounts: the login throttle counts checks in flight per identifier, so one
+ * account hammered by every connection would meet 429 by design.
+ */
+async function warmLoginRun(url: string, profile: Profile): Promise<LoadSpec> {
+  const bodies = await registerUsers(url, profile.loginConnections * 8)
+  const login: LoadSpec = {
+    url: `${url}/auth/login`,
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    bodiesFile: bodies,
+    connections: profile.loginConnections,
+    seconds: profile.loginSeconds,
+  }
+  // A warm-up, as every HTTP case has. The login path runs only ~100 times a second, so V8 takes
+  // seconds to optimise it: measured per login, main-thread CPU 1.34 ms after a 1 s warm-up and
+  // 0.92 ms after 15 s, V8's background compiler threads 0.28 ms and 0.09 ms.
+  if (profile.loginWarmupSeconds > 0) await runLoad({ ...login, seconds: profile.loginWarmupSeconds })
+  return login
+}
+
 const TINY: Argon2Params = { memoryCost: 1024, timeCost: 1, parallelism: 1 }
 
 export async function runLogins(profile: Profile): Promise<LoginResults> {
@@ -51,32 +85,25 @@ export async function runLogins(profile: Profile): Promise<LoginResults> {
   const rawHashPerSec = Math.max(raw[1]!, raw[4]!)
   log('logins', `raw argon2id: ${raw[1]!.toFixed(1)} verifies/s one at a time, ${raw[4]!.toFixed(1)} four at a time`)
 
-  const port = await freePort()
-  const server = await startServer({
-    name: 'tw-server',
-    command: process.execPath,
-    args: await nodeArgs('bench/servers/tw-server.ts'),
-    env: { BENCH_DATA_DIR: mkdtempSync(join(tmpdir(), 'tw-bench-login-')), BENCH_ELD: '1', BENCH_ARGON2_TINY: profile.argon2 === 'tiny' ? '1' : '0' },
-    port,
-    readyPath: '/health',
-  })
+  // The reference route first: bare Fastify doing only the argon2id verify per login.
+  const bare = await startLoginServer('raw-login', {}, profile)
+  let bareLoginsPerSec: number | undefined
+  try {
+    const run = await warmLoginRun(bare.url, profile)
+    await settle('logins: reference route')
+    const stop = watchOthers('logins: reference route')
+    const r = await runLoad(run)
+    stop()
+    bareLoginsPerSec = r.rps
+    log('logins', `reference route (bare Fastify + argon2id verify): ${r.rps.toFixed(1)} logins/s${r.non2xx > 0 ? `, ${r.non2xx} non-2xx` : ''}`)
+  } finally {
+    await bare.server.stop()
+  }
+
+  const { server } = await startLoginServer('tw-server', { BENCH_DATA_DIR: mkdtempSync(join(tmpdir(), 'tw-bench-login-')), BENCH_ELD: '1' }, profile)
   try {
     const token = await loginToken(server.url, '/auth/register', '/auth/login', BENCH_PASSWORD)
-    // Logins rotate over many accounts: the login throttle counts checks in flight per
-    // identifier, so one account hammered by every connection would meet 429 by design.
-    const bodies = await registerUsers(server.url, profile.loginConnections * 8)
-    const login: LoadSpec = {
-      url: `${server.url}/auth/login`,
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      bodiesFile: bodies,
-      connections: profile.loginConnections,
-      seconds: profile.loginSeconds,
-    }
-    // A warm-up, as every HTTP case has. The login path runs only ~100 times a second, so V8 takes
-    // seconds to optimise it: measured per login, main-thread CPU 1.34 ms after a 1 s warm-up and
-    // 0.92 ms after 15 s, V8's background compiler threads 0.28 ms and 0.09 ms.
-    if (profile.loginWarmupSeconds > 0) await runLoad({ ...login, seconds: profile.loginWarmupSeconds })
+    const login = await warmLoginRun(server.url, profile)
     await settle('logins: login run')
     let stopWatch = watchOthers('logins: login run')
     const alone = await runLoad(login)
@@ -109,6 +136,7 @@ export async function runLogins(profile: Profile): Promise<LoginResults> {
       rawHashPerSecByConcurrency: { one: raw[1]!, four: raw[4]! },
       loginsPerSec: alone.rps,
       warmupSeconds: profile.loginWarmupSeconds,
+      bareLoginsPerSec,
       loginP99Ms: alone.p99Ms,
       loginNon2xx: alone.non2xx + stormLogins.non2xx,
       params: `argon2id m=${params.memoryCost},t=${params.timeCost},p=${params.parallelism}`,
