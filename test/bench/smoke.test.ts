@@ -46,6 +46,7 @@ test('npm run bench -- --smoke produces numbers for every section', { timeout: 1
   const l = r.logins
   positive(l?.rawHashPerSec, 'raw argon2id rate')
   positive(l?.loginsPerSec, 'logins/s')
+  positive(l?.bareLoginsPerSec, 'reference login route logins/s')
   assert.equal(l?.loginNon2xx, 0)
   positive(l?.storm.p99Ms, 'protected p99 during the storm')
   assert.equal(l?.storm.failed, 0)
