@@ -156,13 +156,15 @@ function signatureChecker(alg: Algorithm, key: KeyObject): RingKey['verifySignat
       : alg === 'PS256'
         ? { key, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: constants.RSA_PSS_SALTLEN_DIGEST }
         : key
-  const size = alg === 'ES256' ? 64 : alg === 'EdDSA' ? 64 : undefined
+  // RFC 8017 §8.1.2 / §8.2.2 step 1: an RSA signature is exactly k octets. OpenSSL enforces this
+  // for PKCS#1 v1.5 but not for PSS, where a signature with its leading zero octet dropped verifies.
+  const size = alg === 'ES256' || alg === 'EdDSA' ? 64 : Math.ceil((key.asymmetricKeyDetails?.modulusLength ?? 0) / 8)
   return (input, signature) => {
-    if (size !== undefined && signature.length !== size) return false
+    if (signature.length !== size) return false
     try {
       return cryptoVerify(hash, Buffer.from(input), verifyKey, signature)
     } catch {
-      return false // e.g. an RSA signature of the wrong length
+      return false // defence in depth: a crypto error is a bad signature, never an escape
     }
   }
 }

@@ -12,7 +12,9 @@
 // Speed: a verified token is cached (bounded LRU; a hit needs the very same token) until it
 // expires, so a hot token costs a map lookup plus the time checks. The cache holds only
 // tokens whose signature and claims passed; time and key retirement are re-checked on every
-// hit. Revocation is not this module's job: callers check the session on every request.
+// hit, and a hit needs the ring it was verified against (a keyring function that returns a new
+// ring after rotation re-verifies every token once, so a removed key stops verifying at once).
+// Revocation is not this module's job: callers check the session on every request.
 
 import type { LRUCache as LRUCacheClass } from 'mnemonist'
 import { createRequire } from 'node:module'
@@ -61,6 +63,8 @@ interface CacheEntry {
   readonly token: string
   readonly claims: TokenClaims
   readonly key: RingKey
+  /** The ring it was verified against: a hit needs the same ring, so a rotation drops removed keys. */
+  readonly ring: Keyring
 }
 
 /**
@@ -84,22 +88,23 @@ export function createVerifier(options: VerifyOptions): TokenVerifier {
     if (typeof token !== 'string' || token.length === 0) throw new AuthError('TOKEN_MALFORMED')
     if (token.length > maxLength) throw new AuthError('TOKEN_TOO_LARGE')
     const now = clock.now()
+    const keyring = ring()
     // Keyed by the signature segment (unique per token) rather than the whole token: hashing a
     // fresh 43-86 character string instead of ~300 saves ~0.3 µs a request. A hit still needs
     // the whole token to be equal, so a borrowed signature on other content is a miss.
     const cacheKey = cache === undefined ? '' : token.slice(token.lastIndexOf('.') + 1)
     const entry = cache?.get(cacheKey)
-    const hit = entry !== undefined && entry.token === token ? entry : undefined
+    const hit = entry !== undefined && entry.token === token && entry.ring === keyring ? entry : undefined
     let claims: TokenClaims
     if (hit !== undefined) {
       // A retired key stops verifying even tokens it signed earlier.
       if (hit.key.notAfter !== undefined && now >= hit.key.notAfter) throw new AuthError('TOKEN_KEY_UNKNOWN')
       claims = hit.claims
     } else {
-      const key = selectKey(token, ring(), now)
+      const key = selectKey(token, keyring, now)
       claims = checkSignature(key, token)
       checkStaticClaims(claims)
-      cache?.set(cacheKey, { token, claims, key })
+      cache?.set(cacheKey, { token, claims, key, ring: keyring })
     }
     checkTimes(claims, now)
     if (type !== undefined && claims.type !== type) throw new AuthError('TOKEN_TYPE_INVALID')
