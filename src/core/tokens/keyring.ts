@@ -173,7 +173,9 @@ function assertKeyFitsAlgorithm(key: KeyObject, alg: Algorithm): void {
   const type = key.asymmetricKeyType
   const details = key.asymmetricKeyDetails ?? {}
   if (alg === 'RS256' || alg === 'PS256') {
-    if (type !== 'rsa' && type !== 'rsa-pss') throw new TypeError(`${alg} needs an RSA key, got ${type}`)
+    // RSASSA-PSS-restricted keys (type rsa-pss) cannot be published as a JWK: refused here, clearly.
+    if (type === 'rsa-pss') throw new TypeError(`${alg} needs a plain RSA key (rsaEncryption); RSASSA-PSS-restricted keys are not supported`)
+    if (type !== 'rsa') throw new TypeError(`${alg} needs an RSA key, got ${type}`)
     if ((details.modulusLength ?? 0) < MIN_RSA_BITS) {
       throw new TypeError(`${alg} key must be at least ${MIN_RSA_BITS} bits, got ${details.modulusLength}`)
     }

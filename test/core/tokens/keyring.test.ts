@@ -28,6 +28,14 @@ test('RSA keys under 2048 bits are refused, for RS256 and PS256', () => {
   }
 })
 
+test('an RSASSA-PSS-restricted key is refused with a TypeError naming it, for PS256 and RS256', () => {
+  const { privateKey, publicKey } = generateKeyPairSync('rsa-pss', { modulusLength: 2048 })
+  for (const alg of ['PS256', 'RS256'] as const) {
+    assert.throws(() => createRingKey({ alg, privateKey }), { name: 'TypeError', message: /RSASSA-PSS-restricted keys are not supported/ })
+    assert.throws(() => createRingKey({ alg, publicKey }), { name: 'TypeError', message: /RSASSA-PSS-restricted/ })
+  }
+})
+
 test('a key that does not fit its algorithm is refused', () => {
   const ec = generateKeyPairSync('ec', { namedCurve: 'prime256v1' })
   const p384 = generateKeyPairSync('ec', { namedCurve: 'secp384r1' })
