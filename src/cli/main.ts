@@ -10,6 +10,7 @@ import { loadEnv } from './env.js'
 import { keysMain } from './keys.js'
 import { usersMain } from './users.js'
 import { loadKeyring } from './ring.js'
+import { logRing, ringReloader } from './reload.js'
 
 const USAGE = `Usage: tokenwarden <command>
 
@@ -55,9 +56,12 @@ async function main(argv: string[]): Promise<number> {
 async function serve(config: ServerConfig): Promise<number> {
   // The configured key (or a development one generated into DATA_DIR), or the ring file.
   const ring = loadKeyring(config, Date.now())
-  const { app } = await buildApp(config, { keyring: ring.keyring })
-  for (const note of ring.notes) app.log.warn({ keys: ring.source }, note)
-  app.log.info({ kid: ring.keyring.signing.kid, alg: ring.keyring.signing.alg, keys: ring.source }, 'signing key')
+  // SIGHUP (`kill -HUP <pid>`) reloads the ring; a ring that fails to load leaves the current one.
+  const reloader = ringReloader(config, ring)
+  const { app } = await buildApp(config, { keyring: reloader.current })
+  logRing(app.log, ring, 'signing key')
+  const stopReload = reloader.listen(app.log)
+  app.addHook('onClose', async () => stopReload())
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.once(signal, () => {
       app.log.info({ signal }, 'shutting down')

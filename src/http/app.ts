@@ -29,8 +29,8 @@ export interface AppDeps {
   store?: Store
   /** default: the system clock */
   clock?: Clock
-  /** default: a one-key ring from config (JWT_SECRET, or JWT_PRIVATE_KEY for asymmetric algorithms); the CLI passes the full ring */
-  keyring?: Keyring
+  /** default: a one-key ring from config (JWT_SECRET, or JWT_PRIVATE_KEY for asymmetric algorithms); the CLI passes a function returning the current ring (reloaded on SIGHUP) */
+  keyring?: Keyring | (() => Keyring)
   /** Extra claims for a user's tokens (additional_claims_loader); reserved claims are dropped. default: none */
   additionalClaims?: AuthOptions['additionalClaims']
   /** Where log lines go. default: stdout */
