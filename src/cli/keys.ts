@@ -8,7 +8,8 @@
 //           Without a ring file, the configured key (JWT_SECRET / JWT_PRIVATE_KEY) becomes the
 //           previous key; the file records its kid, not its material.
 // list      kid, algorithm, created, status (active, verifying, retired) and retirement time.
-// A running server reads the ring at start: restart it (every instance) after generate or rotate.
+// A running server reads the ring at start and again on SIGHUP (src/cli/reload.ts): after generate or
+// rotate, send every instance SIGHUP (`kill -HUP <pid>`) or restart it.
 
 import { mkdirSync } from 'node:fs'
 import { dirname } from 'node:path'
@@ -25,7 +26,7 @@ export const KEYS_USAGE = `Usage: tokenwarden keys <generate|rotate|list> [optio
   rotate [--alg ALG]               new signing key (same algorithm unless --alg); the old one verifies until its tokens expire
   list [--json]                    kid, algorithm, created, status (never key material)
 
-ALG is one of ${ALGORITHMS.join(', ')}; default JWT_ALGORITHM. Restart the server afterwards.`
+ALG is one of ${ALGORITHMS.join(', ')}; default JWT_ALGORITHM. Afterwards send the server SIGHUP (kill -HUP <pid>) or restart it.`
 
 export interface KeysIo {
   out(line: string): void
@@ -88,7 +89,7 @@ export function runKeys(command: string, config: ServerConfig, options: KeysOpti
       }
       const key = generateStoredKey(alg, now)
       save(path, { version: RING_FILE_VERSION, keys: [key] })
-      io.out(`Generated ${key.alg} key ${key.kid} in ${path}. Restart the server to use it.`)
+      io.out(`Generated ${key.alg} key ${key.kid} in ${path}. Send the server SIGHUP (kill -HUP <pid>) or restart it to use it.`)
       return 0
     }
     case 'rotate': {
@@ -98,7 +99,7 @@ export function runKeys(command: string, config: ServerConfig, options: KeysOpti
       // A rotation keeps the ring's algorithm unless told otherwise (--alg).
       const next = generateStoredKey(options.alg ?? previous.alg, now)
       save(path, rotateRingFile(current, next, now, keepMs))
-      io.out(`New signing key ${next.kid} (${next.alg}). Key ${previous.kid} verifies until ${new Date(now + keepMs).toISOString()}, then retires. Restart the server to use it.`)
+      io.out(`New signing key ${next.kid} (${next.alg}). Key ${previous.kid} verifies until ${new Date(now + keepMs).toISOString()}, then retires. Send the server SIGHUP (kill -HUP <pid>) or restart it to use it.`)
       return 0
     }
     case 'list': {
