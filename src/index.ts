@@ -25,6 +25,7 @@ export {
   ringInputs,
   rotateRingFile,
   serializeRingFile,
+  stageRingFile,
   type KeyStatus,
   type RingFile,
   type StoredKey,

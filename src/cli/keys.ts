@@ -1,32 +1,38 @@
-// `tokenwarden keys generate | rotate | list`: the signing key ring in JWT_KEYS_FILE
+// `tokenwarden keys generate | stage | rotate | list`: the signing key ring in JWT_KEYS_FILE
 // (default DATA_DIR/keys.json, mode 0600). Never prints key material.
 //
 // generate  starts a ring with one new key (refuses to replace an existing ring without --force:
 //           every token signed by the old keys would stop verifying).
-// rotate    puts a new signing key in; the previous one keeps verifying until every token it
-//           could have signed has expired (now + REFRESH_TOKEN_TTL + JWT_LEEWAY), then retires.
-//           Without a ring file, the configured key (JWT_SECRET / JWT_PRIVATE_KEY) becomes the
-//           previous key; the file records its kid, not its material.
-// list      kid, algorithm, created, status (active, verifying, retired) and retirement time.
-// A running server reads the ring at start and again on SIGHUP (src/cli/reload.ts): after generate or
-// rotate, send every instance SIGHUP (`kill -HUP <pid>`) or restart it.
+// stage     adds a standby key: it verifies and is published in JWKS but does not sign until the
+//           next rotate, so verifiers that cache JWKS (300 s) learn it first. One at a time.
+// rotate    makes a new key sign: the standby key when there is one, else a new key; the previous
+//           one keeps verifying until every token it could have signed has expired
+//           (now + REFRESH_TOKEN_TTL + JWT_LEEWAY), then retires.
+//           Without a ring file (stage or rotate), the configured key (JWT_SECRET / JWT_PRIVATE_KEY)
+//           is the signing key the file starts from; the file records its kid, not its material.
+// list      kid, algorithm, created, status (active, standby, verifying, retired) and retirement time.
+// A running server reads the ring at start and again on SIGHUP (src/cli/reload.ts): after generate,
+// stage or rotate, send every instance SIGHUP (`kill -HUP <pid>`) or restart it.
 
 import { mkdirSync } from 'node:fs'
 import { dirname } from 'node:path'
 import { parseArgs } from 'node:util'
 import { ConfigError, parseConfig, type ServerConfig } from '../core/config.js'
 import { isAlgorithm, ALGORITHMS, type Algorithm } from '../core/tokens/keyring.js'
-import { configuredEntry, generateStoredKey, keyStatus, rotateRingFile, RING_FILE_VERSION, type RingFile } from '../core/tokens/ring-file.js'
+import { configuredEntry, generateStoredKey, keyStatus, rotateRingFile, RING_FILE_VERSION, stageRingFile, type RingFile } from '../core/tokens/ring-file.js'
 import { loadEnv } from './env.js'
 import { configuredKey, readRingFile, writeRingFile } from './ring.js'
 
-export const KEYS_USAGE = `Usage: tokenwarden keys <generate|rotate|list> [options]
+export const KEYS_USAGE = `Usage: tokenwarden keys <generate|stage|rotate|list> [options]
 
   generate [--alg ALG] [--force]   start a new key ring in JWT_KEYS_FILE (default DATA_DIR/keys.json)
-  rotate [--alg ALG]               new signing key (same algorithm unless --alg); the old one verifies until its tokens expire
+  stage [--alg ALG]                add a standby key (same algorithm unless --alg): published in JWKS and verifying, not signing yet
+  rotate [--alg ALG]               new signing key: the standby key if any, else a new one (same algorithm unless --alg);
+                                   the old one verifies until its tokens expire
   list [--json]                    kid, algorithm, created, status (never key material)
 
-ALG is one of ${ALGORITHMS.join(', ')}; default JWT_ALGORITHM. Afterwards send the server SIGHUP (kill -HUP <pid>) or restart it.`
+ALG is one of ${ALGORITHMS.join(', ')}; default JWT_ALGORITHM. Afterwards send the server SIGHUP (kill -HUP <pid>) or restart it.
+No downtime for verifiers caching JWKS: stage, SIGHUP every instance, wait at least 300 s (JWKS max-age), rotate, SIGHUP again.`
 
 export interface KeysIo {
   out(line: string): void
@@ -92,14 +98,33 @@ export function runKeys(command: string, config: ServerConfig, options: KeysOpti
       io.out(`Generated ${key.alg} key ${key.kid} in ${path}. Send the server SIGHUP (kill -HUP <pid>) or restart it to use it.`)
       return 0
     }
+    case 'stage': {
+      const current = readRingFile(path) ?? startFromConfigured(config, now)
+      const standby = current.keys.find((k) => k.standby === true)
+      if (standby !== undefined) {
+        io.err(`tokenwarden keys: the ring already has standby key ${standby.kid} (${standby.alg}); run "keys rotate" to make it sign before staging another.`)
+        return 2
+      }
+      // A staged key keeps the ring's algorithm unless told otherwise (--alg).
+      const next = generateStoredKey(options.alg ?? current.keys[0]!.alg, now)
+      save(path, stageRingFile(current, next, now))
+      io.out(`Standby key ${next.kid} (${next.alg}) added: it verifies and is published in JWKS, and signs after "keys rotate". Send the server SIGHUP (kill -HUP <pid>) or restart it, then wait at least 300 s (the JWKS max-age) before rotating.`)
+      return 0
+    }
     case 'rotate': {
-      const current = readRingFile(path) ?? { version: RING_FILE_VERSION, keys: [configuredEntry(configuredKey(config).input, now)] }
+      const current = readRingFile(path) ?? startFromConfigured(config, now)
       const previous = current.keys[0]!
+      const standby = current.keys.find((k) => k.standby === true)
+      if (standby !== undefined && options.alg !== undefined && options.alg !== standby.alg) {
+        io.err(`tokenwarden keys: the standby key ${standby.kid} is ${standby.alg}, not ${options.alg}; rotate without --alg to promote it.`)
+        return 2
+      }
       const keepMs = (config.refreshTtl + config.leeway) * 1000
-      // A rotation keeps the ring's algorithm unless told otherwise (--alg).
-      const next = generateStoredKey(options.alg ?? previous.alg, now)
-      save(path, rotateRingFile(current, next, now, keepMs))
-      io.out(`New signing key ${next.kid} (${next.alg}). Key ${previous.kid} verifies until ${new Date(now + keepMs).toISOString()}, then retires. Send the server SIGHUP (kill -HUP <pid>) or restart it to use it.`)
+      // A rotation promotes the standby key, or keeps the ring's algorithm unless told otherwise (--alg).
+      const next = standby ?? generateStoredKey(options.alg ?? previous.alg, now)
+      save(path, rotateRingFile(current, standby === undefined ? next : undefined, now, keepMs))
+      const what = standby === undefined ? 'New signing key' : 'Standby key now signs:'
+      io.out(`${what} ${next.kid} (${next.alg}). Key ${previous.kid} verifies until ${new Date(now + keepMs).toISOString()}, then retires. Send the server SIGHUP (kill -HUP <pid>) or restart it to use it.`)
       return 0
     }
     case 'list': {
@@ -131,6 +156,11 @@ interface KeyRow {
 
 function describe(file: RingFile, now: number): KeyRow[] {
   return file.keys.map((k) => ({ kid: k.kid, alg: k.alg, created: k.created, status: keyStatus(k, now), retires: k.retires, source: k.source }))
+}
+
+/** The ring a first stage or rotate starts from: the configured key, recorded by kid only. */
+function startFromConfigured(config: ServerConfig, now: number): RingFile {
+  return { version: RING_FILE_VERSION, keys: [configuredEntry(configuredKey(config).input, now)] }
 }
 
 function describeConfigured(config: ServerConfig, now: number): KeyRow[] {

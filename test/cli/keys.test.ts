@@ -1,4 +1,4 @@
-// `tokenwarden keys generate | rotate | list`, the ring file (0600, no material printed), the
+// `tokenwarden keys generate | stage | rotate | list`, the ring file (0600, no material printed), the
 // ring serve starts with (configured key, development key pair, ring file), and exit codes.
 
 import assert from 'node:assert/strict'
@@ -128,6 +128,86 @@ test('keys list: kid, alg, created, status; --json; never key material', (t) => 
   for (const k of file.keys) assert.ok(!table.out.includes(k.secret!) && !JSON.stringify(listed).includes(k.secret!))
   const later = JSON.parse(run(['list', '--json'], env, T0 + 31 * 86400_000).out) as { keys: { status: string }[] }
   assert.deepEqual(later.keys.map((k) => k.status), ['active', 'retired'])
+})
+
+test('keys stage: a standby key that verifies but does not sign; list shows it; a second stage exits 2', (t) => {
+  const dir = tempDir(t)
+  const env = { DATA_DIR: dir, JWT_ALGORITHM: 'ES256' }
+  const path = join(dir, 'keys.json')
+  assert.equal(run(['generate'], env).code, 0)
+  const active = parseRingFile(readFileSync(path, 'utf8')).keys[0]!
+  const r = run(['stage'], env, T0 + 1000)
+  assert.equal(r.code, 0, r.err)
+  assert.equal(mode(path), 0o600)
+  const file = parseRingFile(readFileSync(path, 'utf8'))
+  const standby = file.keys[1]!
+  assert.deepEqual(file.keys.map((k) => [k.kid, k.alg, k.retires, k.standby]), [[active.kid, 'ES256', null, undefined], [standby.kid, 'ES256', null, true]])
+  assert.ok(r.out.includes(standby.kid))
+  assert.ok(!r.out.includes('PRIVATE KEY') && !r.out.includes(standby.privateKey!.slice(40, 80)))
+
+  const { keyring } = loadKeyring(parseConfig(env), T0 + 2000)
+  assert.equal(keyring.signing.kid, active.kid, 'the signing key still signs')
+  assert.ok(keyring.get(standby.kid, T0 + 2000) !== undefined, 'the standby key verifies')
+
+  const listed = JSON.parse(run(['list', '--json'], env, T0 + 2000).out) as { keys: { kid: string; status: string; retires: string | null }[] }
+  assert.deepEqual(listed.keys.map((k) => [k.kid, k.status, k.retires]), [[active.kid, 'active', null], [standby.kid, 'standby', null]])
+  assert.match(run(['list'], env, T0 + 2000).out, new RegExp(`${standby.kid}\\s+ES256\\s+\\S+\\s+standby`))
+
+  const again = run(['stage'], env, T0 + 3000)
+  assert.equal(again.code, 2)
+  assert.equal(again.err.trim().split('\n').length, 1, 'one line')
+  assert.deepEqual(parseRingFile(readFileSync(path, 'utf8')), file, 'the ring is unchanged')
+})
+
+test('keys rotate promotes the staged key; the old one verifies until now + REFRESH_TOKEN_TTL + JWT_LEEWAY; --alg mismatch exits 2', (t) => {
+  const dir = tempDir(t)
+  const env = { DATA_DIR: dir, JWT_ALGORITHM: 'RS256', REFRESH_TOKEN_TTL: '7d', JWT_LEEWAY: '30' }
+  const path = join(dir, 'keys.json')
+  assert.equal(run(['generate'], env).code, 0)
+  assert.equal(run(['stage', '--alg', 'EdDSA'], env, T0 + 1000).code, 0)
+  const staged = parseRingFile(readFileSync(path, 'utf8'))
+  const [old, standby] = staged.keys
+  assert.equal(standby!.alg, 'EdDSA')
+
+  const mismatch = run(['rotate', '--alg', 'ES256'], env, T0 + 2000)
+  assert.equal(mismatch.code, 2)
+  assert.deepEqual(parseRingFile(readFileSync(path, 'utf8')), staged, 'a refused rotate leaves the ring alone')
+
+  const now = T0 + 600_000
+  const r = run(['rotate', '--alg', 'EdDSA'], env, now)
+  assert.equal(r.code, 0, r.err)
+  assert.ok(r.out.includes(standby!.kid))
+  const file = parseRingFile(readFileSync(path, 'utf8'))
+  assert.deepEqual(file.keys.map((k) => [k.kid, k.retires, k.standby]), [
+    [standby!.kid, null, undefined],
+    [old!.kid, new Date(now + (7 * 86400 + 30) * 1000).toISOString(), undefined],
+  ])
+  assert.equal(file.keys[0]!.privateKey, standby!.privateKey, 'the staged key itself, not a new one')
+  assert.equal(loadKeyring(parseConfig(env), now).keyring.signing.kid, standby!.kid)
+  const listed = JSON.parse(run(['list', '--json'], env, now).out) as { keys: { status: string }[] }
+  assert.deepEqual(listed.keys.map((k) => k.status), ['active', 'verifying'])
+
+  // With no standby key, rotate makes a new key as before.
+  assert.equal(run(['rotate'], env, now + 1000).code, 0)
+  const next = parseRingFile(readFileSync(path, 'utf8')).keys
+  assert.deepEqual(next.slice(1).map((k) => k.kid), [standby!.kid, old!.kid])
+  assert.ok(next[0]!.kid !== standby!.kid && next[0]!.alg === 'EdDSA')
+})
+
+test('keys stage without a ring file: starts from the configured JWT_SECRET (by kid only), which keeps signing', (t) => {
+  const dir = tempDir(t)
+  const env = { DATA_DIR: dir, JWT_SECRET: SECRET }
+  const configuredKid = loadKeyring(parseConfig(env), T0).keyring.signing.kid
+  const r = run(['stage'], env)
+  assert.equal(r.code, 0, r.err)
+  const text = readFileSync(join(dir, 'keys.json'), 'utf8')
+  assert.ok(!text.includes(SECRET))
+  const file = parseRingFile(text)
+  assert.deepEqual(file.keys.map((k) => [k.source, k.alg, k.standby]), [['config', 'HS256', undefined], ['file', 'HS256', true]])
+  assert.ok(!r.out.includes(file.keys[1]!.secret!))
+  const { keyring } = loadKeyring(parseConfig(env), T0)
+  assert.equal(keyring.signing.kid, configuredKid)
+  assert.equal(keyring.keys().length, 2)
 })
 
 test('usage and configuration errors exit 2', (t) => {

@@ -1,6 +1,7 @@
 // The real server reloads its key ring on SIGHUP: `tokenwarden keys rotate` + `kill -HUP` makes the
 // new key sign while the old one keeps verifying; `keys generate --force` + HUP drops the old keys
-// at once; a corrupt ring file + HUP keeps the previous ring and logs why, with no key material.
+// at once; a corrupt ring file + HUP keeps the previous ring and logs why, with no key material;
+// `keys stage` + HUP publishes the standby key while the old key signs, `keys rotate` + HUP promotes it.
 
 import assert from 'node:assert/strict'
 import { createPrivateKey } from 'node:crypto'
@@ -119,6 +120,33 @@ test('SIGHUP after keys rotate: the new key signs, tokens of the old key still v
   assert.equal(reloaded[0]!.keys, 'file')
   assert.equal(s.server.child.exitCode, null, 'SIGHUP does not end the process')
   assert.equal(await s.server.stop(), 0, 'SIGTERM still shuts down cleanly')
+})
+
+test('SIGHUP after keys stage: JWKS lists the standby key, the old key still signs; keys rotate + SIGHUP promotes it', async (t) => {
+  const s = await setup(t)
+  const tokenA = await login(s)
+  const kidA = kidOf(tokenA)
+
+  await cli(['keys', 'stage'], s.cwd, s.env)
+  const standby = (JSON.parse(readFileSync(s.keysFile, 'utf8')) as { keys: { kid: string; standby?: boolean }[] }).keys[1]!
+  assert.equal(standby.standby, true)
+  hup(s)
+  await until('JWKS to list the standby key', async () => (await jwksKids(s)).includes(standby.kid))
+  assert.deepEqual(await jwksKids(s), [kidA, standby.kid].sort())
+  const tokenA2 = await login(s)
+  assert.equal(kidOf(tokenA2), kidA, 'the standby key does not sign yet')
+  assert.deepEqual(await me(s, tokenA2), { status: 200, code: undefined })
+
+  await cli(['keys', 'rotate'], s.cwd, s.env)
+  hup(s)
+  await until('a second reload', () => logLines(s).filter((l) => l.msg === 'key ring reloaded').length === 2)
+  const tokenB = await login(s)
+  assert.equal(kidOf(tokenB), standby.kid, 'the staged key signs after rotate')
+  assert.deepEqual(await me(s, tokenB), { status: 200, code: undefined })
+  assert.deepEqual(await me(s, tokenA), { status: 200, code: undefined }, 'the earlier token still verifies')
+  assert.deepEqual(await jwksKids(s), [kidA, standby.kid].sort())
+  const reloaded = logLines(s).filter((l) => l.msg === 'key ring reloaded')
+  assert.deepEqual(reloaded.map((l) => l.kid), [kidA, standby.kid])
 })
 
 test('SIGHUP after keys generate --force: tokens of the old keys get 401 TOKEN_KEY_UNKNOWN, a new login works', async (t) => {

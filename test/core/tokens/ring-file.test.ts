@@ -1,5 +1,6 @@
 // The key ring file and rotation: a token signed by the previous key verifies until that key
-// retires (now + longest token lifetime), new tokens carry the new kid, retired keys drop out.
+// retires (now + longest token lifetime), new tokens carry the new kid, retired keys drop out;
+// a staged standby key verifies (and would be published) before rotation promotes it.
 
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
@@ -14,6 +15,7 @@ import {
   ringInputs,
   rotateRingFile,
   serializeRingFile,
+  stageRingFile,
   type RingFile,
 } from '../../../src/core/tokens/ring-file.js'
 import { createVerifier } from '../../../src/core/tokens/verify.js'
@@ -124,4 +126,80 @@ test('a malformed ring file is a TypeError that names the problem and never the 
       return true
     }, text.slice(0, 60))
   }
+})
+
+test('stage then rotate: the standby key verifies but does not sign, then is promoted; the old key retires on time', () => {
+  const clock = new ManualClock(T0)
+  const a = generateStoredKey('EdDSA', T0)
+  let file: RingFile = { version: 1, keys: [a] }
+  const ringAt = () => Keyring.of(ringInputs(file, clock.now()).inputs)
+
+  clock.advance(DAY)
+  const b = generateStoredKey('EdDSA', clock.now())
+  file = stageRingFile(file, b, clock.now())
+  assert.deepEqual(file.keys.map((k) => [k.kid, keyStatus(k, clock.now()), k.retires]), [[a.kid, 'active', null], [b.kid, 'standby', null]])
+  assert.deepEqual(parseRingFile(serializeRingFile(file)), file, 'a staged ring round-trips')
+
+  // ringInputs keeps the signing key first: Keyring.of signs with it, and the standby key verifies.
+  const staged = ringAt()
+  assert.equal(staged.signing.kid, a.kid)
+  assert.deepEqual(staged.keys().map((k) => k.kid), [a.kid, b.kid])
+  const byStandby = Keyring.of([ringInputs({ version: 1, keys: [{ ...b, standby: undefined }] }, clock.now()).inputs[0]!])
+  const early = createIssuer({ keyring: byStandby, clock }).issue('access', { sub: '2', sid: 's' }).token
+  assert.equal(kidOf(early), b.kid)
+  assert.equal(createVerifier({ keyring: staged, clock }).verify(early, 'access').sub, '2', 'the standby kid verifies')
+  const oldToken = createIssuer({ keyring: staged, clock, refreshTtl: 30 * 86400 }).issue('refresh', { sub: '1', sid: 's' }).token
+  assert.equal(kidOf(oldToken), a.kid)
+
+  assert.throws(() => stageRingFile(file, generateStoredKey('EdDSA', clock.now()), clock.now()), TypeError, 'one standby key at a time')
+  assert.throws(() => rotateRingFile(file, generateStoredKey('EdDSA', clock.now()), clock.now(), REFRESH_TTL_MS), TypeError, 'no new key while one is staged')
+
+  clock.advance(600_000)
+  file = rotateRingFile(file, undefined, clock.now(), REFRESH_TTL_MS)
+  assert.deepEqual(file.keys.map((k) => [k.kid, keyStatus(k, clock.now())]), [[b.kid, 'active'], [a.kid, 'verifying']])
+  assert.equal(file.keys[0]!.standby, undefined)
+  assert.equal(file.keys[0]!.privateKey, b.privateKey)
+  assert.equal(file.keys[1]!.retires, new Date(T0 + DAY + 600_000 + REFRESH_TTL_MS).toISOString())
+
+  let current = ringAt()
+  const verifier = createVerifier({ keyring: () => current, clock })
+  assert.equal(current.signing.kid, b.kid)
+  assert.equal(kidOf(createIssuer({ keyring: current, clock }).issue('access', { sub: '1', sid: 's' }).token), b.kid)
+  assert.equal(verifier.verify(oldToken, 'refresh').sub, '1')
+  clock.set(Date.parse(file.keys[1]!.retires!))
+  current = ringAt()
+  assert.throws(() => verifier.verify(oldToken, 'refresh'), { code: 'TOKEN_KEY_UNKNOWN' })
+  assert.throws(() => rotateRingFile(file, undefined, clock.now(), DAY), TypeError, 'no standby and no new key')
+})
+
+test('stage refuses a kid already in the ring; ringInputs signs with the signing key even if a standby is listed before it', () => {
+  const a = generateStoredKey('HS256', T0)
+  assert.throws(() => stageRingFile({ version: 1, keys: [a] }, { ...a }, T0), TypeError)
+  const b = generateStoredKey('HS256', T0)
+  const ring = Keyring.of(ringInputs({ version: 1, keys: [{ ...b, standby: true }, a] }, T0).inputs)
+  assert.equal(ring.signing.kid, a.kid)
+})
+
+test('parse refuses a standby key listed first, two standby keys, a config standby, a standby that retires', () => {
+  const a = generateStoredKey('ES256', T0)
+  const b = { ...generateStoredKey('ES256', T0), standby: true }
+  const c = { ...generateStoredKey('ES256', T0), standby: true }
+  const entry = { ...configuredEntry({ alg: 'HS256', secret: 'configured-secret-of-at-least-32-bytes' }, T0), standby: true }
+  const bad = (keys: unknown[]) => JSON.stringify({ version: 1, keys })
+  const cases = [
+    bad([b, a]),
+    bad([b]),
+    bad([a, b, c]),
+    bad([a, entry]),
+    bad([a, { ...b, retires: new Date(T0 + DAY).toISOString() }]),
+    bad([a, { ...b, standby: 'yes' }]),
+  ]
+  for (const text of cases) {
+    assert.throws(() => parseRingFile(text), (err: unknown) => {
+      assert.ok(err instanceof TypeError)
+      for (const k of [a, b, c]) assert.ok(!err.message.includes(k.privateKey!.slice(40, 80)), 'no key material in the message')
+      return true
+    }, text.slice(0, 60))
+  }
+  assert.equal(parseRingFile(bad([a, b])).keys[1]!.standby, true)
 })
