@@ -16,8 +16,8 @@ import type { EventLoopDelay, LoginResults, PacedResult } from '../lib/results.j
 import { startServer } from '../lib/server.js'
 import { BENCH_PASSWORD, loginToken } from './http-cases.js'
 
-async function eld(url: string, reset: boolean): Promise<EventLoopDelay> {
-  const res = await fetch(`${url}/__bench/eld${reset ? '?reset=1' : ''}`)
+async function eld(url: string, then: 'keep' | 'reset' | 'enable'): Promise<EventLoopDelay> {
+  const res = await fetch(`${url}/__bench/eld${then === 'keep' ? '' : `?${then}=1`}`)
   return (await res.json()) as EventLoopDelay
 }
 
@@ -119,16 +119,16 @@ export async function runLogins(profile: Profile): Promise<LoginResults> {
       } satisfies PacedSpec)
 
     await settle('logins: quiet and storm')
-    await eld(server.url, true)
+    await eld(server.url, 'enable') // off during the measured login run (see bench/servers/tw-server.ts)
     const quiet = await paced(profile.baselineSeconds)
-    const eldQuiet = await eld(server.url, true)
+    const eldQuiet = await eld(server.url, 'reset')
     log('logins', `quiet: /auth/me p99 ${quiet.p99Ms.toFixed(2)} ms, event-loop delay p99 ${eldQuiet.p99Ms.toFixed(2)} ms`)
 
     // The storm: logins flat out while protected requests keep arriving at the paced rate.
     stopWatch = watchOthers('logins: storm')
     const [storm, stormLogins] = await Promise.all([paced(profile.loginSeconds), runLoad(login)])
     stopWatch()
-    const eldStorm = await eld(server.url, false)
+    const eldStorm = await eld(server.url, 'keep')
     log('logins', `storm: /auth/me p99 ${storm.p99Ms.toFixed(2)} ms, event-loop delay p99 ${eldStorm.p99Ms.toFixed(2)} ms, ${stormLogins.rps.toFixed(1)} logins/s`)
 
     return {
