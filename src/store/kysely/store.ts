@@ -14,6 +14,7 @@ import type {
 } from '../../core/store.js'
 import { createDialect } from './dialects.js'
 import { migrationProvider } from './migrations.js'
+import { precompiled } from './precompiled.js'
 import type { Database, UsersTable } from './schema.js'
 
 function toUser(row: Selectable<UsersTable>): UserRecord {
@@ -47,9 +48,25 @@ function escapeLike(q: string): string {
 
 export class KyselyStore implements Store {
   readonly db: Kysely<Database>
+  // The statements every login runs (password check, session insert, the re-read after it),
+  // compiled once: see precompiled.ts. Plain properties, not #private: a store wrapped in a Proxy
+  // (a counting or read-only wrapper) must keep working.
+  private readonly userBy: Record<'id' | 'email' | 'username', (value: string) => Promise<UserRecord | undefined>>
+  private readonly insertSession: (...values: (string | null)[]) => Promise<unknown>
 
   constructor(db: Kysely<Database>) {
     this.db = db
+    const userBy = (column: 'id' | 'email' | 'username') => {
+      const query = precompiled(db, 1, (value) => db.selectFrom('users').selectAll().where(column, '=', value))
+      return async (value: string) => {
+        const row = (await query(value)).rows[0]
+        return row && toUser(row)
+      }
+    }
+    this.userBy = { id: userBy('id'), email: userBy('email'), username: userBy('username') }
+    this.insertSession = precompiled(db, 8, (id, userId, createdAt, lastUsedAt, expiresAt, userAgent, ip, refreshJti) =>
+      db.insertInto('sessions').values({ id: id!, userId: userId!, createdAt: createdAt!, lastUsedAt: lastUsedAt!, expiresAt: expiresAt!, userAgent: userAgent!, ip: ip!, refreshJti: refreshJti! }),
+    )
   }
 
   /**
@@ -99,19 +116,16 @@ export class KyselyStore implements Store {
     }
   }
 
-  async findUserById(id: string): Promise<UserRecord | undefined> {
-    const row = await this.db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst()
-    return row && toUser(row)
+  findUserById(id: string): Promise<UserRecord | undefined> {
+    return this.userBy.id(id)
   }
 
-  async findUserByEmail(email: string): Promise<UserRecord | undefined> {
-    const row = await this.db.selectFrom('users').selectAll().where('email', '=', email).executeTakeFirst()
-    return row && toUser(row)
+  findUserByEmail(email: string): Promise<UserRecord | undefined> {
+    return this.userBy.email(email)
   }
 
-  async findUserByUsername(username: string): Promise<UserRecord | undefined> {
-    const row = await this.db.selectFrom('users').selectAll().where('username', '=', username).executeTakeFirst()
-    return row && toUser(row)
+  findUserByUsername(username: string): Promise<UserRecord | undefined> {
+    return this.userBy.username(username)
   }
 
   async updateUser(id: string, patch: UserPatch): Promise<UserRecord | undefined | { conflict: 'username' }> {
@@ -152,8 +166,8 @@ export class KyselyStore implements Store {
     return { users: rows.map(toUser), total: Number(count.n) }
   }
 
-  async createSession(session: NewSession): Promise<void> {
-    await this.db.insertInto('sessions').values(session).execute()
+  async createSession(s: NewSession): Promise<void> {
+    await this.insertSession(s.id, s.userId, s.createdAt, s.lastUsedAt, s.expiresAt, s.userAgent, s.ip, s.refreshJti)
   }
 
   async findSession(id: string): Promise<SessionRecord | undefined> {
