@@ -13,7 +13,7 @@ import type { PacedSpec } from '../lib/paced-worker.js'
 import { freePort, LOAD_CORE, nodeArgs, runWorker, SERVER_CORE } from '../lib/proc.js'
 import type { Profile } from '../lib/profile.js'
 import type { EventLoopDelay, LoginResults, PacedResult } from '../lib/results.js'
-import { startServer } from '../lib/server.js'
+import { startServer, type RunningServer } from '../lib/server.js'
 import { BENCH_PASSWORD, loginToken } from './http-cases.js'
 
 async function eld(url: string, then: 'keep' | 'reset' | 'enable'): Promise<EventLoopDelay> {
@@ -35,8 +35,8 @@ async function registerUsers(url: string, n: number): Promise<string> {
   return file
 }
 
-async function startLoginServer(name: string, env: NodeJS.ProcessEnv, profile: Profile): Promise<{ server: Awaited<ReturnType<typeof startServer>>; url: string }> {
-  const server = await startServer({
+async function startLoginServer(name: string, env: NodeJS.ProcessEnv, profile: Profile): Promise<RunningServer> {
+  return startServer({
     name,
     command: process.execPath,
     args: await nodeArgs(`bench/servers/${name}.ts`),
@@ -44,7 +44,6 @@ async function startLoginServer(name: string, env: NodeJS.ProcessEnv, profile: P
     port: await freePort(),
     readyPath: '/health',
   })
-  return { server, url: server.url }
 }
 
 /**
@@ -97,10 +96,10 @@ export async function runLogins(profile: Profile): Promise<LoginResults> {
     bareLoginsPerSec = r.rps
     log('logins', `reference route (bare Fastify + argon2id verify): ${r.rps.toFixed(1)} logins/s${r.non2xx > 0 ? `, ${r.non2xx} non-2xx` : ''}`)
   } finally {
-    await bare.server.stop()
+    await bare.stop()
   }
 
-  const { server } = await startLoginServer('tw-server', { BENCH_DATA_DIR: mkdtempSync(join(tmpdir(), 'tw-bench-login-')), BENCH_ELD: '1' }, profile)
+  const server = await startLoginServer('tw-server', { BENCH_DATA_DIR: mkdtempSync(join(tmpdir(), 'tw-bench-login-')), BENCH_ELD: '1' }, profile)
   try {
     const token = await loginToken(server.url, '/auth/register', '/auth/login', BENCH_PASSWORD)
     const login = await warmLoginRun(server.url, profile)
