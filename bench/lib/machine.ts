@@ -29,6 +29,27 @@ export async function cpuBusy(ms: number): Promise<number | undefined> {
   return (100 * (b.busy - a.busy)) / (b.total - a.total)
 }
 
+function readSys(path: string): string | undefined {
+  try {
+    return readFileSync(path, 'utf8').trim()
+  } catch {
+    return undefined
+  }
+}
+
+/** The cpuidle driver and governor, and the guest halt-poll window when the haltpoll driver is in use. */
+export function describeCpuIdle(): string | undefined {
+  const driver = readSys('/sys/devices/system/cpu/cpuidle/current_driver')
+  if (driver === undefined) return undefined
+  const governor = readSys('/sys/devices/system/cpu/cpuidle/current_governor') ?? readSys('/sys/devices/system/cpu/cpuidle/current_governor_ro')
+  let text = `cpuidle ${driver}${governor === undefined || governor === driver ? '' : `, governor ${governor}`}`
+  const poll = readSys('/sys/module/haltpoll/parameters/guest_halt_poll_ns')
+  if (driver === 'haltpoll' && poll !== undefined) {
+    text += Number(poll) === 0 ? ', guest_halt_poll_ns=0 (an idle vCPU halts at once; the kernel default polls 200 µs first)' : `, guest_halt_poll_ns=${poll}`
+  }
+  return text
+}
+
 export async function describeMachine(mode: string): Promise<Machine> {
   const c = cpus()
   return {
@@ -42,6 +63,7 @@ export async function describeMachine(mode: string): Promise<Machine> {
     pinning: pinning(),
     mode,
     backgroundBusyPct: await cpuBusy(1000),
+    cpuIdle: describeCpuIdle(),
   }
 }
 

@@ -29,6 +29,7 @@ export function reportMarkdown(r: Results, chartPath: string): string {
     `| OS | ${m.platform} |`,
     `| load generator | ${m.loadTool} |`,
     `| placement | ${m.pinning} |`,
+    ...(m.cpuIdle === undefined ? [] : [`| idle CPUs | ${m.cpuIdle} |`]),
     `| other processes at start | ${m.backgroundBusyPct === undefined ? 'unknown' : `${m.backgroundBusyPct.toFixed(0)}% of all cores busy in the second before the run`} |`,
     '',
   ]

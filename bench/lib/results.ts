@@ -12,6 +12,11 @@ export interface Machine {
   mode: string
   /** CPU busy (all cores, %) in the second before the run started: other processes. */
   backgroundBusyPct: number | undefined
+  /**
+   * How an idle CPU waits (Linux cpuidle driver and, in a KVM guest, the halt-poll window): it sets
+   * what waking the idle load generator costs the server on every response (see bench/analysis.md).
+   */
+  cpuIdle?: string
 }
 
 /** One micro-benchmark: a library doing one operation with one algorithm. */

@@ -63,6 +63,12 @@ test('npm run bench -- --smoke produces numbers for every section', { timeout: 1
   // The report and its chart were written, and the report shows the targets table.
   const md = readFileSync(join(out, 'BENCHMARKS.md'), 'utf8')
   assert.match(md, /## Targets/)
+  // How idle CPUs wait changes every HTTP ratio on a VM (bench/analysis.md), so the machine table says it.
+  if (existsSync('/sys/devices/system/cpu/cpuidle/current_driver')) {
+    const driver = readFileSync('/sys/devices/system/cpu/cpuidle/current_driver', 'utf8').trim()
+    assert.equal(r.machine.cpuIdle?.startsWith(`cpuidle ${driver}`), true, `machine.cpuIdle: ${r.machine.cpuIdle}`)
+    assert.ok(md.includes(`| idle CPUs | cpuidle ${driver}`), 'the machine table has no idle CPUs row')
+  }
   assert.ok(existsSync(join(out, 'chart.svg')))
   assert.match(readFileSync(join(out, 'chart.svg'), 'utf8'), /^<svg [^>]*xmlns="http:\/\/www.w3.org\/2000\/svg"/)
 })
