@@ -10,6 +10,7 @@ import { loadEnv } from './env.js'
 import { keysMain } from './keys.js'
 import { usersMain } from './users.js'
 import { loadKeyring } from './ring.js'
+import { redactSecrets } from './redact.js'
 import { logRing, ringReloader } from './reload.js'
 
 const USAGE = `Usage: tokenwarden <command>
@@ -82,11 +83,11 @@ main(process.argv.slice(2)).then(
   (err: unknown) => {
     // Every configuration error, found at parse time or only when used (e.g. DATABASE_URL's scheme).
     if (err instanceof ConfigError) {
-      console.error(`tokenwarden: configuration error: ${err.message}`)
+      console.error(`tokenwarden: configuration error: ${redactSecrets(err.message)}`)
       process.exitCode = EXIT_CONFIG
       return
     }
-    console.error('tokenwarden: fatal:', err instanceof Error ? err.message : err)
+    console.error('tokenwarden: fatal:', redactSecrets(err instanceof Error ? err.message : String(err)))
     process.exitCode = 1
   },
 )
