@@ -30,9 +30,10 @@ export const ERRORS = {
   ACCOUNT_DISABLED: { status: 403, message: 'This account is disabled' },
   USER_NOT_FOUND: { status: 404, message: 'User not found' },
   SESSION_NOT_FOUND: { status: 404, message: 'Session not found' },
-  LOGIN_THROTTLED: { status: 429, message: 'Too many failed login attempts; try again later' },
+  LOGIN_THROTTLED: { status: 429, message: 'Too many login attempts for this account; try again later' },
   LOGIN_INTERRUPTED: { status: 409, message: 'The account changed while logging in; try again' },
   PASSWORD_INCORRECT: { status: 403, message: 'The password is incorrect' },
+  LAST_ADMIN: { status: 409, message: 'This is the last enabled administrator; add another admin first' },
 
   // Tokens: every verification failure is a 401 (RFC 6750 §3.1 invalid_token)
   TOKEN_MISSING: { status: 401, message: 'No token was presented', bearer: 'challenge' },

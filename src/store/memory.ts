@@ -62,6 +62,12 @@ export class MemoryStore implements Store {
     return { users: all.slice(offset, offset + limit).map(copy), total: all.length }
   }
 
+  async countActiveAdmins(): Promise<number> {
+    let n = 0
+    for (const u of this.#users.values()) if (!u.disabled && u.roles.includes('admin')) n++
+    return n
+  }
+
   async createSession(session: NewSession): Promise<void> {
     this.#sessions.set(session.id, { ...session, prevRefreshJti: null, rotatedAt: null, revokedAt: null, revokedReason: null })
   }

@@ -121,6 +121,37 @@ for (const [name, make] of STORES) {
       assert.equal(await store.deleteUser(u.id), false)
     })
 
+    test('countActiveAdmins counts enabled users holding exactly the admin role', async () => {
+      // A store of its own: the shared one already holds admins made by other tests.
+      const fresh = await make()
+      try {
+        const s = fresh.store
+        await s.migrate()
+        assert.equal(await s.countActiveAdmins(), 0)
+        await s.createUser(newUser({ roles: ['user'] }))
+        await s.createUser(newUser({ roles: [] }))
+        // Near misses: other case, prefix, suffix, a substring.
+        await s.createUser(newUser({ roles: ['ADMIN', 'admins', 'sysadmin', 'admin:read', 'xadminx'] }))
+        assert.equal(await s.countActiveAdmins(), 0, 'non-admins do not count')
+        const first = newUser({ roles: ['user', 'admin'] })
+        await s.createUser(first)
+        assert.equal(await s.countActiveAdmins(), 1)
+        const second = newUser({ roles: ['admin'] })
+        await s.createUser(second)
+        assert.equal(await s.countActiveAdmins(), 2)
+        await s.updateUser(second.id, { disabled: true, updatedAt: at(6000) })
+        assert.equal(await s.countActiveAdmins(), 1, 'a disabled admin does not count')
+        await s.updateUser(second.id, { disabled: false, updatedAt: at(6001) })
+        assert.equal(await s.countActiveAdmins(), 2)
+        await s.updateUser(first.id, { roles: ['user'], updatedAt: at(6002) })
+        assert.equal(await s.countActiveAdmins(), 1, 'a demoted admin does not count')
+        await s.deleteUser(second.id)
+        assert.equal(await s.countActiveAdmins(), 0)
+      } finally {
+        await fresh.cleanup()
+      }
+    })
+
     test('listUsers: q matches email or username case-insensitively; paging and total', async () => {
       const tag = `zq${counter}`
       const users = [

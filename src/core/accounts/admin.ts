@@ -7,6 +7,7 @@ import { isoAt, type AuthContext } from '../context.js'
 import { AuthError } from '../errors.js'
 import { revokeUserSessions } from '../sessions/revoke.js'
 import type { SessionRecord, UserQuery, UserRecord } from '../store.js'
+import { assertKeepsAnAdmin } from './last-admin.js'
 import { requireUser } from './self.js'
 
 /** What an administrator may change on an account. */
@@ -30,7 +31,8 @@ export function rolesProblem(roles: readonly string[]): string | undefined {
 /**
  * Applies an admin change. Revokes all the user's sessions when the change disables the
  * account or removes any role it held; adding roles or re-enabling revokes nothing (the
- * user's next refresh or login picks up the new roles).
+ * user's next refresh or login picks up the new roles). LAST_ADMIN when the change would
+ * demote or disable the only enabled admin.
  *
  * @example
  * const { user, revoked } = await updateAccount(auth.context, id, { disabled: true })
@@ -42,6 +44,7 @@ export async function updateAccount(ctx: AuthContext, userId: string, patch: Acc
     if (problem !== undefined) throw new AuthError('VALIDATION_FAILED', problem, { details: { field: 'roles' } })
   }
   const before = await requireUser(ctx, userId)
+  await assertKeepsAnAdmin(ctx, before, { roles: roles ?? before.roles, disabled: patch.disabled ?? before.disabled })
   const updated = await ctx.store.updateUser(userId, { roles, disabled: patch.disabled, updatedAt: isoAt(ctx.clock.now()) })
   if (updated === undefined || 'conflict' in updated) throw new AuthError('USER_NOT_FOUND')
   const disabling = patch.disabled === true && !before.disabled

@@ -22,6 +22,7 @@ export function withUserCache(store: Store, users: UserCache): Store {
     updateUser: (id, patch) => users.write(id, () => store.updateUser(id, patch)),
     deleteUser: (id) => users.write(id, () => store.deleteUser(id)),
     listUsers: (query) => store.listUsers(query),
+    countActiveAdmins: () => store.countActiveAdmins(),
     createSession: (session) => store.createSession(session),
     findSession: (id) => store.findSession(id),
     rotateRefresh: (rotation) => store.rotateRefresh(rotation),

@@ -7,6 +7,7 @@ import { isoAt, type AuthContext } from '../context.js'
 import { AuthError } from '../errors.js'
 import { revokeUserSessions } from '../sessions/revoke.js'
 import type { UserRecord } from '../store.js'
+import { assertKeepsAnAdmin } from './last-admin.js'
 import { throttledCheck } from './login.js'
 import { normalizeUsername, passwordProblem, usernameProblem } from './rules.js'
 
@@ -73,9 +74,16 @@ export async function renameUser(ctx: AuthContext, userId: string, username: str
 
 /**
  * Deletes a user and every session of theirs; the sessions' tokens stop working at once.
- * Used by self-service deletion (after confirmPassword) and by the admin API.
+ * Used by self-service deletion (after confirmPassword) and by the admin API. False when
+ * there is no such user; LAST_ADMIN (nothing changed) when it is the only enabled admin.
+ *
+ * @example
+ * if (!(await deleteUser(auth.context, id, 'user_deleted'))) throw new AuthError('USER_NOT_FOUND')
  */
 export async function deleteUser(ctx: AuthContext, userId: string, reason: string): Promise<boolean> {
+  const user = await ctx.store.findUserById(userId)
+  if (user === undefined) return false
+  await assertKeepsAnAdmin(ctx, user, undefined)
   // Disable, revoke, then delete: the gate must learn of every session before the rows go,
   // and a login racing with this either has its session revoked here or sees the account
   // disabled when it re-reads the user (sessions/open.ts).
@@ -85,7 +93,8 @@ export async function deleteUser(ctx: AuthContext, userId: string, reason: strin
 }
 
 /**
- * Deletes the caller's own account after checking the password.
+ * Deletes the caller's own account after checking the password; LAST_ADMIN when the caller
+ * is the only enabled admin.
  *
  * @example
  * await deleteOwnAccount(auth.context, claims.sub, 'current password')

@@ -166,6 +166,14 @@ export class KyselyStore implements Store {
     return { users: rows.map(toUser), total: Number(count.n) }
   }
 
+  async countActiveAdmins(): Promise<number> {
+    // roles is JSON text (portable across dialects, no JSON operators). LIKE narrows to rows
+    // whose text holds "admin" as a whole string; the exact test runs on the parsed list, since
+    // LIKE ignores case on SQLite and MySQL and would also let an 'ADMIN' role through.
+    const rows = await this.db.selectFrom('users').select('roles').where('disabled', '=', 0).where('roles', 'like', '%"admin"%').execute()
+    return rows.filter((r) => (JSON.parse(r.roles) as string[]).includes('admin')).length
+  }
+
   async createSession(s: NewSession): Promise<void> {
     await this.insertSession(s.id, s.userId, s.createdAt, s.lastUsedAt, s.expiresAt, s.userAgent, s.ip, s.refreshJti)
   }
