@@ -219,15 +219,18 @@ describe('cookie-mode auth in Chromium', { skip: missing }, () => {
     })
   }
 
-  // Known gap, left for a decision: POST /auth/login takes form bodies and needs no CSRF echo, so a
-  // cross-site form can swap the browser's cookies for the attacker's account ("login CSRF", OWASP).
-  test('a cross-site form cannot log the browser into another account', { todo: 'login?cookies=true accepts a cross-site form POST (login CSRF)' }, async () => {
+  // Login CSRF (OWASP): a form on another site posting the attacker's credentials to
+  // login?cookies=true would swap the browser's cookies for the attacker's account. Cookie logins
+  // refuse form bodies (415), and a JSON body cannot be sent cross-origin without a preflight.
+  test('a cross-site form cannot log the browser into another account', async () => {
     await t.auth.register({ email: 'mallory@example.com', password: 'mallory password 1' })
     const evil = await context.newPage()
     try {
       const action = `${api}/auth/login?cookies=true`
       await evil.goto(`http://localhost:${other!.port}/form?action=${encodeURIComponent(action)}&email=mallory%40example.com&password=mallory%20password%201`)
-      await Promise.all([evil.waitForResponse((r) => r.url() === action), evil.click('button')])
+      const [nav] = await Promise.all([evil.waitForResponse((r) => r.url() === action), evil.click('button')])
+      assert.equal(nav.status(), 415)
+      assert.equal(((await nav.json()) as { code: string }).code, 'UNSUPPORTED_MEDIA_TYPE')
     } finally {
       await evil.close()
     }

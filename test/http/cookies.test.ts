@@ -50,6 +50,29 @@ test('login?cookies=true: HttpOnly token cookies, readable CSRF cookies, no toke
   await app.close()
 })
 
+test('login?cookies=true refuses a form body (login CSRF); JSON and HTTP Basic still set cookies', async () => {
+  const { app } = await cookieApp()
+  const form = `email=${encodeURIComponent(CREDS.email)}&password=${encodeURIComponent(CREDS.password)}`
+  for (const type of ['application/x-www-form-urlencoded', 'Application/X-WWW-Form-Urlencoded; charset=UTF-8']) {
+    const res = await app.inject({ method: 'POST', url: '/auth/login?cookies=true', headers: { 'content-type': type }, payload: form })
+    assert.equal(res.statusCode, 415, type)
+    assert.equal(json(res).code, 'UNSUPPORTED_MEDIA_TYPE')
+    assert.equal(res.headers['set-cookie'], undefined, 'no cookie set')
+  }
+  // The same form without ?cookies=true is a token login as before (non-browser clients post forms).
+  const plain = await app.inject({ method: 'POST', url: '/auth/login', headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: form })
+  assert.equal(plain.statusCode, 200, plain.body)
+  assert.equal(typeof json(plain).access_token, 'string')
+  const basic = await app.inject({
+    method: 'POST',
+    url: '/auth/login?cookies=1',
+    headers: { authorization: `Basic ${Buffer.from(`${CREDS.email}:${CREDS.password}`).toString('base64')}` },
+  })
+  assert.equal(basic.statusCode, 200, basic.body)
+  assert.equal(cookies(basic).access_token_cookie?.httpOnly, true)
+  await app.close()
+})
+
 test('JWT_COOKIE_SECURE, JWT_COOKIE_SAMESITE and custom cookie names are honoured', async () => {
   const { app, jar } = await cookieApp({ JWT_COOKIE_SECURE: 'true', JWT_COOKIE_SAMESITE: 'strict', JWT_ACCESS_COOKIE_NAME: 'at' })
   assert.equal(jar.at!.secure, true)

@@ -60,7 +60,7 @@ export async function authRoutes(app: FastifyInstance, { auth }: AuthRoutesOptio
       },
     },
     async (request, reply) => {
-      const asCookies = wantsCookies(app, request.query)
+      const asCookies = wantsCookies(app, request)
       const { email, username, password } = request.body
       if (email === undefined && username === undefined) {
         throw new AuthError('VALIDATION_FAILED', 'body must have email or username', { details: { field: 'email' } })

@@ -3,7 +3,7 @@
 // CSRF cookies. A cookie response carries no token in its body: keeping tokens away from
 // script is the point of HttpOnly.
 
-import type { FastifyInstance, FastifyReply } from 'fastify'
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { Type, type Static } from 'typebox'
 import type { TokenPair } from '../../core/context.js'
 import { AuthError } from '../../core/errors.js'
@@ -26,11 +26,23 @@ export const CookieTokenResponse = Type.Object({
 /** The 200 body of login and refresh: tokens in the body, or the cookie receipt. */
 export const TokenDelivery = Type.Union([TokenResponse, CookieTokenResponse])
 
-/** True when the request asks for cookies; COOKIE_LOGIN_DISABLED when the server does not deliver them. */
-export function wantsCookies(app: FastifyInstance, query: CookieQuery | undefined): boolean {
+/**
+ * True when the request asks for cookies; COOKIE_LOGIN_DISABLED when the server does not deliver
+ * them. A cookie login must not come as a form body: an HTML form (or a no-cors fetch) on any
+ * other site can post one without the browser asking this server first, and would sign the
+ * visitor's browser into the attacker's account ("login CSRF"). A JSON body or an Authorization
+ * header cannot be sent cross-origin without a CORS preflight, which this server never grants.
+ */
+export function wantsCookies(app: FastifyInstance, request: { query: CookieQuery | undefined; headers: FastifyRequest['headers'] }): boolean {
+  const query = request.query
   const asked = query?.cookies === 'true' || query?.cookies === '1'
-  if (asked && !app.tokenwarden.settings.locations.includes('cookies')) throw new AuthError('COOKIE_LOGIN_DISABLED')
-  return asked
+  if (!asked) return false
+  if (!app.tokenwarden.settings.locations.includes('cookies')) throw new AuthError('COOKIE_LOGIN_DISABLED')
+  const type = request.headers['content-type']
+  if (type !== undefined && /^\s*application\/x-www-form-urlencoded\b/i.test(type)) {
+    throw new AuthError('UNSUPPORTED_MEDIA_TYPE', 'A cookie login takes a JSON body (or HTTP Basic), not a form: another site could post a form')
+  }
+  return true
 }
 
 /** Sends the pair as the body, or sets cookies and sends the receipt. */
