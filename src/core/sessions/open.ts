@@ -1,8 +1,9 @@
 // Opening a session: one row per login, whose id (`sid`) every token of the session carries.
 
-import { randomBytes, randomUUID } from 'node:crypto'
+import { randomUUID } from 'node:crypto'
 import { isoAt, type AuthContext, type ClientInfo, type TokenPair } from '../context.js'
 import { AuthError } from '../errors.js'
+import { randomToken } from '../random.js'
 import type { UserRecord } from '../store.js'
 import { revokeSession } from './revoke.js'
 
@@ -30,7 +31,7 @@ async function openOnce(
   fresh: boolean,
 ): Promise<{ pair: TokenPair; current?: undefined } | { pair?: undefined; current: UserRecord }> {
   const now = ctx.clock.now()
-  const sid = randomBytes(16).toString('base64url')
+  const sid = randomToken(16)
   const refreshJti = randomUUID()
   const expiresAtMs = (Math.floor(now / 1000) + ctx.issuer.refreshTtl) * 1000
   try {

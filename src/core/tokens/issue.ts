@@ -1,8 +1,9 @@
 // Token issuing: access/refresh pairs in Flask-JWT-Extended's claim layout, signed by the
 // ring's signing key. Times come from the injected clock; ids are random UUIDs (RFC 7519 §4.1.7).
 
-import { randomBytes, randomUUID } from 'node:crypto'
+import { randomUUID } from 'node:crypto'
 import { systemClock, type Clock } from '../clock.js'
+import { randomToken } from '../random.js'
 import { RESERVED_CLAIMS, type ClaimsInput, type TokenClaims, type TokenType } from './claims.js'
 import type { Keyring } from './keyring.js'
 
@@ -78,7 +79,7 @@ export function createIssuer(options: IssueOptions): TokenIssuer {
       if (input.roles !== undefined) claims.roles = [...input.roles]
       if (options.issuer !== undefined) claims.iss = options.issuer
       if (options.audience !== undefined) claims.aud = options.audience
-      if (options.csrf === true) claims.csrf = randomBytes(16).toString('base64url')
+      if (options.csrf === true) claims.csrf = randomToken(16)
       return { token: ring().signing.sign(claims), claims: Object.freeze(claims) as TokenClaims }
     },
   }
