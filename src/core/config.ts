@@ -6,6 +6,7 @@ import { isAbsolute, join } from 'node:path'
 export { ConfigError, parseDuration } from './config-env.js'
 import { boolean, ConfigError, duration, integer, oneOf, text, type Env } from './config-env.js'
 import { parseTokenConfig, type TokenConfig } from './config-tokens.js'
+import { parseCorsConfig, type CorsConfig } from './config-cors.js'
 import { emailProblem, passwordProblem } from './accounts/rules.js'
 import { DEFAULT_ARGON2, type Argon2Params } from './passwords/hash.js'
 import type { LegacyTokenMode } from './sessions/legacy.js'
@@ -15,8 +16,8 @@ export type NodeEnv = 'development' | 'production' | 'test'
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const
 export type LogLevel = (typeof LOG_LEVELS)[number]
 
-/** The token settings (JWT_ALGORITHM, keys, token locations, cookies) live in TokenConfig. */
-export interface ServerConfig extends TokenConfig {
+/** The token settings (JWT_ALGORITHM, keys, token locations, cookies) live in TokenConfig; CORS_* in CorsConfig. */
+export interface ServerConfig extends TokenConfig, CorsConfig {
   /** PORT. default: 3000 */
   port: number
   /** HOST. default: 127.0.0.1 */
@@ -109,6 +110,7 @@ export function parseConfig(env: Env, cwd = process.cwd()): ServerConfig {
     rateLimitWindow: duration(env, 'RATE_LIMIT_WINDOW', 60),
     legacyTokens: oneOf(env, 'LEGACY_TOKENS', ['off', 'accept'] as const, 'off'),
     ...adminSeed(env),
+    ...parseCorsConfig(env),
   })
 }
 

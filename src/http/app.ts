@@ -22,6 +22,7 @@ import { meRoutes } from './routes/me.js'
 import { sessionRoutes } from './routes/sessions.js'
 import { userRoutes } from './routes/users.js'
 import { registerAuthRateLimit } from './rate-limit.js'
+import { registerCors } from './cors.js'
 import { ensureAdmin } from '../core/accounts/bootstrap.js'
 
 export interface AppDeps {
@@ -83,6 +84,8 @@ export async function buildApp(config: ServerConfig, deps: AppDeps = {}): Promis
   app.removeContentTypeParser('text/plain')
   await app.register(formbody)
   installErrorHandling(app, config.errorMessageKey)
+  // CORS before the rate limit: preflights are answered first, and a 429 carries the CORS headers.
+  await registerCors(app, config)
   await registerAuthRateLimit(app, config)
 
   await app.register(tokenwarden, {
