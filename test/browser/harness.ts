@@ -2,11 +2,13 @@
 // fetch() run inside a page, a recorder of what the server answered (a cross-origin page cannot
 // read its own responses, so the test reads them here), and a tiny second origin for attackers.
 
-import { existsSync } from 'node:fs'
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import type { FastifyInstance } from 'fastify'
-import { chromium, type Browser, type Page } from 'playwright-core'
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core'
 
 // page.evaluate bodies run in the browser; the test program has no DOM lib, so name what they use.
 declare const document: { cookie: string }
@@ -137,4 +139,52 @@ export async function elsewhere(): Promise<{ server: Server; port: number }> {
   })
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
   return { server, port: (server.address() as AddressInfo).port }
+}
+
+/**
+ * Chromium on a fresh profile that allows third-party cookies (`profile.cookie_controls_mode` 0),
+ * as for a user who never turned blocking on. `launchChromium()`'s contexts are private windows,
+ * which block them, and so does this Chromium's own default profile. `close()` removes the profile.
+ */
+export async function launchAllowingThirdPartyCookies(): Promise<{ context: BrowserContext; close: () => Promise<void> }> {
+  const dir = mkdtempSync(join(tmpdir(), 'tokenwarden-chromium-'))
+  mkdirSync(join(dir, 'Default'))
+  writeFileSync(join(dir, 'Default', 'Preferences'), JSON.stringify({ profile: { cookie_controls_mode: 0, block_third_party_cookies: false } }))
+  const context = await chromium.launchPersistentContext(dir, { executablePath: CHROMIUM, headless: true, args: ARGS })
+  return { context, close: async () => (await context.close(), rmSync(dir, { recursive: true, force: true })) }
+}
+
+/** What a cross-origin fetch() gave its page: status, body and the headers CORS lets it read, or the error. */
+export type CorsAnswer =
+  | { readable: true; status: number; body: Record<string, unknown> | null; headers: Record<string, string> }
+  | { readable: false; error: string }
+
+/**
+ * fetch() from the page to another origin, as a single-page app on that page would call the API.
+ * `json` is sent as a JSON body (a non-simple request: the browser preflights it);
+ * `credentials` defaults to fetch's own `same-origin` (no cookies to another origin).
+ */
+export function corsFetch(
+  page: Page,
+  url: string,
+  init: { method?: string; headers?: Record<string, string>; json?: unknown; credentials?: 'omit' | 'same-origin' | 'include' } = {},
+): Promise<CorsAnswer> {
+  return page.evaluate(async ({ url, init }) => {
+    const headers: Record<string, string> = { ...init.headers }
+    if (init.json !== undefined) headers['content-type'] = 'application/json'
+    try {
+      const res = await fetch(url, {
+        method: init.method ?? 'GET',
+        headers,
+        credentials: init.credentials ?? 'same-origin',
+        ...(init.json === undefined ? {} : { body: JSON.stringify(init.json) }),
+      })
+      const text = await res.text()
+      const seen: Record<string, string> = {}
+      res.headers.forEach((value, name) => (seen[name] = value))
+      return { readable: true as const, status: res.status, body: text === '' ? null : (JSON.parse(text) as Record<string, unknown>), headers: seen }
+    } catch (err) {
+      return { readable: false as const, error: (err as Error).name }
+    }
+  }, { url, init })
 }
