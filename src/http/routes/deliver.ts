@@ -31,7 +31,8 @@ export const TokenDelivery = Type.Union([TokenResponse, CookieTokenResponse])
  * them. A cookie login must not come as a form body: an HTML form (or a no-cors fetch) on any
  * other site can post one without the browser asking this server first, and would sign the
  * visitor's browser into the attacker's account ("login CSRF"). A JSON body or an Authorization
- * header cannot be sent cross-origin without a CORS preflight, which this server never grants.
+ * header cannot be sent cross-origin without a CORS preflight, which this server grants only to
+ * the origins listed in CORS_ORIGINS (trusted by the operator; none by default).
  */
 export function wantsCookies(app: FastifyInstance, request: { query: CookieQuery | undefined; headers: FastifyRequest['headers'] }): boolean {
   const query = request.query
