@@ -10,7 +10,6 @@
 // §3.2.5), and every answer says `Vary: Origin` so a shared cache never hands one origin's
 // answer to another (Fetch §3.2.6).
 
-import cors from '@fastify/cors'
 import type { FastifyInstance } from 'fastify'
 import type { ServerConfig } from '../core/config.js'
 
@@ -46,6 +45,8 @@ export const CORS_EXPOSED_HEADERS = ['WWW-Authenticate', 'Retry-After', 'x-ratel
 export async function registerCors(app: FastifyInstance, config: CorsSettings): Promise<void> {
   if (config.corsOrigins.length === 0) return
   const listed = new Set(config.corsOrigins)
+  // Loaded only when used: a server without CORS_ORIGINS does not pay for it at startup.
+  const { default: cors } = await import('@fastify/cors')
   await app.register(cors, {
     // `false` leaves the request without any CORS header and makes its preflight a 404; `true`
     // reflects the request's own Origin, which is then one of the listed ones, never `*`.
