@@ -80,8 +80,11 @@ export interface Store {
   updateUser(id: string, patch: UserPatch): Promise<UserRecord | undefined | { conflict: 'username' }>
   deleteUser(id: string): Promise<boolean>
   listUsers(query: UserQuery): Promise<{ users: UserRecord[]; total: number }>
-  /** How many enabled users hold the `admin` role (exactly that name). */
-  countActiveAdmins(): Promise<number>
+  /**
+   * How many enabled users hold the `admin` role (exactly that name). Optional: a store without
+   * it (one written before it existed) is counted through `listUsers`, page by page.
+   */
+  countActiveAdmins?(): Promise<number>
 
   createSession(session: NewSession): Promise<void>
   findSession(id: string): Promise<SessionRecord | undefined>

@@ -22,7 +22,7 @@ export function withUserCache(store: Store, users: UserCache): Store {
     updateUser: (id, patch) => users.write(id, () => store.updateUser(id, patch)),
     deleteUser: (id) => users.write(id, () => store.deleteUser(id)),
     listUsers: (query) => store.listUsers(query),
-    countActiveAdmins: () => store.countActiveAdmins(),
+    countActiveAdmins: store.countActiveAdmins === undefined ? undefined : () => store.countActiveAdmins!(),
     createSession: (session) => store.createSession(session),
     findSession: (id) => store.findSession(id),
     rotateRefresh: (rotation) => store.rotateRefresh(rotation),

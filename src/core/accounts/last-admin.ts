@@ -4,7 +4,7 @@
 
 import type { AuthContext } from '../context.js'
 import { AuthError } from '../errors.js'
-import type { UserRecord } from '../store.js'
+import type { Store, UserRecord } from '../store.js'
 
 /** The role that grants the admin API (src/http/routes/admin.ts default) and that this rule protects. */
 export const ADMIN_ROLE = 'admin'
@@ -32,5 +32,22 @@ export async function assertKeepsAnAdmin(
 ): Promise<void> {
   if (!isActiveAdmin(before) || (after !== undefined && isActiveAdmin(after))) return
   // `before` is one of the counted admins, so <= 1 means it is the only one.
-  if ((await ctx.store.countActiveAdmins()) <= 1) throw new AuthError('LAST_ADMIN')
+  if ((await countActiveAdmins(ctx.store)) <= 1) throw new AuthError('LAST_ADMIN')
+}
+
+const PAGE = 500
+
+/**
+ * The store's own count when it has one; otherwise every user is listed, a page at a time, and
+ * counted here (slower, but a custom store written before the method existed keeps working
+ * instead of failing with a 500 on the admin routes).
+ */
+export async function countActiveAdmins(store: Store): Promise<number> {
+  if (store.countActiveAdmins !== undefined) return store.countActiveAdmins()
+  let count = 0
+  for (let offset = 0; ; offset += PAGE) {
+    const { users } = await store.listUsers({ limit: PAGE, offset })
+    for (const u of users) if (isActiveAdmin(u)) count++
+    if (users.length < PAGE) return count
+  }
 }
