@@ -13,7 +13,7 @@
 import type { FastifyInstance } from 'fastify'
 import type { ServerConfig } from '../core/config.js'
 
-type CorsSettings = Pick<ServerConfig, 'corsOrigins' | 'corsMaxAge' | 'headerName' | 'cookies'>
+type CorsSettings = Pick<ServerConfig, 'corsOrigins' | 'corsMaxAge' | 'headerName' | 'cookies'> & Partial<Pick<ServerConfig, 'env'>>
 
 /** The methods a listed origin may use; the server's routes use no others. */
 export const CORS_METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'] as const
@@ -45,6 +45,13 @@ export const CORS_EXPOSED_HEADERS = ['WWW-Authenticate', 'Retry-After', 'x-ratel
 export async function registerCors(app: FastifyInstance, config: CorsSettings): Promise<void> {
   if (config.corsOrigins.length === 0) return
   const listed = new Set(config.corsOrigins)
+  // Allowed (internal networks, a TLS-terminating proxy in front of the page), but in production
+  // a page served over plain http, and what its script sends with credentials, can be read or
+  // changed on the way.
+  const plain = config.corsOrigins.filter((o) => o.startsWith('http://') && !isLoopback(o))
+  if (config.env === 'production' && plain.length > 0) {
+    app.log.warn({ origins: plain }, 'CORS_ORIGINS lists plain-http origins in production: their pages can be read or changed in transit; list https origins')
+  }
   // Loaded only when used: a server without CORS_ORIGINS does not pay for it at startup.
   const { default: cors } = await import('@fastify/cors')
   await app.register(cors, {
@@ -60,4 +67,9 @@ export async function registerCors(app: FastifyInstance, config: CorsSettings): 
     // (harmless) rather than the plugin's text/plain 400, which has no error code.
     strictPreflight: false,
   })
+}
+
+function isLoopback(origin: string): boolean {
+  const host = new URL(origin).hostname
+  return host === 'localhost' || host === '127.0.0.1' || host === '[::1]'
 }

@@ -147,3 +147,20 @@ test('a custom JWT_HEADER_NAME and JWT_CSRF_HEADER_NAME are allowed in preflight
     await t.app.close()
   }
 })
+
+describe('plain-http origins in production', () => {
+  async function warnings(env: Record<string, string>): Promise<Record<string, unknown>[]> {
+    const lines: string[] = []
+    const t = await testApp({ LOG_LEVEL: 'warn', ...env }, { logStream: { write: (l: string) => void lines.push(l) } })
+    await t.app.close()
+    return lines.map((l) => JSON.parse(l) as Record<string, unknown>).filter((l) => String(l.msg).startsWith('CORS_ORIGINS lists plain-http'))
+  }
+
+  test('are allowed with a warning naming them; https and loopback origins, or outside production, get none', async () => {
+    const warned = await warnings({ NODE_ENV: 'production', CORS_ORIGINS: `http://intranet.example.com,${APP},http://localhost:5173` })
+    assert.equal(warned.length, 1)
+    assert.deepEqual(warned[0]!.origins, ['http://intranet.example.com'])
+    assert.deepEqual(await warnings({ NODE_ENV: 'production', CORS_ORIGINS: `${APP},http://127.0.0.1:8080` }), [])
+    assert.deepEqual(await warnings({ CORS_ORIGINS: 'http://intranet.example.com' }), [])
+  })
+})
