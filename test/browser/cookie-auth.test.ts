@@ -146,6 +146,8 @@ describe('cookie-mode auth in Chromium', { skip: missing }, () => {
     const reused = await pageFetch(page, '/auth/refresh', { method: 'POST', csrfFrom: CSRF_REFRESH })
     assert.equal(reused.status, 401)
     assert.equal(reused.body!.code, 'REFRESH_TOKEN_REUSED')
+    const left = (await context.cookies()).map((c) => c.name)
+    assert.ok(!left.includes(REFRESH) && !left.includes(ACCESS), `the refusal cleared the dead token cookies (left: ${left.join(', ')})`)
     await context.addCookies([now[ACCESS]!, now[CSRF_ACCESS]!])
     const revoked = await pageFetch(page, '/auth/me')
     assert.equal(revoked.status, 401, 'the whole session is revoked, newest access token included')

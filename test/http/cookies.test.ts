@@ -125,6 +125,37 @@ test('refresh from the refresh cookie: CSRF required, then new cookies (rotated 
   await app.close()
 })
 
+test('a dead refresh cookie is cleared with its refusal; a failed CSRF echo clears nothing', async () => {
+  const { app, jar, clock } = await cookieApp()
+  const TOKEN_COOKIES = ['access_token_cookie', 'refresh_token_cookie', 'csrf_access_token', 'csrf_refresh_token']
+  const refreshCookie = { refresh_token_cookie: jar.refresh_token_cookie!.value }
+  const echo = { 'x-csrf-token': jar.csrf_refresh_token!.value }
+
+  // Another site can make the browser post without the echo: refused, and the cookies stay.
+  const noEcho = await app.inject({ method: 'POST', url: '/auth/refresh', cookies: refreshCookie })
+  assert.equal(json(noEcho).code, 'CSRF_FAILED')
+  assert.equal(noEcho.headers['set-cookie'], undefined)
+
+  // Rotate once, then present the spent cookie after the reuse interval: reuse, session revoked,
+  // and every token cookie cleared in the same answer.
+  const first = await app.inject({ method: 'POST', url: '/auth/refresh', cookies: refreshCookie, headers: echo })
+  assert.equal(first.statusCode, 200, first.body)
+  clock.advance(11_000)
+  const reused = await app.inject({ method: 'POST', url: '/auth/refresh', cookies: refreshCookie, headers: echo })
+  assert.equal(reused.statusCode, 401)
+  assert.equal(json(reused).code, 'REFRESH_TOKEN_REUSED')
+  const cleared = cookies(reused)
+  for (const name of TOKEN_COOKIES) assert.equal(cleared[name]?.value, '', `${name} cleared`)
+
+  // An expired refresh cookie (no CSRF check is possible without its claims): cleared too.
+  const next = cookies(first)
+  clock.advance(31 * 86400 * 1000)
+  const expired = await app.inject({ method: 'POST', url: '/auth/refresh', cookies: { refresh_token_cookie: next.refresh_token_cookie!.value }, headers: { 'x-csrf-token': next.csrf_refresh_token!.value } })
+  assert.equal(json(expired).code, 'TOKEN_EXPIRED')
+  assert.equal(cookies(expired).refresh_token_cookie?.value, '')
+  await app.close()
+})
+
 test('refresh with a bearer header still answers in the body', async () => {
   const { app } = await testApp({ JWT_TOKEN_LOCATION: 'headers,cookies' })
   await app.inject({ method: 'POST', url: '/auth/register', payload: CREDS })

@@ -86,10 +86,30 @@ export async function authRoutes(app: FastifyInstance, { auth }: AuthRoutesOptio
     const found = app.tokenwarden.locate(request, { refresh: true, locations: refreshLocations(app) })
     if (found === undefined) throw new AuthError('TOKEN_MISSING')
     const fromCookie = found.location === 'cookies'
+    if (!fromCookie) return deliverTokens(app, reply, await auth.refresh(found.token, client(request)), false)
+    // A refresh cookie that can never work again (expired, forged, revoked, reused, its account
+    // disabled) is cleared with the refusal, so the browser stops sending it. Never on a failed
+    // CSRF echo: another site can cause that one, and must not be able to log anyone out.
+    let claims
+    try {
+      claims = auth.verifier.verify(found.token, 'refresh')
+    } catch (err) {
+      throw clearingCookies(reply, err)
+    }
     // A cookie is sent by the browser on its own: the CSRF echo proves the page asked (double submit).
-    if (fromCookie) app.tokenwarden.checkCsrf(request, auth.verifier.verify(found.token, 'refresh'))
-    return deliverTokens(app, reply, await auth.refresh(found.token, client(request)), fromCookie)
+    app.tokenwarden.checkCsrf(request, claims)
+    try {
+      return deliverTokens(app, reply, await auth.refresh(found.token, client(request)), true)
+    } catch (err) {
+      throw clearingCookies(reply, err)
+    }
   })
+
+  /** `err`, after clearing the token cookies when it says the refresh token is dead (401/403). */
+  function clearingCookies(reply: FastifyReply, err: unknown): unknown {
+    if (err instanceof AuthError && (err.statusCode === 401 || err.statusCode === 403)) app.tokenwarden.unsetJwtCookies(reply)
+    return err
+  }
 
   r.post('/logout', { onRequest: guard, schema: { querystring: LogoutQuery } }, async (request, reply) => {
     await auth.logout(request.jwt!, request.query.scope ?? 'local')
