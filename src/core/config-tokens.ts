@@ -88,6 +88,10 @@ export function parseTokenConfig(env: Env, nodeEnv: string, dataDir: string, cwd
   if (sameSite === 'none' && !secure) {
     throw new ConfigError('JWT_COOKIE_SAMESITE', 'none requires JWT_COOKIE_SECURE=true (browsers drop SameSite=None cookies that are not Secure)')
   }
+  const partitioned = boolean(env, 'JWT_COOKIE_PARTITIONED', false)
+  if (partitioned && !secure) {
+    throw new ConfigError('JWT_COOKIE_PARTITIONED', 'requires JWT_COOKIE_SECURE=true (browsers drop Partitioned cookies that are not Secure)')
+  }
   const d = DEFAULT_COOKIE_SETTINGS
   const cookies: CookieSettings = {
     accessName: httpToken(env, 'JWT_ACCESS_COOKIE_NAME', d.accessName),
@@ -99,6 +103,7 @@ export function parseTokenConfig(env: Env, nodeEnv: string, dataDir: string, cwd
     domain: cookieDomain(env),
     secure,
     sameSite,
+    partitioned,
     csrfProtect: boolean(env, 'JWT_COOKIE_CSRF_PROTECT', true),
     csrfHeaderName: httpToken(env, 'JWT_CSRF_HEADER_NAME', d.csrfHeaderName),
     csrfMethods: Object.freeze(csrfMethods(env)),

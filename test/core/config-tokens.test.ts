@@ -39,6 +39,7 @@ test('defaults', () => {
   assert.equal(c.cookies.sameSite, 'lax')
   assert.equal(c.cookies.csrfProtect, true)
   assert.equal(c.cookies.secure, false, 'not Secure outside production')
+  assert.equal(c.cookies.partitioned, false, 'not Partitioned unless asked')
   assert.equal(parseConfig({ NODE_ENV: 'production', JWT_SECRET: 'p'.repeat(32) }, CWD).cookies.secure, true, 'Secure in production')
 })
 
@@ -117,6 +118,18 @@ test('cookie and naming settings', () => {
   assert.equal(variableOf({ JWT_HEADER_TYPE: 'Two words' }), 'JWT_HEADER_TYPE')
   assert.equal(variableOf({ JWT_QUERY_STRING_NAME: 'a&b' }), 'JWT_QUERY_STRING_NAME')
   assert.equal(variableOf({ JWT_CSRF_METHODS: 'POST;GET' }), 'JWT_CSRF_METHODS')
+})
+
+test('JWT_COOKIE_PARTITIONED (CHIPS): a boolean that requires JWT_COOKIE_SECURE=true', () => {
+  const on = parseConfig({ JWT_COOKIE_PARTITIONED: 'true', JWT_COOKIE_SECURE: 'true', JWT_COOKIE_SAMESITE: 'none' }, CWD).cookies
+  assert.deepEqual([on.partitioned, on.secure, on.sameSite], [true, true, 'none'])
+  assert.equal(parseConfig({ JWT_COOKIE_PARTITIONED: 'false' }, CWD).cookies.partitioned, false)
+  // Secure by default in production, so Partitioned needs nothing else there.
+  assert.equal(parseConfig({ NODE_ENV: 'production', JWT_SECRET: 'p'.repeat(32), JWT_COOKIE_PARTITIONED: '1' }, CWD).cookies.partitioned, true)
+  assert.equal(variableOf({ JWT_COOKIE_PARTITIONED: 'true' }), 'JWT_COOKIE_PARTITIONED', 'not Secure outside production by default')
+  assert.equal(variableOf({ JWT_COOKIE_PARTITIONED: 'true', JWT_COOKIE_SECURE: 'false' }), 'JWT_COOKIE_PARTITIONED')
+  assert.equal(variableOf({ NODE_ENV: 'production', JWT_SECRET: 'p'.repeat(32), JWT_COOKIE_PARTITIONED: 'on', JWT_COOKIE_SECURE: 'off' }), 'JWT_COOKIE_PARTITIONED')
+  assert.equal(variableOf({ JWT_COOKIE_PARTITIONED: 'maybe', JWT_COOKIE_SECURE: 'true' }), 'JWT_COOKIE_PARTITIONED')
 })
 
 test('a cookie domain or path a Set-Cookie header cannot carry is refused at start, not a 500 at login', () => {

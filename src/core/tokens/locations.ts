@@ -31,6 +31,12 @@ export interface CookieSettings {
   secure: boolean
   /** JWT_COOKIE_SAMESITE. default: lax */
   sameSite: SameSite
+  /**
+   * JWT_COOKIE_PARTITIONED: the `Partitioned` attribute (CHIPS), so a browser that blocks
+   * third-party cookies still keeps them, in a jar keyed by the top-level site. Requires `secure`.
+   * default: false
+   */
+  partitioned: boolean
   /** JWT_COOKIE_CSRF_PROTECT: double-submit CSRF check on cookie-authenticated writes. default: true */
   csrfProtect: boolean
   /** JWT_CSRF_HEADER_NAME. default: X-CSRF-TOKEN */
@@ -49,6 +55,7 @@ export const DEFAULT_COOKIE_SETTINGS: Readonly<CookieSettings> = Object.freeze({
   domain: undefined,
   secure: true,
   sameSite: 'lax',
+  partitioned: false,
   csrfProtect: true,
   csrfHeaderName: 'X-CSRF-TOKEN',
   csrfMethods: Object.freeze(['POST', 'PUT', 'PATCH', 'DELETE']),

@@ -1,7 +1,7 @@
 // Cookie delivery (Flask-JWT-Extended's set_access_cookies / set_refresh_cookies /
 // unset_jwt_cookies): the token in an HttpOnly cookie, its CSRF value in a readable cookie the
 // page's script echoes back in a header. Cookie attributes follow RFC 6265bis: Secure,
-// SameSite, Path, Domain; Max-Age runs out with the token.
+// SameSite, Path, Domain, and Partitioned (CHIPS) when asked; Max-Age runs out with the token.
 
 import type { CookieSerializeOptions } from '@fastify/cookie'
 import type { FastifyReply, FastifyRequest } from 'fastify'
@@ -15,6 +15,8 @@ function attributes(s: Readonly<CookieSettings>, type: TokenType, httpOnly: bool
     ...(s.domain === undefined ? {} : { domain: s.domain }),
     secure: s.secure,
     sameSite: s.sameSite,
+    // CHIPS: the browser keys the cookie by the top-level site too; clearing must repeat it.
+    ...(s.partitioned ? { partitioned: true } : {}),
     httpOnly,
   }
 }
@@ -36,7 +38,10 @@ export function setTokenCookies(
   }
 }
 
-/** Expires the token cookie and its CSRF cookie. */
+/**
+ * Expires the token cookie and its CSRF cookie, with the attributes they were set with: a
+ * browser removes only the cookie of the same name, domain, path and (CHIPS) partition.
+ */
 export function clearTokenCookies(reply: FastifyReply, s: Readonly<CookieSettings>, type: TokenType): void {
   const r = reply
   r.clearCookie(type === 'access' ? s.accessName : s.refreshName, attributes(s, type, true))

@@ -94,6 +94,7 @@ export function checkLocations(value: readonly unknown[] | undefined, where: str
 export function resolveLocationSettings(opts: TokenwardenPluginOptions): LocationSettings {
   const cookies = Object.freeze({ ...DEFAULT_COOKIE_SETTINGS, ...definedOnly(opts.cookies ?? {}) })
   if (cookies.sameSite === 'none' && !cookies.secure) throw new TypeError('tokenwarden plugin: cookies.sameSite none requires cookies.secure')
+  if (cookies.partitioned && !cookies.secure) throw new TypeError('tokenwarden plugin: cookies.partitioned requires cookies.secure')
   const names = (['accessName', 'refreshName', 'csrfAccessName', 'csrfRefreshName'] as const).map((n) => [n, 'name', cookies[n]] as const)
   for (const [name, kind, value] of [...names, ['domain', 'domain', cookies.domain], ['accessPath', 'path', cookies.accessPath], ['refreshPath', 'path', cookies.refreshPath]] as const) {
     const problem = value === undefined ? undefined : cookieAttributeProblem(kind, value)
