@@ -188,3 +188,13 @@ export function corsFetch(
     }
   }, { url, init })
 }
+
+/**
+ * Chromium on a fresh profile with nothing changed: a regular (not private) window, third-party
+ * cookies as this Chromium ships them (blocked). `close()` removes the profile.
+ */
+export async function launchFreshProfile(): Promise<{ context: BrowserContext; close: () => Promise<void> }> {
+  const dir = mkdtempSync(join(tmpdir(), 'tokenwarden-chromium-'))
+  const context = await chromium.launchPersistentContext(dir, { executablePath: CHROMIUM, headless: true, args: ARGS })
+  return { context, close: async () => (await context.close(), rmSync(dir, { recursive: true, force: true })) }
+}

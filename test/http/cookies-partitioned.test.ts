@@ -84,7 +84,8 @@ test('a dead refresh cookie is cleared with Partitioned too', async () => {
 })
 
 test('by default no cookie is Partitioned, on login nor logout (SameSite=None alone does not add it)', async () => {
-  for (const env of [{ JWT_TOKEN_LOCATION: 'cookies' }, { JWT_TOKEN_LOCATION: 'cookies', JWT_COOKIE_SAMESITE: 'none', JWT_COOKIE_SECURE: 'true' }]) {
+  const envs: Record<string, string>[] = [{ JWT_TOKEN_LOCATION: 'cookies' }, { JWT_TOKEN_LOCATION: 'cookies', JWT_COOKIE_SAMESITE: 'none', JWT_COOKIE_SECURE: 'true' }]
+  for (const env of envs) {
     const { app, login, jar } = await loggedIn(env)
     assertPartitioned(login, TOKEN_COOKIES, false, `login ${env.JWT_COOKIE_SAMESITE ?? 'lax'}`)
     const out = await app.inject({
