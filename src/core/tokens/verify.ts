@@ -101,8 +101,9 @@ export function createVerifier(options: VerifyOptions): TokenVerifier {
       if (hit.key.notAfter !== undefined && now >= hit.key.notAfter) throw new AuthError('TOKEN_KEY_UNKNOWN')
       claims = hit.claims
     } else {
-      const key = selectKey(token, keyring, now)
-      claims = checkSignature(key, token)
+      const parts = splitToken(token)
+      const key = selectKey(parts, keyring, now)
+      claims = checkSignature(key, parts)
       checkStaticClaims(claims)
       cache?.set(cacheKey, { token, claims, key, ring: keyring })
     }
@@ -162,14 +163,25 @@ interface CheckedHeader {
 const checkedHeaders = new Map<string, CheckedHeader>()
 const CHECKED_HEADERS_MAX = 256
 
-/** Reads the protected header and picks the ring key for it, refusing anything suspicious. */
-function selectKey(token: string, ring: Keyring, now: number): RingKey {
+/** A compact JWS cut at its two dots once, for both the key choice and the signature check. */
+interface Segments {
+  readonly header: string
+  readonly payload: string
+  readonly signature: string
+  /** The first two segments as sent, dot included: what the signature covers. */
+  readonly signingInput: string
+}
+
+function splitToken(token: string): Segments {
   const dot1 = token.indexOf('.')
   const dot2 = dot1 < 0 ? -1 : token.indexOf('.', dot1 + 1)
   if (dot1 <= 0 || dot2 < 0 || token.indexOf('.', dot2 + 1) !== -1) fail('TOKEN_MALFORMED', 'Token must have three segments')
-  const headerSeg = token.slice(0, dot1)
-  const payloadSeg = token.slice(dot1 + 1, dot2)
-  const signatureSeg = token.slice(dot2 + 1)
+  return { header: token.slice(0, dot1), payload: token.slice(dot1 + 1, dot2), signature: token.slice(dot2 + 1), signingInput: token.slice(0, dot2) }
+}
+
+/** Reads the protected header and picks the ring key for it, refusing anything suspicious. */
+function selectKey(parts: Segments, ring: Keyring, now: number): RingKey {
+  const { header: headerSeg, payload: payloadSeg, signature: signatureSeg } = parts
   let h = checkedHeaders.get(headerSeg)
   if ((h === undefined && !SEGMENT.test(headerSeg)) || !SEGMENT.test(payloadSeg)) fail('TOKEN_MALFORMED', 'Token segments must be base64url')
   // An empty signature is an unsigned token: refused like alg none (RFC 8725 §2.1).
@@ -222,18 +234,16 @@ function checkHeader(headerSeg: string): CheckedHeader {
 
 /**
  * Checks the signature with the chosen key, then decodes the payload: nothing of an unsigned or
- * forged token is parsed past its header. `selectKey` has already established three base64url
- * segments.
+ * forged token is parsed past its header. `selectKey` has already found the three segments
+ * base64url.
  */
-function checkSignature(key: RingKey, token: string): TokenClaims {
-  const dot1 = token.indexOf('.')
-  const dot2 = token.lastIndexOf('.')
-  if (!key.verifySignature(token.slice(0, dot2), Buffer.from(token.slice(dot2 + 1), 'base64url'))) {
+function checkSignature(key: RingKey, parts: Segments): TokenClaims {
+  if (!key.verifySignature(parts.signingInput, Buffer.from(parts.signature, 'base64url'))) {
     throw new AuthError('TOKEN_SIGNATURE_INVALID')
   }
   let payload: unknown
   try {
-    payload = JSON.parse(Buffer.from(token.slice(dot1 + 1, dot2), 'base64url').toString('utf8'))
+    payload = JSON.parse(Buffer.from(parts.payload, 'base64url').toString('utf8'))
   } catch {
     fail('TOKEN_MALFORMED', 'Token payload is not JSON')
   }
