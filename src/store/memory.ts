@@ -1,6 +1,7 @@
 // An in-memory Store for unit tests and embedding: same contract as the SQL store (the
 // conformance suite in test/store runs against both), nothing persisted.
 
+import { isActiveAdmin } from '../core/accounts/last-admin.js'
 import type { CreateUserResult, NewSession, NewUser, Rotation, SessionRecord, Store, UserPatch, UserQuery, UserRecord } from '../core/store.js'
 
 const copy = <T extends object>(v: T): T => structuredClone(v)
@@ -64,7 +65,7 @@ export class MemoryStore implements Store {
 
   async countActiveAdmins(): Promise<number> {
     let n = 0
-    for (const u of this.#users.values()) if (!u.disabled && u.roles.includes('admin')) n++
+    for (const u of this.#users.values()) if (isActiveAdmin(u)) n++
     return n
   }
 

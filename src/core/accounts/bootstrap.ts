@@ -6,10 +6,11 @@
 import type { AuthContext } from '../context.js'
 import { AuthError } from '../errors.js'
 import type { UserRecord } from '../store.js'
+import { ADMIN_ROLE } from './last-admin.js'
 import { register } from './register.js'
 import { normalizeEmail } from './rules.js'
 
-export const ADMIN_ROLES: readonly string[] = Object.freeze(['user', 'admin'])
+export const ADMIN_ROLES: readonly string[] = Object.freeze(['user', ADMIN_ROLE])
 
 export interface AdminSeed {
   email: string

@@ -5,6 +5,7 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { FastifyInstance } from 'fastify'
 import { endUserSessions, listAccounts, updateAccount, userSessions } from '../../core/accounts/admin.js'
+import { ADMIN_ROLE } from '../../core/accounts/last-admin.js'
 import { deleteUser, requireUser } from '../../core/accounts/self.js'
 import type { Auth } from '../../core/auth.js'
 import { AuthError } from '../../core/errors.js'
@@ -23,7 +24,7 @@ import {
 
 export interface AdminRoutesOptions {
   auth: Auth
-  /** Roles a caller must hold. default: ['admin'] */
+  /** Roles a caller must hold. default: [ADMIN_ROLE] ('admin', the role the last-admin rule protects) */
   roles?: readonly string[]
 }
 
@@ -36,7 +37,7 @@ function pageOf(query: UserListQuery): { limit: number; offset: number } {
   return { limit, offset: ((query.page ?? 1) - 1) * limit }
 }
 
-export async function adminRoutes(app: FastifyInstance, { auth, roles = ['admin'] }: AdminRoutesOptions): Promise<void> {
+export async function adminRoutes(app: FastifyInstance, { auth, roles = [ADMIN_ROLE] }: AdminRoutesOptions): Promise<void> {
   const r = app.withTypeProvider<TypeBoxTypeProvider>()
   const ctx = auth.context
   app.addHook('onRequest', app.tokenwarden.guard({ roles }))

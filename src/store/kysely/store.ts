@@ -1,6 +1,7 @@
 // The Store port over Kysely. Portable SQL only; a dialect file exists only where SQL differs.
 
 import { CamelCasePlugin, Kysely, Migrator, sql, type Selectable, type Updateable } from 'kysely'
+import { ADMIN_ROLE } from '../../core/accounts/last-admin.js'
 import type {
   CreateUserResult,
   NewSession,
@@ -170,8 +171,8 @@ export class KyselyStore implements Store {
     // roles is JSON text (portable across dialects, no JSON operators). LIKE narrows to rows
     // whose text holds "admin" as a whole string; the exact test runs on the parsed list, since
     // LIKE ignores case on SQLite and MySQL and would also let an 'ADMIN' role through.
-    const rows = await this.db.selectFrom('users').select('roles').where('disabled', '=', 0).where('roles', 'like', '%"admin"%').execute()
-    return rows.filter((r) => (JSON.parse(r.roles) as string[]).includes('admin')).length
+    const rows = await this.db.selectFrom('users').select('roles').where('disabled', '=', 0).where('roles', 'like', `%${JSON.stringify(ADMIN_ROLE)}%`).execute()
+    return rows.filter((r) => (JSON.parse(r.roles) as string[]).includes(ADMIN_ROLE)).length
   }
 
   async createSession(s: NewSession): Promise<void> {
