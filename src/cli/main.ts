@@ -5,7 +5,8 @@
 import { parseArgs } from 'node:util'
 import { ConfigError, parseConfig, type ServerConfig } from '../core/config.js'
 import { buildApp } from '../http/app.js'
-import { KyselyStore } from '../store/kysely/store.js'
+import { createStore } from '../store/create.js'
+import { isUnavailable } from '../store/unavailable.js'
 import { loadEnv } from './env.js'
 import { keysMain } from './keys.js'
 import { usersMain } from './users.js'
@@ -42,9 +43,13 @@ async function main(argv: string[]): Promise<number> {
     case 'serve':
       return serve(config)
     case 'migrate': {
-      const store = KyselyStore.fromUrl(config.databaseUrl)
-      const applied = await store.migrate()
-      await store.close()
+      const store = await createStore({ databaseUrl: config.databaseUrl, poolMax: config.databasePoolMax })
+      let applied: string[]
+      try {
+        applied = await reachDatabase(config, () => store.migrate())
+      } finally {
+        await store.close()
+      }
       console.log(applied.length === 0 ? 'Database is up to date.' : `Applied: ${applied.join(', ')}`)
       return 0
     }
@@ -59,7 +64,7 @@ async function serve(config: ServerConfig): Promise<number> {
   const ring = loadKeyring(config, Date.now())
   // SIGHUP (`kill -HUP <pid>`) reloads the ring; a ring that fails to load leaves the current one.
   const reloader = ringReloader(config, ring)
-  const { app } = await buildApp(config, { keyring: reloader.current })
+  const { app } = await reachDatabase(config, () => buildApp(config, { keyring: reloader.current }))
   logRing(app.log, ring, 'signing key')
   const stopReload = reloader.listen(app.log)
   app.addHook('onClose', async () => stopReload())
@@ -76,6 +81,23 @@ async function serve(config: ServerConfig): Promise<number> {
   return -1 // keep running
 }
 
+/** The database could not be reached at start (after DATABASE_WAIT, if set). */
+class DatabaseUnreachable extends Error {
+  constructor(readonly url: string, readonly reason: string) {
+    super('database unreachable')
+  }
+}
+
+async function reachDatabase<T>(config: ServerConfig, run: () => Promise<T>): Promise<T> {
+  try {
+    return await run()
+  } catch (err) {
+    if (!isUnavailable(err)) throw err
+    const e = err as { code?: unknown; message?: unknown }
+    throw new DatabaseUnreachable(config.databaseUrl, typeof e.code === 'string' ? e.code : String(e.message ?? 'unreachable'))
+  }
+}
+
 main(process.argv.slice(2)).then(
   (code) => {
     if (code >= 0) process.exitCode = code
@@ -85,6 +107,11 @@ main(process.argv.slice(2)).then(
     if (err instanceof ConfigError) {
       console.error(`tokenwarden: configuration error: ${redactSecrets(err.message)}`)
       process.exitCode = EXIT_CONFIG
+      return
+    }
+    if (err instanceof DatabaseUnreachable) {
+      console.error(`tokenwarden: cannot reach the database at DATABASE_URL=${redactSecrets(err.url)} (${err.reason}); set DATABASE_WAIT to keep trying at start`)
+      process.exitCode = 1
       return
     }
     console.error('tokenwarden: fatal:', redactSecrets(err instanceof Error ? err.message : String(err)))

@@ -11,7 +11,7 @@ import SqliteDatabase from 'better-sqlite3'
 import { importUsers, type ImportIssue, type ImportRecord } from '../core/accounts/import.js'
 import { systemClock } from '../core/clock.js'
 import { ConfigError, parseConfig } from '../core/config.js'
-import { KyselyStore } from '../store/kysely/store.js'
+import { createStore } from '../store/create.js'
 import { parseCsv } from './csv.js'
 import type { UsersIo } from './users.js'
 
@@ -92,7 +92,7 @@ export async function importMain(argv: string[], env: Env, io: UsersIo): Promise
     io.err(`tokenwarden: configuration error: ${err.message}`)
     return 2
   }
-  const store = KyselyStore.fromUrl(config.databaseUrl)
+  const store = await createStore({ databaseUrl: config.databaseUrl, poolMax: config.databasePoolMax })
   try {
     await store.migrate()
     const report = await importUsers({ store, clock: systemClock }, records, { dryRun: values['dry-run'] === true })

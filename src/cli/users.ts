@@ -13,7 +13,7 @@ import { ConfigError, parseConfig } from '../core/config.js'
 import { isAuthError } from '../core/errors.js'
 import type { Store, UserRecord } from '../core/store.js'
 import { Keyring } from '../core/tokens/keyring.js'
-import { KyselyStore } from '../store/kysely/store.js'
+import { createStore } from '../store/create.js'
 import { loadEnv } from './env.js'
 import { importMain } from './users-import.js'
 
@@ -103,7 +103,7 @@ export async function usersMain(argv: string[], env: Env = loadEnv(), io: UsersI
       io.err('tokenwarden users create: no password: pipe it with --password-stdin or set TOKENWARDEN_PASSWORD')
       return 2
     }
-    return withStore(config.databaseUrl, (store) =>
+    return withStore(config, (store) =>
       create(store, config.argon2, { email: values.email!, username: values.username, password, admin: values.admin === true, json: values.json === true }, io),
     )
   }
@@ -113,11 +113,11 @@ export async function usersMain(argv: string[], env: Env = loadEnv(), io: UsersI
     io.err('tokenwarden users list: --limit must be 1 to 1000 and --offset a whole number')
     return 2
   }
-  return withStore(config.databaseUrl, (store) => list(store, { q: values.q, limit, offset, json: values.json === true }, io))
+  return withStore(config, (store) => list(store, { q: values.q, limit, offset, json: values.json === true }, io))
 }
 
-async function withStore(databaseUrl: string, run: (store: Store) => Promise<number>): Promise<number> {
-  const store = KyselyStore.fromUrl(databaseUrl)
+async function withStore(config: { databaseUrl: string; databasePoolMax: number }, run: (store: Store) => Promise<number>): Promise<number> {
+  const store = await createStore({ databaseUrl: config.databaseUrl, poolMax: config.databasePoolMax })
   try {
     await store.migrate()
     return await run(store)

@@ -20,6 +20,13 @@ import { createIssuer, type TokenIssuer } from './tokens/issue.js'
 import type { Keyring } from './tokens/keyring.js'
 import { createVerifier, type TokenVerifier } from './tokens/verify.js'
 import { isoAt } from './context.js'
+import { applyTo, forgetLive } from './events/apply.js'
+import { AuthEventBus } from './events/bus.js'
+import { EventFeed } from './events/feed.js'
+import type { RevocationReason } from './events/types.js'
+
+/** How long the event log keeps an event: an instance away longer than this drops its caches on return. */
+export const EVENT_RETENTION_MS = 24 * 3600 * 1000
 
 export interface AuthOptions {
   store: Store
@@ -67,6 +74,12 @@ export interface AuthOptions {
    * default: 30
    */
   userCacheTtl?: number
+  /**
+   * The feed that brings other instances' auth events (used when the store keeps an event log;
+   * started by `auth.start()`). pollMs: INVALIDATION_POLL_MS, default 250. maxLagMs:
+   * INVALIDATION_MAX_LAG_MS, default 1000: past it, memory is not trusted (fail closed).
+   */
+  feed?: { pollMs?: number; maxLagMs?: number; onError?: (err: unknown) => void; onRecover?: () => void }
 }
 
 export type LogoutScope = 'local' | 'global' | 'others'
@@ -75,6 +88,17 @@ export interface Auth {
   readonly context: AuthContext
   readonly issuer: TokenIssuer
   readonly verifier: TokenVerifier
+  /** Every auth event this instance applies; subscribe to observe them (metrics, audit). */
+  readonly events: AuthEventBus
+  /** The feed from the store's event log; undefined when the store keeps none. */
+  readonly feed: EventFeed | undefined
+  /**
+   * Starts following other instances' auth events (a no-op without an event log). Until it is
+   * called this Auth trusts its memory as a single instance does.
+   */
+  start(): Promise<void>
+  /** Stops the feed. */
+  stop(): Promise<void>
   register(input: RegisterInput): Promise<UserRecord>
   login(credentials: Credentials, client?: ClientInfo): Promise<TokenPair & { user: UserRecord }>
   /** `client` is recorded on a session a legacy refresh token opens. */
@@ -84,8 +108,8 @@ export interface Auth {
   /** The liveness check alone, for an already verified token (sync when answered from memory). */
   checkSession(claims: TokenClaims): void | Promise<void>
   logout(claims: TokenClaims, scope?: LogoutScope): Promise<number>
-  revokeSession(sid: string, reason: string): Promise<boolean>
-  revokeUserSessions(userId: string, reason: string, exceptSid?: string): Promise<number>
+  revokeSession(sid: string, reason: RevocationReason): Promise<boolean>
+  revokeUserSessions(userId: string, reason: RevocationReason, exceptSid?: string): Promise<number>
   /** Drops expired and revoked sessions, dead gate entries and stale throttle streaks; returns how many session rows were deleted. */
   prune(): Promise<number>
 }
@@ -105,26 +129,46 @@ export function createAuth(options: AuthOptions): Auth {
   if (!(settings.refreshReuseInterval >= 0)) throw new TypeError('refreshReuseInterval must be >= 0 seconds')
   if (settings.legacyTokens !== 'off' && settings.legacyTokens !== 'accept') throw new TypeError("legacyTokens must be 'off' or 'accept'")
   const throttle = options.throttle ?? new MemoryLoginThrottle({ clock, maxFailures: options.loginMaxFailures ?? 5 })
-  const users = new UserCache((id) => options.store.findUserById(id), { clock, ttlMs: (options.userCacheTtl ?? 30) * 1000 })
+  const events = new AuthEventBus()
+  const log = options.store.events
+  const feed = log === undefined ? undefined : new EventFeed({ log, bus: events, ...options.feed, onGap: () => forgetLive({ gate, users }) })
+  let started = false
+  const trustMemory = (): boolean => !started || feed === undefined || feed.isCurrent()
+  const users = new UserCache((id) => options.store.findUserById(id), { clock, ttlMs: (options.userCacheTtl ?? 30) * 1000, trusted: trustMemory })
+  const gate = new SessionGate()
   const ctx: AuthContext = Object.freeze({
     // Every user write in core goes through this wrapper, which keeps `users` current.
-    store: withUserCache(options.store, users),
+    store: withUserCache(options.store, users, events),
     users,
     clock,
     hasher: createPasswordHasher(options.argon2, { maxConcurrent: options.hashMaxConcurrent }),
     issuer,
     verifier,
-    gate: new SessionGate(),
+    gate,
     settings,
+    events,
+    trustMemory,
     throttle,
     additionalClaims: options.additionalClaims,
     legacy: settings.legacyTokens === 'accept' ? new LegacyTokens(options.leeway ?? 0) : undefined,
   })
 
+  events.subscribe(applyTo({ gate, users, legacy: ctx.legacy, clock, refreshTtl: issuer.refreshTtl }))
+
   return {
     context: ctx,
     issuer,
     verifier,
+    events,
+    feed,
+    async start() {
+      if (feed === undefined || started) return
+      await feed.start()
+      started = true
+    },
+    async stop() {
+      await feed?.stop()
+    },
     register: (input) => register(ctx, input),
     login: (credentials, client = {}) => login(ctx, credentials, client),
     refresh: (token, client) => refresh(ctx, token, client),
@@ -140,7 +184,8 @@ export function createAuth(options: AuthOptions): Auth {
         if (sid !== undefined) return Number(await revokeSession(ctx, sid, 'logout'))
         // A legacy token has no session: only the token itself can be retired.
         if (ctx.legacy === undefined) return 0
-        ctx.legacy.revokeToken(claims)
+        const forgetAt = ctx.legacy.revokeToken(claims)
+        await options.store.events?.append({ type: 'legacy_token_revoked', jti: claims.jti, forgetAt })
         return 1
       }
       return revokeUserSessions(ctx, claims.sub, scope === 'global' ? 'logout_global' : 'logout_others', scope === 'others' ? sid : undefined)
@@ -157,6 +202,7 @@ export function createAuth(options: AuthOptions): Auth {
       // session never brings a token back: revocation records can go once written. The leeway
       // keeps a just-expired row for tokens still accepted under clock-skew tolerance.
       const leewayMs = (options.leeway ?? 0) * 1000
+      await options.store.events?.prune(isoAt(now - EVENT_RETENTION_MS))
       return options.store.pruneSessions(isoAt(now - leewayMs))
     },
   }

@@ -7,6 +7,7 @@ export { ConfigError, parseDuration } from './config-env.js'
 import { boolean, ConfigError, duration, integer, oneOf, text, type Env } from './config-env.js'
 import { parseTokenConfig, type TokenConfig } from './config-tokens.js'
 import { parseCorsConfig, type CorsConfig } from './config-cors.js'
+import { parseDatabaseConfig, type DatabaseConfig } from './config-database.js'
 import { emailProblem, passwordProblem } from './accounts/rules.js'
 import { DEFAULT_ARGON2, type Argon2Params } from './passwords/hash.js'
 import type { LegacyTokenMode } from './sessions/legacy.js'
@@ -16,16 +17,14 @@ export type NodeEnv = 'development' | 'production' | 'test'
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const
 export type LogLevel = (typeof LOG_LEVELS)[number]
 
-/** The token settings (JWT_ALGORITHM, keys, token locations, cookies) live in TokenConfig; CORS_* in CorsConfig. */
-export interface ServerConfig extends TokenConfig, CorsConfig {
+/** The token settings (JWT_ALGORITHM, keys, token locations, cookies) live in TokenConfig; CORS_* in CorsConfig; DATABASE_*, REDIS_URL and INVALIDATION_* in DatabaseConfig. */
+export interface ServerConfig extends TokenConfig, CorsConfig, DatabaseConfig {
   /** PORT. default: 3000 */
   port: number
   /** HOST. default: 127.0.0.1 */
   host: string
   /** DATA_DIR: generated secrets and the default SQLite file live here. default: ./data */
   dataDir: string
-  /** DATABASE_URL. default: sqlite:<DATA_DIR>/tokenwarden.db */
-  databaseUrl: string
   /** JWT_SECRET (>= 32 bytes). default: generated once into DATA_DIR outside production */
   jwtSecret: string | undefined
   /** ACCESS_TOKEN_TTL, seconds (accepts 900, 15m, 1h). default: 900 */
@@ -89,7 +88,7 @@ export function parseConfig(env: Env, cwd = process.cwd()): ServerConfig {
     port: integer(env, 'PORT', 3000, 0, 65535),
     host: text(env, 'HOST') ?? '127.0.0.1',
     dataDir,
-    databaseUrl: text(env, 'DATABASE_URL') ?? `sqlite:${join(dataDir, 'tokenwarden.db')}`,
+    ...parseDatabaseConfig(env, dataDir),
     jwtSecret,
     accessTtl,
     refreshTtl,

@@ -3,6 +3,7 @@
 import type { LoginThrottle } from './accounts/throttle.js'
 import type { UserCache } from './accounts/user-cache.js'
 import type { Clock } from './clock.js'
+import type { AuthEventBus } from './events/bus.js'
 import type { PasswordHasher } from './passwords/hash.js'
 import type { SessionGate } from './sessions/gate.js'
 import type { LegacyTokenMode, LegacyTokens } from './sessions/legacy.js'
@@ -28,6 +29,13 @@ export interface AuthContext {
   /** User rows by id for reads that may lag other instances by its TTL (GET /auth/me, legacy tokens). */
   readonly users: UserCache
   readonly settings: Readonly<AuthSettings>
+  /** Every auth event, this instance's and (through the feed) the others': the caches above subscribe. */
+  readonly events: AuthEventBus
+  /**
+   * Whether memory (the gate's "live", the user cache) may be trusted now: false while this
+   * instance is behind the event feed by more than its bound (events/feed.ts). Absent: always.
+   */
+  readonly trustMemory: () => boolean
   /** Brute-force protection for password checks; none when absent. */
   readonly throttle?: LoginThrottle
   /** The state behind legacy tokens; present only when settings.legacyTokens is 'accept'. */

@@ -68,6 +68,7 @@ export const ERRORS = {
   ROLE_REQUIRED: { status: 403, message: 'You lack the role this requires', bearer: 'insufficient_scope' },
 
   // Everything else
+  SERVICE_UNAVAILABLE: { status: 503, message: 'The service cannot answer right now; try again shortly' },
   INTERNAL_ERROR: { status: 500, message: 'Internal server error' },
 } as const satisfies Record<string, ErrorSpec>
 

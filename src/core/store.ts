@@ -2,6 +2,8 @@
 // src/store/ implements it (Kysely over SQLite, PostgreSQL, MySQL; an in-memory one for tests).
 // Expected outcomes ("no such user", "email taken") are values, not exceptions.
 
+import type { EventLog, RevocationReason } from './events/types.js'
+
 export interface UserRecord {
   id: string
   email: string
@@ -65,9 +67,31 @@ export interface Rotation {
   expiresAt: string
 }
 
+export interface UpdateOptions {
+  /**
+   * Refuse (`{ conflict: 'last_admin' }`, nothing changed) when, after the change, no other
+   * enabled user would hold the admin role; checked atomically with the write.
+   */
+  keepAnAdmin?: boolean
+}
+
+export type UserUpdateResult = UserRecord | undefined | { conflict: 'username' | 'last_admin' }
+
 export type CreateUserResult = { ok: true; user: UserRecord } | { ok: false; conflict: 'email' | 'username' }
 
+/**
+ * Times cross this port as ISO-8601 UTC strings with milliseconds (`Date.prototype.toISOString`),
+ * and every store returns exactly the string it was given.
+ *
+ * A store with an `events` log records, in the same transaction as the change, the auth event
+ * each change below describes (core/events/types.ts): revokeSession -> session_revoked,
+ * revokeUserSessions -> user_sessions_revoked (even when no session was live), updateUser ->
+ * user_updated, deleteUser -> user_deleted. No change without its event, no event without its
+ * change. A store without one serves a single instance.
+ */
 export interface Store {
+  /** The durable log of auth events that every instance tails. */
+  readonly events?: EventLog | undefined
   /** Brings the schema to the latest version; returns the names of migrations applied. */
   migrate(): Promise<string[]>
   close(): Promise<void>
@@ -76,9 +100,10 @@ export interface Store {
   findUserById(id: string): Promise<UserRecord | undefined>
   findUserByEmail(email: string): Promise<UserRecord | undefined>
   findUserByUsername(username: string): Promise<UserRecord | undefined>
-  /** Returns the updated user, undefined when absent, or the conflicting field. */
-  updateUser(id: string, patch: UserPatch): Promise<UserRecord | undefined | { conflict: 'username' }>
-  deleteUser(id: string): Promise<boolean>
+  /** Returns the updated user, undefined when absent, or the conflict that refused it. */
+  updateUser(id: string, patch: UserPatch, options?: UpdateOptions): Promise<UserUpdateResult>
+  /** Deletes the user and their sessions; false when absent. */
+  deleteUser(id: string, options?: UpdateOptions): Promise<boolean | { conflict: 'last_admin' }>
   listUsers(query: UserQuery): Promise<{ users: UserRecord[]; total: number }>
   /**
    * How many enabled users hold the `admin` role (exactly that name). Optional: a store without
@@ -91,9 +116,9 @@ export interface Store {
   /** Compare-and-swap of the refresh jti: true when this call made the swap. */
   rotateRefresh(rotation: Rotation): Promise<boolean>
   /** Revokes one session if live; true when this call revoked it. */
-  revokeSession(id: string, at: string, reason: string): Promise<boolean>
+  revokeSession(id: string, at: string, reason: RevocationReason): Promise<boolean>
   /** Revokes the user's live sessions (but `exceptId`); returns the ids revoked. */
-  revokeUserSessions(userId: string, at: string, reason: string, exceptId?: string): Promise<string[]>
+  revokeUserSessions(userId: string, at: string, reason: RevocationReason, exceptId?: string): Promise<string[]>
   /** Live (not revoked, not expired) sessions of a user, newest first. */
   listLiveSessions(userId: string, now: string): Promise<SessionRecord[]>
   /** Deletes sessions expired or revoked before `before`; returns how many. */

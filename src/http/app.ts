@@ -10,7 +10,9 @@ import type { Clock } from '../core/clock.js'
 import type { ServerConfig } from '../core/config.js'
 import type { Store } from '../core/store.js'
 import { isSymmetric, Keyring } from '../core/tokens/keyring.js'
-import { KyselyStore } from '../store/kysely/store.js'
+import { createStore } from '../store/create.js'
+import { waitForDatabase } from './database-wait.js'
+import { outageLog, startInvalidation } from './invalidation.js'
 import { installErrorHandling, sendError, toAuthError } from './errors.js'
 import { lazyChildLogger, loggerOptions } from './logger.js'
 import { tokenwarden } from './plugin/index.js'
@@ -26,7 +28,7 @@ import { registerCors } from './cors.js'
 import { ensureAdmin } from '../core/accounts/bootstrap.js'
 
 export interface AppDeps {
-  /** default: a KyselyStore for config.databaseUrl, migrated at build */
+  /** default: createStore(config) for config.databaseUrl, migrated at build */
   store?: Store
   /** default: the system clock */
   clock?: Clock
@@ -52,8 +54,26 @@ export interface App {
  */
 export async function buildApp(config: ServerConfig, deps: AppDeps = {}): Promise<App> {
   const keyring = deps.keyring ?? keyringFromConfig(config)
-  const store = deps.store ?? KyselyStore.fromUrl(config.databaseUrl)
-  await store.migrate()
+  const logger = loggerOptions(config.logLevel, deps.logStream, [config.queryStringName])
+  const app = Fastify({
+    logger,
+    childLoggerFactory: lazyChildLogger,
+    trustProxy: config.trustProxy,
+    bodyLimit: 1024 * 1024,
+    // Errors Fastify raises before routing (a malformed URL) get our shape and code too.
+    frameworkErrors: (err, _request, reply) => void sendError(reply, toAuthError(err), config.errorMessageKey),
+  })
+  const store = deps.store ?? (await createStore({ databaseUrl: config.databaseUrl, poolMax: config.databasePoolMax }))
+  // Until the app is closed, closing it closes the store; a failure below closes it too.
+  app.addHook('onClose', async () => store.close())
+  try {
+    // Migrations run under a lock on every dialect: instances started together apply them once.
+    await waitForDatabase(() => store.migrate(), config.databaseWait, app.log)
+  } catch (err) {
+    await app.close()
+    throw err
+  }
+  const feedLog = outageLog(app.log, 'invalidation feed')
   const auth = createAuth({
     store,
     keyring,
@@ -69,16 +89,10 @@ export async function buildApp(config: ServerConfig, deps: AppDeps = {}): Promis
     additionalClaims: deps.additionalClaims,
     loginMaxFailures: config.loginMaxFailures,
     legacyTokens: config.legacyTokens,
+    feed: { pollMs: config.invalidationPollMs, maxLagMs: config.invalidationMaxLagMs, onError: feedLog.fail, onRecover: feedLog.ok },
   })
-
-  const app = Fastify({
-    logger: loggerOptions(config.logLevel, deps.logStream, [config.queryStringName]),
-    childLoggerFactory: lazyChildLogger,
-    trustProxy: config.trustProxy,
-    bodyLimit: 1024 * 1024,
-    // Errors Fastify raises before routing (a malformed URL) get our shape and code too.
-    frameworkErrors: (err, _request, reply) => void sendError(reply, toAuthError(err), config.errorMessageKey),
-  })
+  const invalidation = await startInvalidation(auth, config, app.log)
+  app.addHook('onClose', async () => invalidation.close())
   app.setValidatorCompiler(TypeBoxValidatorCompiler)
   // Only JSON and form bodies are accepted; anything else is a 415.
   app.removeContentTypeParser('text/plain')
@@ -103,7 +117,7 @@ export async function buildApp(config: ServerConfig, deps: AppDeps = {}): Promis
       return pending === undefined ? false : pending.then(() => false)
     },
   })
-  await app.register(healthRoutes)
+  await app.register(healthRoutes, { auth, store, signal: invalidation.signal })
   await app.register(jwksRoutes, { keyring, issuer: config.issuer, clock: auth.context.clock })
   await app.register(authRoutes, { prefix: '/auth', auth })
   await app.register(meRoutes, { prefix: '/auth', auth })
@@ -120,7 +134,6 @@ export async function buildApp(config: ServerConfig, deps: AppDeps = {}): Promis
   timer?.unref()
   app.addHook('onClose', async () => {
     if (timer !== undefined) clearInterval(timer)
-    await store.close()
   })
   return { app, auth }
 }

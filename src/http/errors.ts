@@ -6,6 +6,7 @@
 
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { AuthError, isAuthError, type ErrorCode } from '../core/errors.js'
+import { isUnavailable } from '../store/unavailable.js'
 import { applyChallenge, errorBody } from './challenge.js'
 
 const FRAMEWORK_CODES: Record<string, ErrorCode> = {
@@ -39,6 +40,8 @@ export function toAuthError(err: FastifyError | Error): AuthError {
   if (fe.statusCode !== undefined && fe.statusCode >= 400 && fe.statusCode < 500) {
     return new AuthError('VALIDATION_FAILED', 'Request is invalid')
   }
+  // The database is down or out of connections: a retryable 503, not a bug.
+  if (isUnavailable(err)) return new AuthError('SERVICE_UNAVAILABLE', undefined, { cause: err, retryAfter: 1 })
   return new AuthError('INTERNAL_ERROR', undefined, { cause: err })
 }
 
@@ -55,6 +58,8 @@ export function installErrorHandling(app: FastifyInstance, messageKey?: string):
     const authErr = toAuthError(err)
     if (authErr.code === 'INTERNAL_ERROR') {
       request.log.error({ err }, 'unhandled error')
+    } else if (authErr.code === 'SERVICE_UNAVAILABLE') {
+      request.log.warn({ code: authErr.code, reason: causeOf(authErr) }, 'service unavailable')
     } else {
       request.log.info({ code: authErr.code, statusCode: authErr.statusCode }, 'request rejected')
     }
@@ -64,4 +69,11 @@ export function installErrorHandling(app: FastifyInstance, messageKey?: string):
     request.log.info({ code: 'ROUTE_NOT_FOUND' }, 'route not found')
     return sendError(reply, new AuthError('ROUTE_NOT_FOUND', `Route ${request.method} ${request.url.split('?')[0]} not found`), messageKey)
   })
+}
+
+/** The driver's error code or message behind a 503, for the log (a driver error names no secret). */
+function causeOf(err: AuthError): string | undefined {
+  const cause = err.cause as { code?: unknown; message?: unknown } | undefined
+  if (cause === undefined) return undefined
+  return typeof cause.code === 'string' ? cause.code : typeof cause.message === 'string' ? cause.message.slice(0, 200) : undefined
 }

@@ -1,14 +1,53 @@
 // An in-memory Store for unit tests and embedding: same contract as the SQL store (the
-// conformance suite in test/store runs against both), nothing persisted.
+// conformance suite in test/store runs against both), nothing persisted. Its event log lets
+// several Auth instances in one process share it as separate instances would share a database.
 
 import { isActiveAdmin } from '../core/accounts/last-admin.js'
-import type { CreateUserResult, NewSession, NewUser, Rotation, SessionRecord, Store, UserPatch, UserQuery, UserRecord } from '../core/store.js'
+import type { AuthEvent, EventLog, LoggedEvent, RevocationReason } from '../core/events/types.js'
+import type {
+  CreateUserResult,
+  NewSession,
+  NewUser,
+  Rotation,
+  SessionRecord,
+  Store,
+  UpdateOptions,
+  UserPatch,
+  UserQuery,
+  UserRecord,
+  UserUpdateResult,
+} from '../core/store.js'
+
+class MemoryEventLog implements EventLog {
+  readonly #events: (LoggedEvent & { createdAt: string })[] = []
+  #head = 0
+
+  record(event: AuthEvent): void {
+    this.#events.push({ seq: ++this.#head, event: structuredClone(event), createdAt: new Date().toISOString() })
+  }
+  async read(after: number, limit: number): Promise<LoggedEvent[]> {
+    return this.#events.filter((e) => e.seq > after).slice(0, limit).map(({ seq, event }) => ({ seq, event: structuredClone(event) }))
+  }
+  async head(): Promise<number> {
+    return this.#head
+  }
+  async append(event: AuthEvent): Promise<void> {
+    this.record(event)
+  }
+  async prune(before: string): Promise<number> {
+    const keep = this.#events.filter((e) => e.createdAt >= before)
+    const n = this.#events.length - keep.length
+    this.#events.splice(0, this.#events.length, ...keep)
+    return n
+  }
+}
 
 const copy = <T extends object>(v: T): T => structuredClone(v)
 
 export class MemoryStore implements Store {
   readonly #users = new Map<string, UserRecord>()
   readonly #sessions = new Map<string, SessionRecord>()
+  readonly events = new MemoryEventLog()
 
   async migrate(): Promise<string[]> {
     return []
@@ -40,19 +79,30 @@ export class MemoryStore implements Store {
     return undefined
   }
 
-  async updateUser(id: string, patch: UserPatch): Promise<UserRecord | undefined | { conflict: 'username' }> {
+  async updateUser(id: string, patch: UserPatch, options: UpdateOptions = {}): Promise<UserUpdateResult> {
     const u = this.#users.get(id)
     if (u === undefined) return undefined
     if (patch.username != null && [...this.#users.values()].some((o) => o.id !== id && o.username === patch.username)) {
       return { conflict: 'username' }
     }
+    if (options.keepAnAdmin === true && !this.#otherAdmin(id)) return { conflict: 'last_admin' }
     for (const [k, v] of Object.entries(patch)) if (v !== undefined) (u as unknown as Record<string, unknown>)[k] = copy({ v }).v
+    this.events.record({ type: 'user_updated', userId: id })
     return copy(u)
   }
 
-  async deleteUser(id: string): Promise<boolean> {
+  async deleteUser(id: string, options: UpdateOptions = {}): Promise<boolean | { conflict: 'last_admin' }> {
+    if (!this.#users.has(id)) return false
+    if (options.keepAnAdmin === true && !this.#otherAdmin(id)) return { conflict: 'last_admin' }
     for (const [sid, s] of this.#sessions) if (s.userId === id) this.#sessions.delete(sid)
-    return this.#users.delete(id)
+    this.#users.delete(id)
+    this.events.record({ type: 'user_deleted', userId: id })
+    return true
+  }
+
+  #otherAdmin(id: string): boolean {
+    for (const u of this.#users.values()) if (u.id !== id && isActiveAdmin(u)) return true
+    return false
   }
 
   async listUsers({ q, limit, offset }: UserQuery): Promise<{ users: UserRecord[]; total: number }> {
@@ -82,13 +132,14 @@ export class MemoryStore implements Store {
     Object.assign(s, { prevRefreshJti: s.refreshJti, refreshJti: r.toJti, rotatedAt: r.at, lastUsedAt: r.at, expiresAt: r.expiresAt })
     return true
   }
-  async revokeSession(id: string, at: string, reason: string): Promise<boolean> {
+  async revokeSession(id: string, at: string, reason: RevocationReason): Promise<boolean> {
     const s = this.#sessions.get(id)
     if (s === undefined || s.revokedAt !== null) return false
     Object.assign(s, { revokedAt: at, revokedReason: reason })
+    this.events.record({ type: 'session_revoked', sessionId: id, reason, at })
     return true
   }
-  async revokeUserSessions(userId: string, at: string, reason: string, exceptId?: string): Promise<string[]> {
+  async revokeUserSessions(userId: string, at: string, reason: RevocationReason, exceptId?: string): Promise<string[]> {
     const ids: string[] = []
     for (const s of this.#sessions.values()) {
       if (s.userId === userId && s.revokedAt === null && s.id !== exceptId) {
@@ -96,6 +147,7 @@ export class MemoryStore implements Store {
         ids.push(s.id)
       }
     }
+    this.events.record({ type: 'user_sessions_revoked', userId, sessionIds: ids, reason, at })
     return ids
   }
   async listLiveSessions(userId: string, now: string): Promise<SessionRecord[]> {

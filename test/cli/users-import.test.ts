@@ -11,7 +11,7 @@ import { join } from 'node:path'
 import { after, test } from 'node:test'
 import SqliteDatabase from 'better-sqlite3'
 import { usersMain, type UsersIo } from '../../src/cli/users.js'
-import { KyselyStore } from '../../src/store/kysely/store.js'
+import { createStore } from '../../src/store/create.js'
 import { json, testApp } from '../helpers.js'
 
 // generate_password_hash('hunter22') from Werkzeug 3 (scrypt default) and with method='pbkdf2:sha256:1000'.
@@ -47,7 +47,7 @@ function flaskDb(rows: [number, string, string][], extraColumns = ''): string {
 }
 
 async function usersIn(databaseUrl: string) {
-  const store = KyselyStore.fromUrl(databaseUrl)
+  const store = (await createStore({ databaseUrl: databaseUrl }))
   try {
     await store.migrate()
     return (await store.listUsers({ limit: 100, offset: 0 })).users.sort((a, b) => a.id.localeCompare(b.id))

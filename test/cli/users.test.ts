@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { after, test } from 'node:test'
 import { usersMain, type UsersIo } from '../../src/cli/users.js'
-import { KyselyStore } from '../../src/store/kysely/store.js'
+import { createStore } from '../../src/store/create.js'
 
 const dir = mkdtempSync(join(tmpdir(), 'tokenwarden-users-'))
 after(() => rmSync(dir, { recursive: true, force: true }))
@@ -27,7 +27,7 @@ function io(stdin = '') {
 }
 
 async function usersIn(databaseUrl: string) {
-  const store = KyselyStore.fromUrl(databaseUrl)
+  const store = (await createStore({ databaseUrl: databaseUrl }))
   try {
     return (await store.listUsers({ limit: 100, offset: 0 })).users
   } finally {

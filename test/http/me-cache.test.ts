@@ -3,7 +3,7 @@
 
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
-import { KyselyStore } from '../../src/store/kysely/store.js'
+import { createStore } from '../../src/store/create.js'
 import { bearer, json, signUp, signUpAdmin, testApp } from '../helpers.js'
 
 interface Me {
@@ -41,7 +41,7 @@ test('an admin role change is visible on the user\'s very next GET /auth/me', as
 })
 
 test('a write straight to the store (another instance, a manual edit) shows once the TTL has passed', async () => {
-  const store = KyselyStore.fromUrl('sqlite::memory:')
+  const store = (await createStore({ databaseUrl: 'sqlite::memory:' }))
   const { app, clock } = await testApp({}, { store })
   const ada = await signUp(app, { username: 'ada' })
   const h = bearer(ada.tokens.access_token)

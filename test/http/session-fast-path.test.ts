@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import type { Store } from '../../src/core/store.js'
-import { KyselyStore } from '../../src/store/kysely/store.js'
+import { createStore } from '../../src/store/create.js'
 import { bearer, json, signUp, testApp } from '../helpers.js'
 
 /** Wraps a store so every method call is counted by name. */
@@ -24,7 +24,7 @@ function countingStore(inner: Store): { store: Store; calls: Map<string, number>
 }
 
 test('GET /auth/me many times after login never calls store.findSession; logout bites at once', async () => {
-  const { store, calls } = countingStore(KyselyStore.fromUrl('sqlite::memory:'))
+  const { store, calls } = countingStore((await createStore({ databaseUrl: 'sqlite::memory:' })))
   const { app } = await testApp({}, { store })
   try {
     assert.ok((calls.get('migrate') ?? 0) >= 1, 'buildApp migrated the injected store')
@@ -50,7 +50,7 @@ test('GET /auth/me many times after login never calls store.findSession; logout 
 })
 
 test('a session this process never saw is looked up once, then answered from memory', async () => {
-  const shared = KyselyStore.fromUrl('sqlite::memory:')
+  const shared = (await createStore({ databaseUrl: 'sqlite::memory:' }))
   const { store, calls } = countingStore(shared)
   // Two instances over one database, e.g. a restart or a second replica; closing either must not close it.
   const keep: Store = new Proxy(shared, { get: (t, p, r) => (p === 'close' ? async () => {} : Reflect.get(t, p, r)) })

@@ -6,14 +6,14 @@ import { mkdtempSync, rmSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { test } from 'node:test'
-import { KyselyStore } from '../../src/store/kysely/store.js'
+import { createStore } from '../../src/store/create.js'
 
 test('a database file created by the store is mode 0600, in a 0700 directory it creates', { skip: process.platform === 'win32' }, async () => {
   const root = mkdtempSync(join(tmpdir(), 'tw-modes-'))
   const previous = process.umask(0o022)
   try {
     const path = join(root, 'data', 'tokenwarden.db')
-    const store = KyselyStore.fromUrl(`sqlite:${path}`)
+    const store = (await createStore({ databaseUrl: `sqlite:${path}` }))
     await store.migrate()
     assert.equal(statSync(path).mode & 0o777, 0o600)
     assert.equal(statSync(`${path}-wal`).mode & 0o077, 0, 'the WAL file follows the database file')

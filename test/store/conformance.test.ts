@@ -10,6 +10,7 @@ import { sql } from 'kysely'
 import { ConfigError } from '../../src/core/config.js'
 import type { NewSession, NewUser, Store } from '../../src/core/store.js'
 import { KyselyStore } from '../../src/store/kysely/store.js'
+import { createStore } from '../../src/store/create.js'
 import { MemoryStore } from '../../src/store/memory.js'
 
 interface Made {
@@ -20,12 +21,12 @@ interface Made {
 const STORES: [string, () => Promise<Made>][] = [
   ['memory', async () => ({ store: new MemoryStore(), cleanup: async () => {} })],
   ['sqlite-memory', async () => {
-    const store = KyselyStore.fromUrl('sqlite::memory:')
+    const store = (await createStore({ databaseUrl: 'sqlite::memory:' }))
     return { store, cleanup: () => store.close() }
   }],
   ['sqlite-file', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'tw-store-'))
-    const store = KyselyStore.fromUrl(`sqlite:${join(dir, 'nested', 'tw.db')}`)
+    const store = (await createStore({ databaseUrl: `sqlite:${join(dir, 'nested', 'tw.db')}` }))
     return { store, cleanup: async () => { await store.close(); rmSync(dir, { recursive: true, force: true }) } }
   }],
 ]
@@ -226,7 +227,7 @@ for (const [name, make] of STORES) {
       const s = newSession(u.id)
       await store.createSession(s)
       assert.equal(await store.revokeSession(s.id, at(7000), 'logout'), true)
-      assert.equal(await store.revokeSession(s.id, at(7001), 'again'), false)
+      assert.equal(await store.revokeSession(s.id, at(7001), 'logout'), false)
       const row = (await store.findSession(s.id))!
       assert.equal(row.revokedAt, at(7000))
       assert.equal(row.revokedReason, 'logout')
@@ -242,12 +243,12 @@ for (const [name, make] of STORES) {
       const [a, b, c, d] = [newSession(u.id), newSession(u.id), newSession(u.id), newSession(u.id)]
       const foreign = newSession(other.id)
       for (const s of [a!, b!, c!, d!, foreign]) await store.createSession(s)
-      await store.revokeSession(d!.id, at(100), 'earlier')
+      await store.revokeSession(d!.id, at(100), 'logout_global')
       const ids = await store.revokeUserSessions(u.id, at(200), 'logout_others', a!.id)
       assert.deepEqual(ids.sort(), [b!.id, c!.id].sort())
       assert.equal((await store.findSession(a!.id))!.revokedAt, null)
       assert.equal((await store.findSession(b!.id))!.revokedReason, 'logout_others')
-      assert.equal((await store.findSession(d!.id))!.revokedReason, 'earlier', 'an already revoked session keeps its reason')
+      assert.equal((await store.findSession(d!.id))!.revokedReason, 'logout_global', 'an already revoked session keeps its reason')
       assert.equal((await store.findSession(foreign.id))!.revokedAt, null)
       assert.deepEqual(await store.revokeUserSessions(u.id, at(300), 'logout_global'), [a!.id])
       assert.deepEqual(await store.revokeUserSessions(u.id, at(400), 'logout_global'), [])
@@ -300,18 +301,18 @@ for (const [name, make] of STORES) {
 }
 
 test('a fresh KyselyStore applies its migrations once', async () => {
-  const store = KyselyStore.fromUrl('sqlite::memory:')
+  const store = (await createStore({ databaseUrl: 'sqlite::memory:' }))
   try {
-    assert.deepEqual(await store.migrate(), ['0001_users_and_sessions'])
+    assert.deepEqual(await store.migrate(), ['0001_users_and_sessions', '0002_auth_events'])
     assert.deepEqual(await store.migrate(), [])
   } finally {
     await store.close()
   }
 })
 
-test('an unsupported DATABASE_URL scheme throws ConfigError naming DATABASE_URL', () => {
-  assert.throws(
-    () => KyselyStore.fromUrl('oracle://db.example.com/auth'),
+test('an unsupported DATABASE_URL scheme throws ConfigError naming DATABASE_URL', async () => {
+  await assert.rejects(
+    createStore({ databaseUrl: 'oracle://db.example.com/auth' }),
     (err: unknown) => err instanceof ConfigError && err.variable === 'DATABASE_URL',
   )
 })

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import SqliteDatabase from 'better-sqlite3'
 import { Kysely, SqliteDialect, sql, type SqliteDatabase as KyselySqliteDatabase } from 'kysely'
-import { cachingDatabase } from '../../src/store/kysely/dialects.js'
+import { cachingDatabase } from '../../src/store/kysely/dialects/sqlite.js'
 
 /** A real in-memory better-sqlite3 database that counts prepare calls per SQL text. */
 function counted(): { db: KyselySqliteDatabase; prepared: Map<string, number>; closed: () => boolean } {

@@ -5,9 +5,10 @@
 
 import { isoAt, type AuthContext } from '../context.js'
 import { AuthError } from '../errors.js'
+import type { RevocationReason } from '../events/types.js'
 import { revokeUserSessions } from '../sessions/revoke.js'
 import type { SessionRecord, UserQuery, UserRecord } from '../store.js'
-import { assertKeepsAnAdmin } from './last-admin.js'
+import { assertKeepsAnAdmin, isActiveAdmin } from './last-admin.js'
 import { requireUser } from './self.js'
 
 /** What an administrator may change on an account. */
@@ -44,8 +45,13 @@ export async function updateAccount(ctx: AuthContext, userId: string, patch: Acc
     if (problem !== undefined) throw new AuthError('VALIDATION_FAILED', problem, { details: { field: 'roles' } })
   }
   const before = await requireUser(ctx, userId)
-  await assertKeepsAnAdmin(ctx, before, { roles: roles ?? before.roles, disabled: patch.disabled ?? before.disabled })
-  const updated = await ctx.store.updateUser(userId, { roles, disabled: patch.disabled, updatedAt: isoAt(ctx.clock.now()) })
+  const after = { roles: roles ?? before.roles, disabled: patch.disabled ?? before.disabled }
+  await assertKeepsAnAdmin(ctx, before, after)
+  // The check above answers most cases early; the store repeats it atomically with the write,
+  // so two admins demoting each other at once cannot both succeed.
+  const keepAnAdmin = isActiveAdmin(before) && !isActiveAdmin(after)
+  const updated = await ctx.store.updateUser(userId, { roles, disabled: patch.disabled, updatedAt: isoAt(ctx.clock.now()) }, { keepAnAdmin })
+  if (updated !== undefined && 'conflict' in updated && updated.conflict === 'last_admin') throw new AuthError('LAST_ADMIN')
   if (updated === undefined || 'conflict' in updated) throw new AuthError('USER_NOT_FOUND')
   const disabling = patch.disabled === true && !before.disabled
   const removed = roles === undefined ? [] : before.roles.filter((r) => !roles.includes(r))
@@ -76,7 +82,7 @@ export async function userSessions(ctx: AuthContext, userId: string): Promise<Se
 }
 
 /** Revokes every session of the user; returns how many were live. */
-export async function endUserSessions(ctx: AuthContext, userId: string, reason = 'admin_revoked'): Promise<number> {
+export async function endUserSessions(ctx: AuthContext, userId: string, reason: RevocationReason = 'admin_revoked'): Promise<number> {
   await requireUser(ctx, userId)
   return revokeUserSessions(ctx, userId, reason)
 }

@@ -18,9 +18,9 @@ export function isActiveAdmin(user: Pick<UserRecord, 'roles' | 'disabled'>): boo
  * Throws LAST_ADMIN when `before` is an enabled admin, `after` is not (demoted, disabled, or
  * `undefined` for deleted), and no other enabled admin exists. Any other change passes.
  *
- * Check-then-write, without a lock: two concurrent changes to the last two admins can each see
- * the other still counted and both go through. Accepted for now; closing it needs the count
- * and the write in one transaction (or a conditional UPDATE) in the Store.
+ * This check alone is check-then-write: the callers also pass `keepAnAdmin` to the store's
+ * write, which repeats it atomically (two admins demoting each other at once on two instances
+ * cannot both succeed). This early check gives the answer without a write in the common case.
  *
  * @example
  * await assertKeepsAnAdmin(ctx, before, { roles: ['user'], disabled: before.disabled })

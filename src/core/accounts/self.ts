@@ -7,7 +7,7 @@ import { isoAt, type AuthContext } from '../context.js'
 import { AuthError } from '../errors.js'
 import { revokeUserSessions } from '../sessions/revoke.js'
 import type { UserRecord } from '../store.js'
-import { assertKeepsAnAdmin } from './last-admin.js'
+import { assertKeepsAnAdmin, isActiveAdmin } from './last-admin.js'
 import { throttledCheck } from './login.js'
 import { normalizeUsername, passwordProblem, usernameProblem } from './rules.js'
 
@@ -80,16 +80,18 @@ export async function renameUser(ctx: AuthContext, userId: string, username: str
  * @example
  * if (!(await deleteUser(auth.context, id, 'user_deleted'))) throw new AuthError('USER_NOT_FOUND')
  */
-export async function deleteUser(ctx: AuthContext, userId: string, reason: string): Promise<boolean> {
+export async function deleteUser(ctx: AuthContext, userId: string, reason: 'user_deleted' | 'account_deleted'): Promise<boolean> {
   const user = await ctx.store.findUserById(userId)
   if (user === undefined) return false
   await assertKeepsAnAdmin(ctx, user, undefined)
   // Disable, revoke, then delete: the gate must learn of every session before the rows go,
   // and a login racing with this either has its session revoked here or sees the account
   // disabled when it re-reads the user (sessions/open.ts).
-  if ((await ctx.store.updateUser(userId, { disabled: true, updatedAt: isoAt(ctx.clock.now()) })) === undefined) return false
+  const disabled = await ctx.store.updateUser(userId, { disabled: true, updatedAt: isoAt(ctx.clock.now()) }, { keepAnAdmin: isActiveAdmin(user) })
+  if (disabled === undefined) return false
+  if ('conflict' in disabled) throw new AuthError('LAST_ADMIN')
   await revokeUserSessions(ctx, userId, reason)
-  return ctx.store.deleteUser(userId)
+  return (await ctx.store.deleteUser(userId)) === true
 }
 
 /**

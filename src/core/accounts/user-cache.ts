@@ -1,7 +1,8 @@
 // A short-lived in-memory cache of user rows by id, for reads that may be a few seconds stale:
 // GET /auth/me and the liveness of legacy tokens. Every user write made through core in this
-// process drops the entry at once (see cached-store.ts); a change made by another instance or
-// straight in the database is seen once the entry expires (default 30 s). Security decisions
+// process drops the entry at once (see cached-store.ts), and so does its auth event on every
+// other instance (events/apply.ts); a change made straight in the database, with no event, is
+// seen once the entry expires (default 30 s). Security decisions
 // that must see the latest row (refresh, opening a session) read the store, not this cache.
 
 import type { Clock } from '../clock.js'
@@ -13,6 +14,8 @@ export interface UserCacheOptions {
   ttlMs?: number
   /** Entries kept; the oldest goes first past it. default: 10000 */
   max?: number
+  /** False while this instance may have missed other instances' changes: every read goes to the store. default: always true */
+  trusted?: () => boolean
 }
 
 interface Entry {
@@ -32,6 +35,7 @@ export class UserCache {
   readonly #clock: Clock
   readonly #ttlMs: number
   readonly #max: number
+  readonly #trusted: () => boolean
   readonly #entries = new Map<string, Entry>()
   /** One store read per id at a time; dropped by a write so its (maybe older) answer is not kept. */
   readonly #loading = new Map<string, Promise<UserRecord | undefined>>()
@@ -46,6 +50,7 @@ export class UserCache {
     this.#clock = options.clock
     this.#ttlMs = ttlMs
     this.#max = max
+    this.#trusted = options.trusted ?? (() => true)
   }
 
   get size(): number {
@@ -55,6 +60,7 @@ export class UserCache {
   /** The user (or undefined when absent): synchronously from memory on a hit, else a promise. */
   get(id: string): UserRecord | undefined | Promise<UserRecord | undefined> {
     const now = this.#clock.now()
+    if (!this.#trusted()) return this.#load(id)
     const hit = this.#entries.get(id)
     if (hit !== undefined) {
       if (now < hit.until) return hit.user

@@ -6,8 +6,8 @@
 // that could name them has expired). Revocation in this process updates the gate in the same
 // tick as the store, so it takes effect immediately with no database round trip on the
 // request path. A session the gate has never seen answers 'unknown' and the caller asks the
-// store once. Other instances learn of revocations through `revoke()` being called by a
-// fan-out (see store/redis), which is why revocation is a method here, not a store callback.
+// store once. Other instances' revocations arrive as auth events (events/apply.ts), read from
+// the store's log by the feed, which is why revocation is a method here, not a store callback.
 
 import type { SessionRecord } from '../store.js'
 
@@ -70,6 +70,11 @@ export class SessionGate {
     const live = this.#live.get(sid)
     this.#live.delete(sid)
     this.#dead.set(sid, seconds(Math.max(forgetAfter, live?.expiresAt ?? 0)))
+  }
+
+  /** Forgets every live entry (revocations may have been missed); dead ones stay dead. */
+  forgetLive(): void {
+    this.#live.clear()
   }
 
   /** Forgets dead sessions whose tokens have all expired, and live ones that expired. */

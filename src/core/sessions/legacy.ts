@@ -12,8 +12,9 @@
 // there on); presenting it again is reuse: REFRESH_TOKEN_REUSED, and the session it opened
 // is revoked. Liveness is answered from memory: the user row comes from the shared UserCache
 // (accounts/user-cache.ts: 30 s by default, dropped at once by any user write through core
-// here). All of this state lives in this process only: a restart forgets cutoffs and spent
-// jtis, and other instances do not learn of them.
+// here). Cutoffs and logged-out legacy tokens reach other instances as auth events (a restart
+// forgets them: the user row is still checked). Spent refresh jtis are this process's only: a
+// refresh token exchanged on one instance could be exchanged once more on another.
 
 import type { AuthContext, ClientInfo, TokenPair } from '../context.js'
 import { AuthError } from '../errors.js'
@@ -74,9 +75,16 @@ export class LegacyTokens {
     this.#cutoff.set(userId, Math.max(this.#cutoff.get(userId) ?? 0, Math.floor(now / 1000)))
   }
 
-  /** This one token stops working (logout with a legacy access token). */
-  revokeToken(claims: TokenClaims): void {
-    if (!this.#spent.has(claims.jti)) this.#spent.set(claims.jti, { forgetAt: this.#forgetAt(claims), sid: undefined, reused: false })
+  /** This one token stops working (logout with a legacy access token); returns when it can be forgotten. */
+  revokeToken(claims: TokenClaims): number {
+    const forgetAt = this.#forgetAt(claims)
+    this.revokeJti(claims.jti, forgetAt)
+    return forgetAt
+  }
+
+  /** The token with this jti stops working until `forgetAt` (epoch ms). */
+  revokeJti(jti: string, forgetAt: number): void {
+    if (!this.#spent.has(jti)) this.#spent.set(jti, { forgetAt, sid: undefined, reused: false })
   }
 
   isSpent(jti: string): boolean {

@@ -1,25 +1,25 @@
-// Revocation: the store records it and the gate forgets the session in the same tick, so the
-// session's access and refresh tokens stop working at once (not at their expiry).
+// Revocation: the store records it (with its auth event, for the other instances) and this
+// instance applies the event in the same tick, so the session's access and refresh tokens stop
+// working here at once (not at their expiry), and everywhere else within the feed's bound.
 
 import { isoAt, type AuthContext } from '../context.js'
+import type { RevocationReason } from '../events/types.js'
 
-/** How long a revoked session must be remembered: until any token naming it has expired. */
-function horizon(ctx: AuthContext): number {
-  return ctx.clock.now() + ctx.issuer.refreshTtl * 1000
-}
-
-export async function revokeSession(ctx: AuthContext, sid: string, reason: string): Promise<boolean> {
-  const revoked = await ctx.store.revokeSession(sid, isoAt(ctx.clock.now()), reason)
-  ctx.gate.revoke(sid, horizon(ctx))
+export async function revokeSession(ctx: AuthContext, sid: string, reason: RevocationReason): Promise<boolean> {
+  const at = isoAt(ctx.clock.now())
+  const revoked = await ctx.store.revokeSession(sid, at, reason)
+  // Published even when the row was already revoked: this gate may still hold it as live.
+  ctx.events.publish({ type: 'session_revoked', sessionId: sid, reason, at })
   return revoked
 }
 
 /** Revokes all of a user's sessions but `exceptSid`; returns how many were revoked. */
-export async function revokeUserSessions(ctx: AuthContext, userId: string, reason: string, exceptSid?: string): Promise<number> {
-  // Legacy tokens (no session) issued until now die with the sessions, in the same tick.
-  ctx.legacy?.revokeUser(userId, ctx.clock.now())
-  const ids = await ctx.store.revokeUserSessions(userId, isoAt(ctx.clock.now()), reason, exceptSid)
-  const until = horizon(ctx)
-  for (const id of ids) ctx.gate.revoke(id, until)
+export async function revokeUserSessions(ctx: AuthContext, userId: string, reason: RevocationReason, exceptSid?: string): Promise<number> {
+  const now = ctx.clock.now()
+  // Legacy tokens (no session) issued until now die before the store is even asked.
+  ctx.legacy?.revokeUser(userId, now)
+  const at = isoAt(now)
+  const ids = await ctx.store.revokeUserSessions(userId, at, reason, exceptSid)
+  ctx.events.publish({ type: 'user_sessions_revoked', userId, sessionIds: ids, reason, at })
   return ids.length
 }

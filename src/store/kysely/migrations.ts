@@ -1,49 +1,89 @@
-// Schema migrations, defined in code and applied in order by Kysely's Migrator. A migration,
-// once released, is never edited: add a new one.
+// Schema migrations, defined in code and applied in order by Kysely's Migrator, with the same
+// effect on every dialect. A migration, once released, is never edited: add a new one. (0001
+// was released on SQLite only; the MySQL branches below were added with the MySQL dialect and
+// change nothing on SQLite, whose column lengths are not enforced.)
 
-import type { Kysely, Migration, MigrationProvider } from 'kysely'
+import { sql, type CreateTableBuilder, type Kysely, type Migration, type MigrationProvider } from 'kysely'
+import type { DialectFactory } from './dialects/types.js'
 
-const migrations: Record<string, Migration> = {
-  '0001_users_and_sessions': {
-    async up(db: Kysely<unknown>) {
-      await db.schema
-        .createTable('users')
-        .addColumn('id', 'varchar(64)', (c) => c.primaryKey())
-        .addColumn('email', 'varchar(254)', (c) => c.notNull())
-        .addColumn('username', 'varchar(32)')
-        .addColumn('password_hash', 'varchar(512)', (c) => c.notNull())
-        .addColumn('roles', 'varchar(1024)', (c) => c.notNull())
-        .addColumn('disabled', 'integer', (c) => c.notNull().defaultTo(0))
-        .addColumn('created_at', 'varchar(32)', (c) => c.notNull())
-        .addColumn('updated_at', 'varchar(32)', (c) => c.notNull())
-        .execute()
-      await db.schema.createIndex('users_email_key').on('users').column('email').unique().execute()
-      await db.schema.createIndex('users_username_key').on('users').column('username').unique().execute()
-      await db.schema
-        .createTable('sessions')
-        .addColumn('id', 'varchar(64)', (c) => c.primaryKey())
-        .addColumn('user_id', 'varchar(64)', (c) => c.notNull().references('users.id').onDelete('cascade'))
-        .addColumn('created_at', 'varchar(32)', (c) => c.notNull())
-        .addColumn('last_used_at', 'varchar(32)', (c) => c.notNull())
-        .addColumn('expires_at', 'varchar(32)', (c) => c.notNull())
-        .addColumn('user_agent', 'varchar(512)')
-        .addColumn('ip', 'varchar(64)')
-        .addColumn('refresh_jti', 'varchar(64)', (c) => c.notNull())
-        .addColumn('prev_refresh_jti', 'varchar(64)')
-        .addColumn('rotated_at', 'varchar(32)')
-        .addColumn('revoked_at', 'varchar(32)')
-        .addColumn('revoked_reason', 'varchar(64)')
-        .execute()
-      await db.schema.createIndex('sessions_user_id_idx').on('sessions').column('user_id').execute()
-      await db.schema.createIndex('sessions_expires_at_idx').on('sessions').column('expires_at').execute()
+/** The counter rows: `auth_events` numbers the event log in commit order. */
+export const EVENT_COUNTER = 'auth_events'
+
+function migrations(dialect: DialectFactory): Record<string, Migration> {
+  const mysql = dialect.name === 'mysql'
+  // MySQL: InnoDB (foreign keys, row locks), and a binary collation so ids, tokens and emails
+  // compare byte for byte as they do on SQLite and PostgreSQL.
+  const table = <T extends string, C extends string>(b: CreateTableBuilder<T, C>) =>
+    mysql ? b.modifyEnd(sql`engine=InnoDB default charset=utf8mb4 collate=utf8mb4_bin`) : b
+  return {
+    '0001_users_and_sessions': {
+      async up(db: Kysely<unknown>) {
+        await table(db.schema
+          .createTable('users')
+          .addColumn('id', 'varchar(64)', (c) => c.primaryKey())
+          .addColumn('email', 'varchar(254)', (c) => c.notNull())
+          .addColumn('username', 'varchar(32)')
+          .addColumn('password_hash', 'varchar(512)', (c) => c.notNull())
+          // 32 roles of up to 64 characters, as JSON.
+          .addColumn('roles', dialect.name === 'sqlite' ? 'varchar(1024)' : 'varchar(2200)', (c) => c.notNull())
+          .addColumn('disabled', 'integer', (c) => c.notNull().defaultTo(0))
+          .addColumn('created_at', 'varchar(32)', (c) => c.notNull())
+          .addColumn('updated_at', 'varchar(32)', (c) => c.notNull()))
+          .execute()
+        await db.schema.createIndex('users_email_key').on('users').column('email').unique().execute()
+        await db.schema.createIndex('users_username_key').on('users').column('username').unique().execute()
+        let sessions = db.schema
+          .createTable('sessions')
+          .addColumn('id', 'varchar(64)', (c) => c.primaryKey())
+          // MySQL ignores REFERENCES written on a column: it needs the table constraint below.
+          .addColumn('user_id', 'varchar(64)', (c) => (mysql ? c.notNull() : c.notNull().references('users.id').onDelete('cascade')))
+          .addColumn('created_at', 'varchar(32)', (c) => c.notNull())
+          .addColumn('last_used_at', 'varchar(32)', (c) => c.notNull())
+          .addColumn('expires_at', 'varchar(32)', (c) => c.notNull())
+          .addColumn('user_agent', 'varchar(512)')
+          .addColumn('ip', 'varchar(64)')
+          .addColumn('refresh_jti', 'varchar(64)', (c) => c.notNull())
+          .addColumn('prev_refresh_jti', 'varchar(64)')
+          .addColumn('rotated_at', 'varchar(32)')
+          .addColumn('revoked_at', 'varchar(32)')
+          .addColumn('revoked_reason', 'varchar(64)')
+        if (mysql) sessions = sessions.addForeignKeyConstraint('sessions_user_id_fkey', ['user_id'], 'users', ['id'], (c) => c.onDelete('cascade'))
+        await table(sessions).execute()
+        await db.schema.createIndex('sessions_user_id_idx').on('sessions').column('user_id').execute()
+        await db.schema.createIndex('sessions_expires_at_idx').on('sessions').column('expires_at').execute()
+      },
+      async down(db: Kysely<unknown>) {
+        await db.schema.dropTable('sessions').execute()
+        await db.schema.dropTable('users').execute()
+      },
     },
-    async down(db: Kysely<unknown>) {
-      await db.schema.dropTable('sessions').execute()
-      await db.schema.dropTable('users').execute()
+    // The auth-event log every instance tails (core/events/feed.ts), and the counter that
+    // numbers it: each writer locks the counter row, so seqs commit in order, without gaps.
+    '0002_auth_events': {
+      async up(db: Kysely<any>) {
+        await table(db.schema
+          .createTable('auth_events')
+          .addColumn('seq', 'bigint', (c) => c.primaryKey())
+          .addColumn('type', 'varchar(32)', (c) => c.notNull())
+          .addColumn('payload', sql.raw(dialect.largeText), (c) => c.notNull())
+          .addColumn('created_at', 'varchar(32)', (c) => c.notNull()))
+          .execute()
+        await db.schema.createIndex('auth_events_created_at_idx').on('auth_events').column('created_at').execute()
+        await table(db.schema
+          .createTable('tw_counters')
+          .addColumn('name', 'varchar(32)', (c) => c.primaryKey())
+          .addColumn('value', 'bigint', (c) => c.notNull()))
+          .execute()
+        await db.insertInto('tw_counters').values({ name: EVENT_COUNTER, value: 0 }).execute()
+      },
+      async down(db: Kysely<unknown>) {
+        await db.schema.dropTable('tw_counters').execute()
+        await db.schema.dropTable('auth_events').execute()
+      },
     },
-  },
+  }
 }
 
-export const migrationProvider: MigrationProvider = {
-  getMigrations: async () => migrations,
+export function migrationProvider(dialect: DialectFactory): MigrationProvider {
+  return { getMigrations: async () => migrations(dialect) }
 }

@@ -1,5 +1,6 @@
 // The tables as Kysely sees them (camelCase here, snake_case in SQL via CamelCasePlugin).
-// Times are ISO-8601 UTC strings everywhere: they sort correctly as text on every dialect.
+// Times are ISO-8601 UTC strings everywhere: they sort correctly as text on every dialect and
+// come back exactly as written (PostgreSQL and MySQL would turn a timestamp column into a Date).
 
 import type { Generated } from 'kysely'
 import type { SessionRecord } from '../../core/store.js'
@@ -20,7 +21,23 @@ export interface UsersTable {
 /** Sessions are stored exactly as the port describes them. */
 export type SessionsTable = SessionRecord
 
+export interface AuthEventsTable {
+  /** bigint: a string from pg, a number from the others. */
+  seq: number | string
+  type: string
+  /** The event as JSON. */
+  payload: string
+  createdAt: string
+}
+
+export interface CountersTable {
+  name: string
+  value: number | string
+}
+
 export interface Database {
   users: UsersTable
   sessions: SessionsTable
+  authEvents: AuthEventsTable
+  twCounters: CountersTable
 }

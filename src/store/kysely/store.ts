@@ -1,9 +1,15 @@
-// The Store port over Kysely. Portable SQL only; a dialect file exists only where SQL differs.
+// The Store port over Kysely. Portable SQL only; a dialect file exists only where SQL differs
+// (dialects/). Changes that affect an auth decision write their event in the same transaction
+// (events.ts); read-then-write operations run under the event counter's lock, so they are
+// atomic with many instances writing, not only under SQLite's single writer.
 
-import { CamelCasePlugin, Kysely, Migrator, sql, type Selectable, type Updateable } from 'kysely'
+import { Kysely, Migrator, sql, type Selectable, type Transaction, type Updateable } from 'kysely'
 import { ADMIN_ROLE } from '../../core/accounts/last-admin.js'
+import type { AuthEvent, RevocationReason } from '../../core/events/types.js'
 import type {
   CreateUserResult,
+  UpdateOptions,
+  UserUpdateResult,
   NewSession,
   NewUser,
   Rotation,
@@ -13,7 +19,8 @@ import type {
   UserQuery,
   UserRecord,
 } from '../../core/store.js'
-import { createDialect } from './dialects.js'
+import type { DialectFactory } from './dialects/types.js'
+import { changeWithEvents, KyselyEventLog, NothingChanged, withEvents } from './events.js'
 import { migrationProvider } from './migrations.js'
 import { precompiled } from './precompiled.js'
 import type { Database, UsersTable } from './schema.js'
@@ -31,35 +38,47 @@ function toUser(row: Selectable<UsersTable>): UserRecord {
   }
 }
 
-/** Which unique key a driver's constraint error names, if it is one. */
-function uniqueConflict(err: unknown): 'email' | 'username' | undefined {
-  const e = err as { code?: string; message?: string; constraint?: string }
-  const isUnique =
-    e.code === 'SQLITE_CONSTRAINT_UNIQUE' || e.code === '23505' || e.code === 'ER_DUP_ENTRY' || /unique|duplicate/i.test(e.message ?? '')
-  if (!isUnique) return undefined
-  const text = `${e.constraint ?? ''} ${e.message ?? ''}`
-  if (text.includes('username')) return 'username'
-  if (text.includes('email')) return 'email'
-  return undefined
+/** Our unique indexes, by the name a dialect reports, and the field each protects. */
+const UNIQUE_FIELDS: Record<string, 'email' | 'username'> = { users_email_key: 'email', users_username_key: 'username' }
+
+/** LIKE with `!` as the escape character: a backslash means different things in MySQL string literals. */
+function likePattern(q: string): string {
+  return `%${q.replace(/[!%_]/g, (c) => `!${c}`)}%`
 }
 
-function escapeLike(q: string): string {
-  return q.replace(/[\\%_]/g, (c) => `\\${c}`)
+/** PostgreSQL refuses NUL in text; no stored id, email or username holds one, so such a lookup finds nothing. */
+function hasNul(value: string): boolean {
+  return value.includes('\u0000')
+}
+
+/** Rows per `IN (...)` list: far below every dialect's limit on bound parameters. */
+const IN_CHUNK = 500
+
+function chunks<T>(items: readonly T[]): T[][] {
+  const out: T[][] = []
+  for (let i = 0; i < items.length; i += IN_CHUNK) out.push(items.slice(i, i + IN_CHUNK))
+  return out
 }
 
 export class KyselyStore implements Store {
   readonly db: Kysely<Database>
+  readonly dialect: DialectFactory
+  readonly events: KyselyEventLog
   // The statements every login runs (password check, session insert, the re-read after it),
   // compiled once: see precompiled.ts. Plain properties, not #private: a store wrapped in a Proxy
   // (a counting or read-only wrapper) must keep working.
   private readonly userBy: Record<'id' | 'email' | 'username', (value: string) => Promise<UserRecord | undefined>>
   private readonly insertSession: (...values: (string | null)[]) => Promise<unknown>
 
-  constructor(db: Kysely<Database>) {
+  /** Built by createStore(config) (store/create.ts), which picks the dialect from DATABASE_URL. */
+  constructor(db: Kysely<Database>, dialect: DialectFactory) {
     this.db = db
+    this.dialect = dialect
+    this.events = new KyselyEventLog(db, dialect)
     const userBy = (column: 'id' | 'email' | 'username') => {
       const query = precompiled(db, 1, (value) => db.selectFrom('users').selectAll().where(column, '=', value))
       return async (value: string) => {
+        if (hasNul(value)) return undefined
         const row = (await query(value)).rows[0]
         return row && toUser(row)
       }
@@ -70,18 +89,8 @@ export class KyselyStore implements Store {
     )
   }
 
-  /**
-   * @example
-   * const store = KyselyStore.fromUrl('sqlite:./data/tokenwarden.db')
-   * await store.migrate()
-   */
-  static fromUrl(databaseUrl: string): KyselyStore {
-    const { dialect } = createDialect(databaseUrl)
-    return new KyselyStore(new Kysely<Database>({ dialect, plugins: [new CamelCasePlugin()] }))
-  }
-
   async migrate(): Promise<string[]> {
-    const migrator = new Migrator({ db: this.db, provider: migrationProvider })
+    const migrator = new Migrator({ db: this.db, provider: migrationProvider(this.dialect) })
     const { error, results } = await migrator.migrateToLatest()
     if (error !== undefined) throw error instanceof Error ? error : new Error(String(error))
     return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName)
@@ -107,7 +116,7 @@ export class KyselyStore implements Store {
         })
         .execute()
     } catch (err) {
-      const conflict = uniqueConflict(err)
+      const conflict = this.#conflict(err)
       if (conflict === undefined) throw err
       return { ok: false, conflict }
     }
@@ -129,35 +138,49 @@ export class KyselyStore implements Store {
     return this.userBy.username(username)
   }
 
-  async updateUser(id: string, patch: UserPatch): Promise<UserRecord | undefined | { conflict: 'username' }> {
+  async updateUser(id: string, patch: UserPatch, options: UpdateOptions = {}): Promise<UserUpdateResult> {
     const values: Updateable<UsersTable> = { updatedAt: patch.updatedAt }
     if (patch.username !== undefined) values.username = patch.username
     if (patch.passwordHash !== undefined) values.passwordHash = patch.passwordHash
     if (patch.roles !== undefined) values.roles = JSON.stringify(patch.roles)
     if (patch.disabled !== undefined) values.disabled = patch.disabled ? 1 : 0
     try {
-      await this.db.updateTable('users').set(values).where('id', '=', id).execute()
+      return await changeWithEvents(this.db, this.dialect, undefined, async (trx) => {
+        if (options.keepAnAdmin === true && (await this.#otherActiveAdmins(trx, id)) === 0) throw new LastAdmin()
+        const updated = await trx.updateTable('users').set(values).where('id', '=', id).executeTakeFirst()
+        if (updated.numUpdatedRows === 0n) throw new NothingChanged()
+        const row = await trx.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirstOrThrow()
+        return { result: toUser(row), events: [{ type: 'user_updated', userId: id }] }
+      })
     } catch (err) {
-      if (uniqueConflict(err) === 'username') return { conflict: 'username' }
+      if (err instanceof LastAdmin) return { conflict: 'last_admin' }
+      if (this.#conflict(err) === 'username') return { conflict: 'username' }
       throw err
     }
-    return this.findUserById(id)
   }
 
-  async deleteUser(id: string): Promise<boolean> {
-    return this.db.transaction().execute(async (trx) => {
-      await trx.deleteFrom('sessions').where('userId', '=', id).execute()
-      const result = await trx.deleteFrom('users').where('id', '=', id).executeTakeFirst()
-      return result.numDeletedRows > 0n
-    })
+  async deleteUser(id: string, options: UpdateOptions = {}): Promise<boolean | { conflict: 'last_admin' }> {
+    try {
+      return await changeWithEvents(this.db, this.dialect, false, async (trx) => {
+        if (options.keepAnAdmin === true && (await this.#otherActiveAdmins(trx, id)) === 0) throw new LastAdmin()
+        await trx.deleteFrom('sessions').where('userId', '=', id).execute()
+        const result = await trx.deleteFrom('users').where('id', '=', id).executeTakeFirst()
+        if (result.numDeletedRows === 0n) throw new NothingChanged()
+        return { result: true, events: [{ type: 'user_deleted', userId: id }] }
+      })
+    } catch (err) {
+      if (err instanceof LastAdmin) return { conflict: 'last_admin' }
+      throw err
+    }
   }
 
   async listUsers({ q, limit, offset }: UserQuery): Promise<{ users: UserRecord[]; total: number }> {
     let query = this.db.selectFrom('users')
     if (q !== undefined && q !== '') {
-      const pattern = `%${escapeLike(q.toLowerCase())}%`
+      if (hasNul(q)) return { users: [], total: 0 }
+      const pattern = likePattern(q.toLowerCase())
       query = query.where((eb) =>
-        eb.or([eb('email', 'like', sql<string>`${pattern} escape '\\'`), eb('username', 'like', sql<string>`${pattern} escape '\\'`)]),
+        eb.or([eb('email', 'like', sql<string>`${pattern} escape '!'`), eb('username', 'like', sql<string>`${pattern} escape '!'`)]),
       )
     }
     const [rows, count] = await Promise.all([
@@ -168,10 +191,21 @@ export class KyselyStore implements Store {
   }
 
   async countActiveAdmins(): Promise<number> {
+    return this.#countAdmins(this.db)
+  }
+
+  async #otherActiveAdmins(trx: Transaction<Database>, exceptId: string): Promise<number> {
+    // Under the event counter's lock (withEvents): no other admin change runs until commit.
+    return this.#countAdmins(trx, exceptId)
+  }
+
+  async #countAdmins(db: Kysely<Database>, exceptId?: string): Promise<number> {
     // roles is JSON text (portable across dialects, no JSON operators). LIKE narrows to rows
     // whose text holds "admin" as a whole string; the exact test runs on the parsed list, since
     // LIKE ignores case on SQLite and MySQL and would also let an 'ADMIN' role through.
-    const rows = await this.db.selectFrom('users').select('roles').where('disabled', '=', 0).where('roles', 'like', `%${JSON.stringify(ADMIN_ROLE)}%`).execute()
+    let query = db.selectFrom('users').select('roles').where('disabled', '=', 0).where('roles', 'like', `%${JSON.stringify(ADMIN_ROLE)}%`)
+    if (exceptId !== undefined) query = query.where('id', '!=', exceptId)
+    const rows = await query.execute()
     return rows.filter((r) => (JSON.parse(r.roles) as string[]).includes(ADMIN_ROLE)).length
   }
 
@@ -180,6 +214,7 @@ export class KyselyStore implements Store {
   }
 
   async findSession(id: string): Promise<SessionRecord | undefined> {
+    if (hasNul(id)) return undefined
     return this.db.selectFrom('sessions').selectAll().where('id', '=', id).executeTakeFirst()
   }
 
@@ -200,25 +235,27 @@ export class KyselyStore implements Store {
     return result.numUpdatedRows === 1n
   }
 
-  async revokeSession(id: string, at: string, reason: string): Promise<boolean> {
-    const result = await this.db
-      .updateTable('sessions')
-      .set({ revokedAt: at, revokedReason: reason })
-      .where('id', '=', id)
-      .where('revokedAt', 'is', null)
-      .executeTakeFirst()
-    return result.numUpdatedRows === 1n
+  async revokeSession(id: string, at: string, reason: RevocationReason): Promise<boolean> {
+    return changeWithEvents(this.db, this.dialect, false, async (trx) => {
+      const result = await trx.updateTable('sessions').set({ revokedAt: at, revokedReason: reason }).where('id', '=', id).where('revokedAt', 'is', null).executeTakeFirst()
+      if (result.numUpdatedRows !== 1n) throw new NothingChanged()
+      return { result: true, events: [{ type: 'session_revoked', sessionId: id, reason, at }] }
+    })
   }
 
-  async revokeUserSessions(userId: string, at: string, reason: string, exceptId?: string): Promise<string[]> {
-    return this.db.transaction().execute(async (trx) => {
+  async revokeUserSessions(userId: string, at: string, reason: RevocationReason, exceptId?: string): Promise<string[]> {
+    return withEvents(this.db, this.dialect, async (trx) => {
       let q = trx.selectFrom('sessions').select('id').where('userId', '=', userId).where('revokedAt', 'is', null)
       if (exceptId !== undefined) q = q.where('id', '!=', exceptId)
+      // The rows are locked until commit, so exactly these ids are revoked (and announced).
+      if (this.dialect.lockRows) q = q.forUpdate()
       const ids = (await q.execute()).map((r) => r.id)
-      if (ids.length > 0) {
-        await trx.updateTable('sessions').set({ revokedAt: at, revokedReason: reason }).where('id', 'in', ids).execute()
+      for (const chunk of chunks(ids)) {
+        await trx.updateTable('sessions').set({ revokedAt: at, revokedReason: reason }).where('id', 'in', chunk).execute()
       }
-      return ids
+      // Recorded even when no session was live: it also retires the user's legacy tokens.
+      const event: AuthEvent = { type: 'user_sessions_revoked', userId, sessionIds: ids, reason, at }
+      return { result: ids, events: [event] }
     })
   }
 
@@ -233,6 +270,11 @@ export class KyselyStore implements Store {
       .execute()
   }
 
+  #conflict(err: unknown): 'email' | 'username' | undefined {
+    const constraint = this.dialect.uniqueViolation(err)
+    return constraint === undefined ? undefined : UNIQUE_FIELDS[constraint]
+  }
+
   async pruneSessions(before: string): Promise<number> {
     const result = await this.db
       .deleteFrom('sessions')
@@ -241,3 +283,6 @@ export class KyselyStore implements Store {
     return Number(result.numDeletedRows)
   }
 }
+
+/** Thrown inside a transaction when a change would leave no enabled admin. */
+class LastAdmin extends Error {}

@@ -6,6 +6,7 @@ import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import { withUserCache } from '../../../src/core/accounts/cached-store.js'
 import { UserCache } from '../../../src/core/accounts/user-cache.js'
+import { AuthEventBus } from '../../../src/core/events/bus.js'
 import { ManualClock } from '../../../src/core/clock.js'
 import type { NewUser, UserRecord } from '../../../src/core/store.js'
 import { MemoryStore } from '../../../src/store/memory.js'
@@ -21,7 +22,7 @@ function setup(opts: { ttlMs?: number; max?: number } = {}) {
     reads++
     return raw.findUserById(id)
   }, { clock, ...opts })
-  return { clock, raw, users, store: withUserCache(raw, users), reads: () => reads }
+  return { clock, raw, users, store: withUserCache(raw, users, new AuthEventBus()), reads: () => reads }
 }
 
 const at = (ms: number) => new Date(T0 + ms).toISOString()

@@ -50,7 +50,7 @@ test('revocation is answered from memory: checkSession throws synchronously, no 
   const { auth, a, store } = await threeSessions()
   const claims = auth.verifier.verify(a.accessToken)
   assert.equal(auth.checkSession(claims), undefined, 'a live session known to the gate is answered synchronously')
-  await auth.revokeSession(a.sessionId, 'test')
+  await auth.revokeSession(a.sessionId, 'admin_revoked')
   let reads = 0
   const find = store.findSession.bind(store)
   store.findSession = async (id) => {
@@ -70,7 +70,7 @@ test('a session this process never saw is learned from the store once', async ()
   assert.ok(first instanceof Promise)
   await first
   assert.equal(other.checkSession(claims), undefined)
-  await auth.revokeSession(a.sessionId, 'test')
+  await auth.revokeSession(a.sessionId, 'admin_revoked')
   // The other instance still believes it live until a fan-out tells it (store/redis).
   assert.equal(other.checkSession(claims), undefined)
   other.context.gate.revoke(a.sessionId, Date.now() + 60_000)

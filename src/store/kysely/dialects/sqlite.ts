@@ -1,19 +1,17 @@
-// DATABASE_URL -> a Kysely dialect. SQLite (better-sqlite3) is built in; other schemes are
-// refused with a message naming the variable until their dialect lands.
+// SQLite through better-sqlite3: the default, one file in DATA_DIR. Several processes may
+// share the file (WAL mode, a busy timeout); migrations take the write lock first so two
+// instances starting together on a fresh file do not both create the tables.
 
 import { closeSync, mkdirSync, openSync } from 'node:fs'
 import { dirname, resolve } from 'node:path'
-import SqliteDatabase from 'better-sqlite3'
-import { SqliteDialect, type Dialect, type SqliteDatabase as KyselySqliteDatabase, type SqliteStatement } from 'kysely'
-import { ConfigError } from '../../core/config.js'
-
-export interface DialectChoice {
-  dialect: Dialect
-  name: 'sqlite'
-}
+import { sql, SqliteAdapter, SqliteDialect, type Kysely, type SqliteDatabase, type SqliteStatement } from 'kysely'
+import type { DialectFactory } from './types.js'
 
 /** Prepared statements kept per database; our store issues a few dozen distinct SQL texts. */
 export const STATEMENT_CACHE_SIZE = 256
+
+/** Milliseconds a writer waits for another process's write lock before failing. */
+const BUSY_TIMEOUT_MS = 5000
 
 /** Parses `sqlite:./data/tokenwarden.db`, `sqlite:///abs/path.db` or `sqlite::memory:`. */
 export function sqlitePath(url: string): string {
@@ -37,7 +35,7 @@ export function sqlitePath(url: string): string {
  * @example
  * const dialect = new SqliteDialect({ database: cachingDatabase(new SqliteDatabase(':memory:')) })
  */
-export function cachingDatabase(db: KyselySqliteDatabase, max = STATEMENT_CACHE_SIZE): KyselySqliteDatabase {
+export function cachingDatabase(db: SqliteDatabase, max = STATEMENT_CACHE_SIZE): SqliteDatabase {
   if (!Number.isInteger(max) || max < 1) throw new TypeError('statement cache size must be an integer >= 1')
   const statements = new Map<string, SqliteStatement>()
   return {
@@ -61,22 +59,59 @@ export function cachingDatabase(db: KyselySqliteDatabase, max = STATEMENT_CACHE_
   }
 }
 
-export function createDialect(databaseUrl: string): DialectChoice {
-  if (databaseUrl.startsWith('sqlite:')) {
-    const path = sqlitePath(databaseUrl)
+/**
+ * Kysely's SQLite adapter takes no migration lock (one connection per process). Across
+ * processes sharing a file, the migrations run inside BEGIN IMMEDIATE: the second process waits
+ * for the first to commit, then finds the migrations applied.
+ */
+class LockingSqliteAdapter extends SqliteAdapter {
+  readonly #open = new WeakSet<object>()
+  override async acquireMigrationLock(db: Kysely<any>): Promise<void> {
+    await sql`begin immediate`.execute(db)
+    this.#open.add(db)
+  }
+  override async releaseMigrationLock(db: Kysely<any>): Promise<void> {
+    if (!this.#open.delete(db)) return
+    await sql`commit`.execute(db)
+  }
+}
+
+class LockingSqliteDialect extends SqliteDialect {
+  override createAdapter(): SqliteAdapter {
+    return new LockingSqliteAdapter()
+  }
+}
+
+/** `UNIQUE constraint failed: users.email` names columns: mapped to our index names (`users_email_key`). */
+function uniqueViolation(err: unknown): string | undefined {
+  const e = err as { code?: unknown; message?: unknown }
+  if (e.code !== 'SQLITE_CONSTRAINT_UNIQUE' && e.code !== 'SQLITE_CONSTRAINT_PRIMARYKEY') return undefined
+  const m = /constraint failed: (\w+)\.(\w+(?:, \w+\.\w+)*)$/.exec(String(e.message))
+  if (m === null) return undefined
+  const columns = m[2]!.split(', ').map((c) => c.split('.').pop())
+  return e.code === 'SQLITE_CONSTRAINT_PRIMARYKEY' ? `${m[1]}_pkey` : `${m[1]}_${columns.join('_')}_key`
+}
+
+export const sqlite: DialectFactory = {
+  name: 'sqlite',
+  schemes: ['sqlite'],
+  lockRows: false,
+  largeText: 'text',
+  async create(url) {
+    const { default: Database } = await import('better-sqlite3')
+    const path = sqlitePath(url)
     if (path !== ':memory:') {
       // The file holds password hashes: a database we create is private (SQLite gives its
       // -wal/-shm files the same mode). An existing file keeps the mode its owner chose.
       mkdirSync(dirname(resolve(path)), { recursive: true, mode: 0o700 })
       closeSync(openSync(path, 'a', 0o600))
     }
-    const db = new SqliteDatabase(path)
+    const db = new Database(path)
+    db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`)
     db.pragma('journal_mode = WAL')
     db.pragma('synchronous = NORMAL')
     db.pragma('foreign_keys = ON')
-    db.pragma('busy_timeout = 5000')
-    return { dialect: new SqliteDialect({ database: cachingDatabase(db) }), name: 'sqlite' }
-  }
-  const scheme = databaseUrl.split(':')[0]
-  throw new ConfigError('DATABASE_URL', `unsupported database scheme "${scheme}:" (supported: sqlite:)`)
+    return new LockingSqliteDialect({ database: cachingDatabase(db) })
+  },
+  uniqueViolation,
 }

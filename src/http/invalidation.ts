@@ -1,0 +1,57 @@
+// Starts this instance's part in multi-instance invalidation: the auth-event feed, woken by
+// PostgreSQL LISTEN or Redis pub/sub when available and polling in any case, with its failures
+// logged once per outage rather than once per poll.
+
+import type { FastifyBaseLogger } from 'fastify'
+import type { Auth } from '../core/auth.js'
+import type { DatabaseConfig } from '../core/config-database.js'
+import { listenForEvents } from '../store/create.js'
+import { redisWakeSignal } from '../store/redis/signal.js'
+
+export interface Invalidation {
+  /** Which wake-up signal is in use, for the log and /health/ready. */
+  readonly signal: 'postgres' | 'redis' | 'poll'
+  close(): Promise<void>
+}
+
+/** Logs a failing part once when it starts failing and once when it recovers. */
+export function outageLog(log: FastifyBaseLogger, what: string): { fail(err: unknown): void; ok(): void } {
+  let down = false
+  return {
+    fail(err) {
+      if (down) return
+      down = true
+      const e = err as { code?: unknown; message?: unknown }
+      log.warn({ part: what, reason: typeof e.code === 'string' ? e.code : String(e.message ?? err).slice(0, 200) }, `${what} unavailable; retrying`)
+    },
+    ok() {
+      if (!down) return
+      down = false
+      log.info({ part: what }, `${what} recovered`)
+    },
+  }
+}
+
+/**
+ * @example
+ * const invalidation = await startInvalidation(auth, config, app.log)
+ * app.addHook('onClose', () => invalidation.close())
+ */
+export async function startInvalidation(auth: Auth, config: DatabaseConfig, log: FastifyBaseLogger): Promise<Invalidation> {
+  const feed = auth.feed
+  if (feed === undefined) return { signal: 'poll', close: async () => {} }
+  await auth.start()
+  const wake = () => feed.wake()
+  if (config.redisUrl !== undefined) {
+    const redis = outageLog(log, 'redis wake-up signal')
+    const signal = await redisWakeSignal(config.redisUrl, () => (redis.ok(), wake()), redis.fail)
+    const off = auth.events.subscribe((_event, origin) => {
+      if (origin === 'local') signal.ring()
+    })
+    return { signal: 'redis', close: async () => (off(), await signal.close(), await auth.stop()) }
+  }
+  const pg = outageLog(log, 'postgres wake-up signal')
+  const listener = await listenForEvents(config.databaseUrl, () => (pg.ok(), wake()), pg.fail)
+  if (listener !== undefined) return { signal: 'postgres', close: async () => (await listener.close(), await auth.stop()) }
+  return { signal: 'poll', close: () => auth.stop() }
+}
