@@ -22,7 +22,7 @@ import { createVerifier, type TokenVerifier } from './tokens/verify.js'
 import { isoAt } from './context.js'
 import { applyTo, forgetLive } from './events/apply.js'
 import { AuthEventBus } from './events/bus.js'
-import { EventFeed } from './events/feed.js'
+import { EventFeed, type EventFeedOptions } from './events/feed.js'
 import type { RevocationReason } from './events/types.js'
 
 /** How long the event log keeps an event: an instance away longer than this drops its caches on return. */
@@ -79,7 +79,7 @@ export interface AuthOptions {
    * started by `auth.start()`). pollMs: INVALIDATION_POLL_MS, default 250. maxLagMs:
    * INVALIDATION_MAX_LAG_MS, default 1000: past it, memory is not trusted (fail closed).
    */
-  feed?: { pollMs?: number; maxLagMs?: number; onError?: (err: unknown) => void; onRecover?: () => void }
+  feed?: Pick<EventFeedOptions, 'pollMs' | 'maxLagMs' | 'onError' | 'onRecover' | 'now'>
 }
 
 export type LogoutScope = 'local' | 'global' | 'others'

@@ -87,7 +87,9 @@ export class EventFeed {
     this.#onRecover = options.onRecover ?? (() => {})
     this.#onGap = options.onGap ?? (() => {})
     if (!Number.isInteger(this.#pollMs) || this.#pollMs < 1) throw new TypeError('pollMs must be a whole number of milliseconds >= 1')
-    if (!(this.#maxLagMs > this.#pollMs)) throw new TypeError('maxLagMs must be greater than pollMs')
+    // maxLagMs <= pollMs is allowed (tests use it) but means going to the store between polls;
+    // the server's configuration refuses it (INVALIDATION_MAX_LAG_MS).
+    if (!(this.#maxLagMs > 0)) throw new TypeError('maxLagMs must be > 0')
     if (!Number.isInteger(this.#batch) || this.#batch < 1) throw new TypeError('batch must be a whole number >= 1')
   }
 
