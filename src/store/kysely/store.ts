@@ -178,10 +178,10 @@ export class KyselyStore implements Store {
     let query = this.db.selectFrom('users')
     if (q !== undefined && q !== '') {
       if (hasNul(q)) return { users: [], total: 0 }
-      const pattern = likePattern(q.toLowerCase())
-      query = query.where((eb) =>
-        eb.or([eb('email', 'like', sql<string>`${pattern} escape '!'`), eb('username', 'like', sql<string>`${pattern} escape '!'`)]),
-      )
+      const pattern = sql<string>`${likePattern(q.toLowerCase())} escape '!'`
+      // lower() on the stored side: LIKE is case-sensitive on PostgreSQL and under MySQL's
+      // binary collation (SQLite's ignores ASCII case only; lower() folds ASCII there too).
+      query = query.where((eb) => eb.or([eb(eb.fn('lower', ['email']), 'like', pattern), eb(eb.fn('lower', ['username']), 'like', pattern)]))
     }
     const [rows, count] = await Promise.all([
       query.selectAll().orderBy('createdAt').orderBy('id').limit(limit).offset(offset).execute(),
