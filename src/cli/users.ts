@@ -1,4 +1,4 @@
-// `tokenwarden users create | list | import`: accounts from the command line, e.g. the first admin
+// `tokenwarden users create | list | import | disable | ...`: accounts from the command line, e.g. the first admin
 // (`users create --email root@example.com --admin`). The password never travels as an
 // argument (it would show in `ps` and shell history): it comes from stdin with
 // --password-stdin, or from TOKENWARDEN_PASSWORD. Output never includes a password or hash.
@@ -16,14 +16,19 @@ import { Keyring } from '../core/tokens/keyring.js'
 import { createStore } from '../store/create.js'
 import { loadEnv } from './env.js'
 import { importMain } from './users-import.js'
+import { adminCommand, isAdminCommand } from './users-admin.js'
 
-export const USERS_USAGE = `Usage: tokenwarden users <create|list|import> [options]
+export const USERS_USAGE = `Usage: tokenwarden users <create|list|import|disable|enable|roles|delete|revoke> [options]
 
   create --email EMAIL [--username NAME] [--admin] [--password-stdin]
          the password is read from stdin with --password-stdin, else from TOKENWARDEN_PASSWORD
   list [--q TEXT] [--limit N] [--offset N] [--json]
   import (--flask-sqlite PATH [--table user] | FILE.jsonl | FILE.csv) [--dry-run] [--json]
-         keeps ids and password hashes (tokenwarden users import --help)`
+         keeps ids and password hashes (tokenwarden users import --help)
+  disable | enable | delete | revoke (--email EMAIL | --id ID)
+         revoke ends every session; running servers refuse the account's tokens within their bound
+  roles (--email EMAIL | --id ID) --set ROLE[,ROLE...]
+         the complete new role list; removing a role ends the account's sessions`
 
 export interface UsersIo {
   out(line: string): void
@@ -65,6 +70,8 @@ export async function usersMain(argv: string[], env: Env = loadEnv(), io: UsersI
       allowPositionals: true,
       options: {
         email: { type: 'string' },
+        id: { type: 'string' },
+        set: { type: 'string' },
         username: { type: 'string' },
         admin: { type: 'boolean' },
         'password-stdin': { type: 'boolean' },
@@ -81,7 +88,7 @@ export async function usersMain(argv: string[], env: Env = loadEnv(), io: UsersI
   }
   const { positionals, values } = parsed
   const command = positionals[0]
-  if (values.help === true || (command !== 'create' && command !== 'list')) {
+  if (values.help === true || (command !== 'create' && command !== 'list' && !isAdminCommand(command))) {
     ;(values.help === true ? io.out : io.err)(USERS_USAGE)
     return values.help === true ? 0 : 2
   }
@@ -92,6 +99,9 @@ export async function usersMain(argv: string[], env: Env = loadEnv(), io: UsersI
     if (!(err instanceof ConfigError)) throw err
     io.err(`tokenwarden: configuration error: ${err.message}`)
     return 2
+  }
+  if (isAdminCommand(command)) {
+    return withStore(config, (store) => adminCommand(accountService(store, config.argon2), command, { email: values.email, id: values.id, set: values.set }, io))
   }
   if (command === 'create') {
     if (values.email === undefined) {
