@@ -49,3 +49,14 @@ export async function pgQuery<T = Record<string, unknown>>(url: string, text: st
     await client.end()
   }
 }
+
+/** Runs one statement on MySQL/MariaDB. */
+export async function mysqlQuery(url: string, text: string): Promise<void> {
+  const { createConnection } = await import('mysql2/promise')
+  const connection = await createConnection(url)
+  try {
+    await connection.query(text)
+  } finally {
+    await connection.end()
+  }
+}
