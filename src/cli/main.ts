@@ -3,7 +3,7 @@
 // variable and exit with code 2, before anything listens.
 
 import { parseArgs } from 'node:util'
-import { ConfigError, parseConfig, type ServerConfig } from '../core/config.js'
+import { ConfigError, parseConfig, parseWorkers, type ServerConfig } from '../core/config.js'
 import { buildApp } from '../http/app.js'
 import { createStore } from '../store/create.js'
 import { isUnavailable } from '../store/unavailable.js'
@@ -13,11 +13,13 @@ import { usersMain } from './users.js'
 import { loadKeyring } from './ring.js'
 import { redactSecrets } from './redact.js'
 import { logRing, ringReloader } from './reload.js'
+import { isClusterWorker, supervise } from './workers.js'
 
 const USAGE = `Usage: tokenwarden <command>
 
 Commands:
   serve      run the auth API server (default)
+             --workers N|auto  N processes sharing the port (default: WORKERS, else 1)
   migrate    apply database migrations and exit
   keys       generate | rotate | list the signing keys (tokenwarden keys --help)
   users      create | list | import accounts (tokenwarden users --help)
@@ -31,17 +33,30 @@ async function main(argv: string[]): Promise<number> {
   if (argv[0] === 'keys') return keysMain(argv.slice(1))
   // `users` too (--email, --admin, --password-stdin).
   if (argv[0] === 'users') return usersMain(argv.slice(1))
-  const { positionals, values } = parseArgs({ args: argv, allowPositionals: true, options: { help: { type: 'boolean', short: 'h' } } })
+  const { positionals, values } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: { help: { type: 'boolean', short: 'h' }, workers: { type: 'string' } },
+  })
   const command = positionals[0] ?? 'serve'
   if (values.help === true || command === 'help') {
     console.log(USAGE)
     return 0
   }
+  if (values.workers !== undefined && command !== 'serve') {
+    console.error(`tokenwarden: --workers applies to serve only\n\n${USAGE}`)
+    return EXIT_CONFIG
+  }
   // A ConfigError thrown from here on is reported once, below main(), with exit code 2.
   const config = parseConfig(loadEnv())
   switch (command) {
-    case 'serve':
+    case 'serve': {
+      const workers = values.workers === undefined ? config.workers : parseWorkers(values.workers, '--workers')
+      // Several workers: this process is their primary, or one of the workers it forked (which
+      // runs with the same arguments and serves as one instance below).
+      if (workers > 1 && !(await isClusterWorker())) return supervise(config, workers)
       return serve(config)
+    }
     case 'migrate': {
       const store = await createStore({ databaseUrl: config.databaseUrl, poolMax: config.databasePoolMax })
       let applied: string[]
@@ -68,8 +83,12 @@ async function serve(config: ServerConfig): Promise<number> {
   logRing(app.log, ring, 'signing key')
   const stopReload = reloader.listen(app.log)
   app.addHook('onClose', async () => stopReload())
+  let closing = false
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.once(signal, () => {
+      // A worker may hear both: Ctrl-C reaches the whole process group, and its primary sends SIGTERM.
+      if (closing) return
+      closing = true
       app.log.info({ signal }, 'shutting down')
       app.close().then(
         () => process.exit(0),

@@ -2,6 +2,7 @@
 // variables. Misuse is not bad data: an invalid value throws ConfigError naming the variable,
 // once, before anything listens. The secret is never echoed.
 
+import { availableParallelism } from 'node:os'
 import { isAbsolute, join } from 'node:path'
 export { ConfigError, parseDuration } from './config-env.js'
 import { boolean, ConfigError, duration, integer, oneOf, text, type Env } from './config-env.js'
@@ -23,6 +24,8 @@ export interface ServerConfig extends TokenConfig, CorsConfig, DatabaseConfig {
   port: number
   /** HOST. default: 127.0.0.1 */
   host: string
+  /** WORKERS (or `serve --workers`): processes sharing the port through node:cluster, each a full instance; `auto` is one per CPU (os.availableParallelism()). default: 1, one process and no cluster */
+  workers: number
   /** DATA_DIR: generated secrets and the default SQLite file live here. default: ./data */
   dataDir: string
   /** JWT_SECRET (>= 32 bytes). default: generated once into DATA_DIR outside production */
@@ -87,6 +90,7 @@ export function parseConfig(env: Env, cwd = process.cwd()): ServerConfig {
     ...tokens,
     port: integer(env, 'PORT', 3000, 0, 65535),
     host: text(env, 'HOST') ?? '127.0.0.1',
+    workers: parseWorkers(text(env, 'WORKERS'), 'WORKERS'),
     dataDir,
     ...parseDatabaseConfig(env, dataDir),
     jwtSecret,
@@ -111,6 +115,25 @@ export function parseConfig(env: Env, cwd = process.cwd()): ServerConfig {
     ...adminSeed(env),
     ...parseCorsConfig(env),
   })
+}
+
+/** The largest WORKERS accepted: far past any core count, low enough to catch a typo. */
+export const MAX_WORKERS = 1024
+
+/**
+ * WORKERS, or the `serve --workers` value (`name` is what a ConfigError names): a whole number
+ * from 1 to MAX_WORKERS, or `auto` for os.availableParallelism(). Unset is 1.
+ *
+ * @example
+ * parseWorkers('auto', '--workers') // 2 on a two-CPU machine
+ */
+export function parseWorkers(value: string | undefined, name: string): number {
+  if (value === undefined) return 1
+  if (value.toLowerCase() === 'auto') return Math.min(availableParallelism(), MAX_WORKERS)
+  if (!/^\d+$/.test(value) || Number(value) < 1 || Number(value) > MAX_WORKERS) {
+    throw new ConfigError(name, `must be a whole number from 1 to ${MAX_WORKERS}, or auto (got "${value}")`)
+  }
+  return Number(value)
 }
 
 /** ADMIN_EMAIL and ADMIN_PASSWORD come together or not at all; the password is never echoed. */
