@@ -1,69 +1,20 @@
-// The Store conformance suite: one contract, run against every implementation. Narrow with
-// TW_STORES=memory,sqlite-memory,sqlite-file,postgres,mysql (default: all). The postgres and
-// mysql entries need the servers `npm test` starts; each store gets a database of its own.
+// The Store conformance suite: one contract, run against every implementation (stores.ts:
+// memory, SQLite, PostgreSQL, MySQL/MariaDB; TW_STORES narrows them). The event log, races and
+// dialect-sensitive values have suites of their own beside this one.
 
 import assert from 'node:assert/strict'
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import { after, before, describe, test } from 'node:test'
 import { sql } from 'kysely'
 import { ConfigError } from '../../src/core/config.js'
-import type { NewSession, NewUser, Store } from '../../src/core/store.js'
+import type { Store } from '../../src/core/store.js'
+import { createStore } from '../../src/store/create.js'
 import { migrationProvider } from '../../src/store/kysely/migrations.js'
 import { KyselyStore } from '../../src/store/kysely/store.js'
-import { createStore } from '../../src/store/create.js'
-import { MemoryStore } from '../../src/store/memory.js'
-import { freshDatabase, needService } from '../support/services.js'
+import { at, newSession, newUser, nextId, STORES, storeOptions } from './stores.js'
 
-interface Made {
-  store: Store
-  cleanup(): Promise<void>
-}
-
-/** A store over a fresh database on the shared server, dropped on cleanup. */
-async function onServer(service: 'postgres' | 'mysql'): Promise<Made> {
-  const db = await freshDatabase(service)
-  const store = await createStore({ databaseUrl: db.url })
-  return { store, cleanup: async () => { await store.close(); await db.drop() } }
-}
-
-const SERVICE: Record<string, 'postgres' | 'mysql' | undefined> = { postgres: 'postgres', mysql: 'mysql' }
-
-const STORES: [string, () => Promise<Made>][] = [
-  ['memory', async () => ({ store: new MemoryStore(), cleanup: async () => {} })],
-  ['sqlite-memory', async () => {
-    const store = (await createStore({ databaseUrl: 'sqlite::memory:' }))
-    return { store, cleanup: () => store.close() }
-  }],
-  ['sqlite-file', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'tw-store-'))
-    const store = (await createStore({ databaseUrl: `sqlite:${join(dir, 'nested', 'tw.db')}` }))
-    return { store, cleanup: async () => { await store.close(); rmSync(dir, { recursive: true, force: true }) } }
-  }],
-  ['postgres', () => onServer('postgres')],
-  ['mysql', () => onServer('mysql')],
-]
-
-const wanted = process.env.TW_STORES?.split(',').map((s) => s.trim()).filter(Boolean)
-const T0 = Date.UTC(2026, 0, 1)
-const at = (seconds: number): string => new Date(T0 + seconds * 1000).toISOString()
-
-let counter = 0
-function newUser(over: Partial<NewUser> = {}): NewUser {
-  counter++
-  return { id: `u${counter}`, email: `user${counter}@example.com`, username: `user${counter}`, passwordHash: '$argon2id$fake', roles: ['user'], createdAt: at(counter), ...over }
-}
-function newSession(userId: string, over: Partial<NewSession> = {}): NewSession {
-  counter++
-  return { id: `s${counter}`, userId, createdAt: at(counter), lastUsedAt: at(counter), expiresAt: at(100_000), userAgent: 'test-agent', ip: '127.0.0.1', refreshJti: `j${counter}`, ...over }
-}
-
-for (const [name, make] of STORES) {
-  if (wanted !== undefined && !wanted.includes(name)) continue
-
-  const service = SERVICE[name]
-  describe(`Store conformance: ${name}`, service === undefined ? {} : needService(service), () => {
+for (const kind of STORES) {
+  const { name, make } = kind
+  describe(`Store conformance: ${name}`, storeOptions(kind), () => {
     let store: Store
     let cleanup: () => Promise<void>
     before(async () => {
@@ -169,10 +120,10 @@ for (const [name, make] of STORES) {
     })
 
     test('listUsers: q matches email or username case-insensitively; paging and total', async () => {
-      const tag = `zq${counter}`
+      const tag = `zq${nextId()}`
       const users = [
         newUser({ email: `${tag}-one@example.com`, username: null }),
-        newUser({ email: `two-${counter}@example.com`, username: `${tag}_two` }),
+        newUser({ email: `two-${nextId()}@example.com`, username: `${tag}_two` }),
         newUser({ email: `${tag}three@example.com`, username: `${tag}x3` }),
       ]
       for (const u of users) await store.createUser(u)
@@ -187,7 +138,7 @@ for (const [name, make] of STORES) {
       assert.deepEqual((await store.listUsers({ q: `${tag}_`, limit: 10, offset: 0 })).users.map((u) => u.id), [users[1]!.id])
       assert.equal((await store.listUsers({ q: '%', limit: 10, offset: 0 })).total, 0)
       // Case-insensitive on the stored side too, whatever case a caller stored.
-      const mark = `${Date.now() % 100000}x${counter}`
+      const mark = `${Date.now() % 100000}x${nextId()}`
       const mixed = newUser({ email: `MiXeD${mark}@Example.com`, username: `CamelCase${mark}` })
       await store.createUser(mixed)
       assert.deepEqual((await store.listUsers({ q: `mixed${mark}`, limit: 10, offset: 0 })).users.map((u) => u.id), [mixed.id])

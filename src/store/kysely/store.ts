@@ -46,7 +46,10 @@ function likePattern(q: string): string {
   return `%${q.replace(/[!%_]/g, (c) => `!${c}`)}%`
 }
 
-/** PostgreSQL refuses NUL in text; no stored id, email or username holds one, so such a lookup finds nothing. */
+/**
+ * PostgreSQL refuses NUL in text (an error, not a miss); no stored id, email, username or jti
+ * holds one, so a lookup or change keyed by such a value finds nothing, without asking.
+ */
 function hasNul(value: string): boolean {
   return value.includes('\u0000')
 }
@@ -144,6 +147,7 @@ export class KyselyStore implements Store {
     if (patch.passwordHash !== undefined) values.passwordHash = patch.passwordHash
     if (patch.roles !== undefined) values.roles = JSON.stringify(patch.roles)
     if (patch.disabled !== undefined) values.disabled = patch.disabled ? 1 : 0
+    if (hasNul(id)) return undefined
     try {
       return await changeWithEvents(this.db, this.dialect, undefined, async (trx) => {
         if (options.keepAnAdmin === true && (await this.#otherActiveAdmins(trx, id)) === 0) throw new LastAdmin()
@@ -160,6 +164,7 @@ export class KyselyStore implements Store {
   }
 
   async deleteUser(id: string, options: UpdateOptions = {}): Promise<boolean | { conflict: 'last_admin' }> {
+    if (hasNul(id)) return false
     try {
       return await changeWithEvents(this.db, this.dialect, false, async (trx) => {
         if (options.keepAnAdmin === true && (await this.#otherActiveAdmins(trx, id)) === 0) throw new LastAdmin()
@@ -219,6 +224,7 @@ export class KyselyStore implements Store {
   }
 
   async rotateRefresh(r: Rotation): Promise<boolean> {
+    if (hasNul(r.sessionId) || hasNul(r.fromJti)) return false
     const result = await this.db
       .updateTable('sessions')
       .set((eb) => ({
@@ -236,6 +242,7 @@ export class KyselyStore implements Store {
   }
 
   async revokeSession(id: string, at: string, reason: RevocationReason): Promise<boolean> {
+    if (hasNul(id)) return false
     return changeWithEvents(this.db, this.dialect, false, async (trx) => {
       const result = await trx.updateTable('sessions').set({ revokedAt: at, revokedReason: reason }).where('id', '=', id).where('revokedAt', 'is', null).executeTakeFirst()
       if (result.numUpdatedRows !== 1n) throw new NothingChanged()
@@ -246,10 +253,11 @@ export class KyselyStore implements Store {
   async revokeUserSessions(userId: string, at: string, reason: RevocationReason, exceptId?: string): Promise<string[]> {
     return withEvents(this.db, this.dialect, async (trx) => {
       let q = trx.selectFrom('sessions').select('id').where('userId', '=', userId).where('revokedAt', 'is', null)
-      if (exceptId !== undefined) q = q.where('id', '!=', exceptId)
+      // An exception holding NUL matches no session: every live one is revoked.
+      if (exceptId !== undefined && !hasNul(exceptId)) q = q.where('id', '!=', exceptId)
       // The rows are locked until commit, so exactly these ids are revoked (and announced).
       if (this.dialect.lockRows) q = q.forUpdate()
-      const ids = (await q.execute()).map((r) => r.id)
+      const ids = hasNul(userId) ? [] : (await q.execute()).map((r) => r.id)
       for (const chunk of chunks(ids)) {
         await trx.updateTable('sessions').set({ revokedAt: at, revokedReason: reason }).where('id', 'in', chunk).execute()
       }
@@ -260,6 +268,7 @@ export class KyselyStore implements Store {
   }
 
   async listLiveSessions(userId: string, now: string): Promise<SessionRecord[]> {
+    if (hasNul(userId)) return []
     return this.db
       .selectFrom('sessions')
       .selectAll()
