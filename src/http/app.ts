@@ -11,6 +11,8 @@ import type { ServerConfig } from '../core/config.js'
 import type { Store } from '../core/store.js'
 import { isSymmetric, Keyring } from '../core/tokens/keyring.js'
 import { createStore } from '../store/create.js'
+import { KyselyStore } from '../store/kysely/store.js'
+import { SqlLoginThrottle } from '../store/kysely/throttle.js'
 import { waitForDatabase } from './database-wait.js'
 import { outageLog, startInvalidation } from './invalidation.js'
 import { installErrorHandling, sendError, toAuthError } from './errors.js'
@@ -88,6 +90,9 @@ export async function buildApp(config: ServerConfig, deps: AppDeps = {}): Promis
     csrf: config.tokenLocation.includes('cookies') && config.cookies.csrfProtect,
     additionalClaims: deps.additionalClaims,
     loginMaxFailures: config.loginMaxFailures,
+    // In the database, so that every instance (or process on one SQLite file) shares each
+    // identifier's budget; a custom store keeps the in-memory throttle.
+    throttle: store instanceof KyselyStore ? new SqlLoginThrottle(store.db, store.dialect, { clock: deps.clock, maxFailures: config.loginMaxFailures }) : undefined,
     legacyTokens: config.legacyTokens,
     feed: { pollMs: config.invalidationPollMs, maxLagMs: config.invalidationMaxLagMs, onError: feedLog.fail, onRecover: feedLog.ok },
   })

@@ -21,8 +21,8 @@ type MaybePromise<T> = T | Promise<T>
 export type AttemptOutcome = 'success' | 'failure' | 'aborted'
 
 /**
- * The throttle port. The in-memory implementation below suits one instance; a shared one
- * (Redis, the database) implements the same three methods.
+ * The throttle port. The in-memory implementation below suits one instance; the database one
+ * (store/kysely/throttle.ts) is shared by every instance over the same database.
  */
 export interface LoginThrottle {
   /** Reserves one password check for `key`: 0 to go ahead, or the seconds to wait (> 0). */
@@ -44,17 +44,78 @@ export interface ThrottleOptions {
   baseDelay?: number
   /** The longest wait, seconds. default: 900 (15 min) */
   maxDelay?: number
-  /** Identifiers remembered at most; the least recently failed is forgotten first. default: 100000 */
+  /** Identifiers remembered at most, in memory; the least recently failed is forgotten first. default: 100000 */
   maxEntries?: number
 }
 
-interface Streak {
+/** One identifier's state; every implementation stores these four numbers. */
+export interface Streak {
   failures: number
   /** Checks acquired and not yet settled. */
   pending: number
+  /** Epoch ms of the last failure; 0 when none. */
   lastFailureAt: number
   /** Epoch ms before which attempts are refused; 0 when not waiting. */
   waitUntil: number
+}
+
+/** ThrottleOptions checked and resolved (times in ms): the rules every implementation applies. */
+export interface ThrottleRules {
+  readonly clock: Clock
+  readonly maxFailures: number
+  readonly windowMs: number
+  readonly baseDelayMs: number
+  readonly maxDelayMs: number
+  readonly maxEntries: number
+}
+
+/** Resolves the defaults and refuses nonsense with a TypeError, once, at construction. */
+export function throttleRules(options: ThrottleOptions = {}): ThrottleRules {
+  const rules: ThrottleRules = {
+    clock: options.clock ?? systemClock,
+    maxFailures: options.maxFailures ?? 5,
+    windowMs: (options.window ?? 900) * 1000,
+    baseDelayMs: (options.baseDelay ?? 60) * 1000,
+    maxDelayMs: (options.maxDelay ?? 900) * 1000,
+    maxEntries: options.maxEntries ?? 100_000,
+  }
+  if (!Number.isInteger(rules.maxFailures) || rules.maxFailures < 0) throw new TypeError('maxFailures must be a whole number >= 0')
+  for (const [name, v] of [['window', rules.windowMs], ['baseDelay', rules.baseDelayMs], ['maxDelay', rules.maxDelayMs], ['maxEntries', rules.maxEntries]] as const) {
+    if (!Number.isFinite(v) || v <= 0) throw new TypeError(`${name} must be a positive number`)
+  }
+  return Object.freeze(rules)
+}
+
+/** Nothing left to enforce: the window has passed since the last failure and since the end of the wait. */
+export function isStale(rules: ThrottleRules, streak: Streak, now: number): boolean {
+  return now >= Math.max(streak.lastFailureAt, streak.waitUntil) + rules.windowMs
+}
+
+/**
+ * The answer to an attempt on a live streak (undefined: none): 0 to go ahead, or the seconds
+ * to wait. The caller counts the attempt as pending when the answer is 0.
+ */
+export function refusal(rules: ThrottleRules, streak: Streak | undefined, now: number): number {
+  if (streak === undefined) return 0
+  if (now < streak.waitUntil) return Math.ceil((streak.waitUntil - now) / 1000)
+  // The budget left is spoken for by checks still running: this one would exceed it.
+  if (streak.pending > 0 && streak.failures + streak.pending >= rules.maxFailures) return 1
+  return 0
+}
+
+/** Applies a settled check's outcome to its streak (pending already released by the caller). */
+export function applyOutcome(rules: ThrottleRules, streak: Streak, outcome: AttemptOutcome, now: number): void {
+  if (outcome === 'success') {
+    streak.failures = 0
+    streak.waitUntil = 0
+  } else if (outcome === 'failure') {
+    if (isStale(rules, streak, now)) streak.failures = 0
+    streak.failures++
+    streak.lastFailureAt = now
+    if (streak.failures >= rules.maxFailures) {
+      streak.waitUntil = now + Math.min(rules.baseDelayMs * 2 ** Math.min(streak.failures - rules.maxFailures, 30), rules.maxDelayMs)
+    }
+  }
 }
 
 /** The throttle key of a login identifier: its kind plus its normalized value. */
@@ -72,33 +133,18 @@ export function throttleKey(identifier: LoginIdentifier): string {
  */
 export class MemoryLoginThrottle implements LoginThrottle {
   readonly #streaks = new Map<string, Streak>()
-  readonly #clock: Clock
-  readonly #max: number
-  readonly #windowMs: number
-  readonly #baseMs: number
-  readonly #maxDelayMs: number
-  readonly #maxEntries: number
+  readonly #rules: ThrottleRules
 
   constructor(options: ThrottleOptions = {}) {
-    this.#clock = options.clock ?? systemClock
-    this.#max = options.maxFailures ?? 5
-    this.#windowMs = (options.window ?? 900) * 1000
-    this.#baseMs = (options.baseDelay ?? 60) * 1000
-    this.#maxDelayMs = (options.maxDelay ?? 900) * 1000
-    this.#maxEntries = options.maxEntries ?? 100_000
-    if (!Number.isInteger(this.#max) || this.#max < 0) throw new TypeError('maxFailures must be a whole number >= 0')
-    for (const [name, v] of [['window', this.#windowMs], ['baseDelay', this.#baseMs], ['maxDelay', this.#maxDelayMs], ['maxEntries', this.#maxEntries]] as const) {
-      if (!Number.isFinite(v) || v <= 0) throw new TypeError(`${name} must be a positive number`)
-    }
+    this.#rules = throttleRules(options)
   }
 
   acquire(key: string): number {
-    if (this.#max === 0) return 0
-    const now = this.#clock.now()
+    if (this.#rules.maxFailures === 0) return 0
+    const now = this.#rules.clock.now()
     let streak = this.#current(key, now)
-    if (streak !== undefined && now < streak.waitUntil) return Math.ceil((streak.waitUntil - now) / 1000)
-    // The budget left is spoken for by checks still running: this one would exceed it.
-    if (streak !== undefined && streak.pending > 0 && streak.failures + streak.pending >= this.#max) return 1
+    const wait = refusal(this.#rules, streak, now)
+    if (wait > 0) return wait
     if (streak === undefined) {
       this.#evictIfFull()
       streak = { failures: 0, pending: 0, lastFailureAt: 0, waitUntil: 0 }
@@ -109,22 +155,12 @@ export class MemoryLoginThrottle implements LoginThrottle {
   }
 
   settle(key: string, outcome: AttemptOutcome): void {
-    if (this.#max === 0) return
+    if (this.#rules.maxFailures === 0) return
     const streak = this.#streaks.get(key)
     if (streak === undefined) return
     streak.pending = Math.max(0, streak.pending - 1)
-    if (outcome === 'success') {
-      streak.failures = 0
-      streak.waitUntil = 0
-    } else if (outcome === 'failure') {
-      const now = this.#clock.now()
-      if (this.#isStale(streak, now)) streak.failures = 0
-      streak.failures++
-      streak.lastFailureAt = now
-      if (streak.failures >= this.#max) {
-        const delay = Math.min(this.#baseMs * 2 ** Math.min(streak.failures - this.#max, 30), this.#maxDelayMs)
-        streak.waitUntil = now + delay
-      }
+    applyOutcome(this.#rules, streak, outcome, this.#rules.clock.now())
+    if (outcome === 'failure') {
       // Most recently failed last, so eviction drops the coldest streak first.
       this.#streaks.delete(key)
       this.#streaks.set(key, streak)
@@ -133,10 +169,10 @@ export class MemoryLoginThrottle implements LoginThrottle {
   }
 
   prune(): number {
-    const now = this.#clock.now()
+    const now = this.#rules.clock.now()
     let n = 0
     for (const [key, streak] of this.#streaks) {
-      if (streak.pending === 0 && this.#isStale(streak, now) && this.#streaks.delete(key)) n++
+      if (streak.pending === 0 && isStale(this.#rules, streak, now) && this.#streaks.delete(key)) n++
     }
     return n
   }
@@ -148,19 +184,15 @@ export class MemoryLoginThrottle implements LoginThrottle {
 
   #current(key: string, now: number): Streak | undefined {
     const streak = this.#streaks.get(key)
-    if (streak !== undefined && streak.pending === 0 && this.#isStale(streak, now)) {
+    if (streak !== undefined && streak.pending === 0 && isStale(this.#rules, streak, now)) {
       this.#streaks.delete(key)
       return undefined
     }
     return streak
   }
 
-  #isStale(streak: Streak, now: number): boolean {
-    return now >= Math.max(streak.lastFailureAt, streak.waitUntil) + this.#windowMs
-  }
-
   #evictIfFull(): void {
-    if (this.#streaks.size < this.#maxEntries) return
+    if (this.#streaks.size < this.#rules.maxEntries) return
     for (const [key, streak] of this.#streaks) {
       if (streak.pending === 0) {
         this.#streaks.delete(key)

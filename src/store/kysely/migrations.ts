@@ -81,6 +81,25 @@ function migrations(dialect: DialectFactory): Record<string, Migration> {
         await db.schema.dropTable('auth_events').execute()
       },
     },
+    // The login throttle shared by every instance (throttle.ts): one row per identifier with a
+    // live streak, keyed by the identifier's SHA-256 so the table is no list of who tried to log
+    // in. Times are epoch milliseconds: the throttle does arithmetic on them.
+    '0003_login_throttle': {
+      async up(db: Kysely<unknown>) {
+        await table(db.schema
+          .createTable('login_throttle')
+          .addColumn('key_hash', 'varchar(64)', (c) => c.primaryKey())
+          .addColumn('failures', 'integer', (c) => c.notNull())
+          .addColumn('pending', 'integer', (c) => c.notNull())
+          .addColumn('pending_until', 'bigint', (c) => c.notNull())
+          .addColumn('last_failure_at', 'bigint', (c) => c.notNull())
+          .addColumn('wait_until', 'bigint', (c) => c.notNull()))
+          .execute()
+      },
+      async down(db: Kysely<unknown>) {
+        await db.schema.dropTable('login_throttle').execute()
+      },
+    },
   }
 }
 

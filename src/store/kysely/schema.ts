@@ -35,9 +35,27 @@ export interface CountersTable {
   value: number | string
 }
 
+/**
+ * One identifier's throttle streak (store/kysely/throttle.ts). Its times are epoch ms, not ISO
+ * strings: the throttle does arithmetic on them. bigint: a string from pg, a number elsewhere.
+ */
+export interface LoginThrottleTable {
+  /** SHA-256 hex of the throttle key. */
+  keyHash: string
+  failures: number
+  pending: number
+  /** Epoch ms after which the pending reservations are presumed dead. */
+  pendingUntil: number | string
+  /** Epoch ms. */
+  lastFailureAt: number | string
+  /** Epoch ms. */
+  waitUntil: number | string
+}
+
 export interface Database {
   users: UsersTable
   sessions: SessionsTable
   authEvents: AuthEventsTable
   twCounters: CountersTable
+  loginThrottle: LoginThrottleTable
 }

@@ -1,0 +1,175 @@
+// The login throttle kept in the database (table login_throttle), so every instance over the
+// same database spends one budget per identifier: N instances do not give N times the guesses.
+// The rules are core's (throttleRules, refusal, applyOutcome); this file only stores streaks.
+//
+// Atomicity. An identifier with no streak, the usual case, costs one statement per step: an
+// insert that does nothing if the row exists (acquire), and a delete of a row that held only
+// this check (a successful settle). Anything else reads and rewrites the row in a transaction
+// that locks it first: `SELECT ... FOR UPDATE` on PostgreSQL and MySQL; on SQLite a write
+// statement comes first, so the transaction takes the database's write lock before it reads
+// (a deferred transaction that read first could fail to upgrade while another process writes).
+//
+// Keys are stored as their SHA-256: the table is not a list of the addresses people tried.
+// (A hash, not a secret: whoever can read this table can read the users table too.)
+//
+// Checks in flight are counted in `pending` so that parallel guesses cannot pass the budget. A
+// process that dies mid-check never settles its reservation, so reservations expire: each
+// acquire sets `pending_until` to now + PENDING_TTL_MS, and once it has passed the row's
+// pending count is read as 0. A crash costs that identifier at most a minute of reduced budget.
+
+import { createHash } from 'node:crypto'
+import type { Kysely, Selectable, Transaction } from 'kysely'
+import {
+  applyOutcome,
+  isStale,
+  refusal,
+  throttleRules,
+  type AttemptOutcome,
+  type LoginThrottle,
+  type Streak,
+  type ThrottleOptions,
+  type ThrottleRules,
+} from '../../core/accounts/throttle.js'
+import type { DialectFactory } from './dialects/types.js'
+import type { Database, LoginThrottleTable } from './schema.js'
+
+/** How long a reservation counts against the budget without being settled, ms: far above any password check. */
+export const PENDING_TTL_MS = 60_000
+
+/** Lock-and-retry rounds when a row vanishes between the insert and the lock (settled or pruned meanwhile). */
+const MAX_ROUNDS = 5
+
+/** The stored form of a throttle key. */
+export function hashThrottleKey(key: string): string {
+  return createHash('sha256').update(key).digest('hex')
+}
+
+/**
+ * Login throttling shared through the database. `maxEntries` does not apply: rows with nothing
+ * left to enforce are deleted by `prune()` (the server runs it hourly).
+ *
+ * @example
+ * const store = await createStore({ databaseUrl })
+ * const throttle = new SqlLoginThrottle(store.db, store.dialect, { maxFailures: 5 })
+ * const auth = createAuth({ store, keyring, throttle })
+ */
+export class SqlLoginThrottle implements LoginThrottle {
+  readonly #db: Kysely<Database>
+  readonly #dialect: DialectFactory
+  readonly #rules: ThrottleRules
+
+  constructor(db: Kysely<Database>, dialect: DialectFactory, options: ThrottleOptions = {}) {
+    this.#db = db
+    this.#dialect = dialect
+    this.#rules = throttleRules(options)
+  }
+
+  async acquire(key: string): Promise<number> {
+    if (this.#rules.maxFailures === 0) return 0
+    const hash = hashThrottleKey(key)
+    for (let round = 0; round < MAX_ROUNDS; round++) {
+      const now = this.#rules.clock.now()
+      if (await this.#insertFresh(hash, now)) return 0
+      const wait = await this.#db.transaction().execute((trx) => this.#acquireLocked(trx, hash, now))
+      if (wait !== undefined) return wait
+    }
+    throw new Error('login throttle: the row kept vanishing under acquire')
+  }
+
+  async settle(key: string, outcome: AttemptOutcome): Promise<void> {
+    if (this.#rules.maxFailures === 0) return
+    const hash = hashThrottleKey(key)
+    const now = this.#rules.clock.now()
+    if (outcome === 'failure') {
+      await this.#db.transaction().execute(async (trx) => {
+        const row = await this.#lock(trx, hash)
+        if (row === undefined) return
+        const streak = toStreak(row)
+        streak.pending = Math.max(0, streak.pending - 1)
+        applyOutcome(this.#rules, streak, 'failure', now)
+        await this.#write(trx, hash, streak, Number(row.pendingUntil))
+      })
+      return
+    }
+    if (outcome === 'success') {
+      // The usual case: this was the row's only check in flight, and a success ends the streak.
+      const gone = await this.#db
+        .deleteFrom('loginThrottle')
+        .where('keyHash', '=', hash)
+        .where((eb) => eb.or([eb('pending', '<=', 1), eb('pendingUntil', '<=', now)]))
+        .executeTakeFirst()
+      if (gone.numDeletedRows > 0n) return
+    }
+    // Single statements, each atomic: release the reservation (and reset on success), then
+    // drop the row if that left it with nothing to enforce.
+    await this.#db
+      .updateTable('loginThrottle')
+      .set((eb) => ({
+        pending: eb.case().when('pending', '>', 0).then(eb('pending', '-', 1)).else(0).end(),
+        ...(outcome === 'success' ? { failures: 0, waitUntil: 0 } : {}),
+      }))
+      .where('keyHash', '=', hash)
+      .execute()
+    await this.#db.deleteFrom('loginThrottle').where('keyHash', '=', hash).where('failures', '=', 0).where('pending', '=', 0).execute()
+  }
+
+  async prune(): Promise<number> {
+    const now = this.#rules.clock.now()
+    // isStale, in SQL: the window has passed since the last failure and since the end of the wait.
+    const before = now - this.#rules.windowMs
+    const result = await this.#db
+      .deleteFrom('loginThrottle')
+      .where((eb) => eb.or([eb('pending', '=', 0), eb('pendingUntil', '<=', now)]))
+      .where('lastFailureAt', '<=', before)
+      .where('waitUntil', '<=', before)
+      .executeTakeFirst()
+    return Number(result.numDeletedRows)
+  }
+
+  /** A first reservation for an identifier with no row: true when this inserted it. */
+  async #insertFresh(hash: string, now: number): Promise<boolean> {
+    const insert = this.#db
+      .insertInto('loginThrottle')
+      .values({ keyHash: hash, failures: 0, pending: 1, pendingUntil: now + PENDING_TTL_MS, lastFailureAt: 0, waitUntil: 0 })
+    // MySQL has no ON CONFLICT; INSERT IGNORE only ignores the duplicate key here (every value is ours).
+    const query = this.#dialect.name === 'mysql' ? insert.ignore() : insert.onConflict((oc) => oc.column('keyHash').doNothing())
+    const result = await query.executeTakeFirst()
+    return (result.numInsertedOrUpdatedRows ?? 0n) > 0n
+  }
+
+  /** Decides under the row's lock; undefined when the row is gone (the caller starts over). */
+  async #acquireLocked(trx: Transaction<Database>, hash: string, now: number): Promise<number | undefined> {
+    const row = await this.#lock(trx, hash)
+    if (row === undefined) return undefined
+    let streak = toStreak(row)
+    // Reservations past their expiry belong to checks that will never settle.
+    if (Number(row.pendingUntil) <= now) streak.pending = 0
+    if (streak.pending === 0 && isStale(this.#rules, streak, now)) streak = { failures: 0, pending: 0, lastFailureAt: 0, waitUntil: 0 }
+    const wait = refusal(this.#rules, streak, now)
+    if (wait > 0) return wait
+    streak.pending++
+    await this.#write(trx, hash, streak, now + PENDING_TTL_MS)
+    return 0
+  }
+
+  /** Locks the row for the rest of the transaction and reads it. */
+  async #lock(trx: Transaction<Database>, hash: string): Promise<Selectable<LoginThrottleTable> | undefined> {
+    const select = trx.selectFrom('loginThrottle').selectAll().where('keyHash', '=', hash)
+    if (this.#dialect.lockRows) return select.forUpdate().executeTakeFirst()
+    // SQLite: a write first, which takes the database's write lock until commit.
+    await trx.updateTable('loginThrottle').set((eb) => ({ pending: eb.ref('pending') })).where('keyHash', '=', hash).execute()
+    return select.executeTakeFirst()
+  }
+
+  async #write(trx: Transaction<Database>, hash: string, streak: Streak, pendingUntil: number): Promise<void> {
+    await trx
+      .updateTable('loginThrottle')
+      .set({ failures: streak.failures, pending: streak.pending, pendingUntil, lastFailureAt: streak.lastFailureAt, waitUntil: streak.waitUntil })
+      .where('keyHash', '=', hash)
+      .execute()
+  }
+}
+
+function toStreak(row: Selectable<LoginThrottleTable>): Streak {
+  return { failures: Number(row.failures), pending: Number(row.pending), lastFailureAt: Number(row.lastFailureAt), waitUntil: Number(row.waitUntil) }
+}
