@@ -31,6 +31,7 @@ describe('cluster on MariaDB with the Redis wake-up signal', { ...needService('m
   test('logout on A: B and C refuse the access and refresh tokens', (t) => s.logoutReachesOthers(t, scene))
   test('admin disables a user on B: A and C refuse', (t) => s.disableReachesOthers(t, scene))
   test('account deleted on C: A and B refuse', (t) => s.deleteReachesOthers(t, scene))
+  test('password changed on B: the other session is refused on A and C', (t) => s.passwordChangeReachesOthers(t, scene))
 
   test('Redis stopped: revocations arrive by the poll; started again: fast again', async (t) => {
     const { Redis } = await import('ioredis')

@@ -158,6 +158,23 @@ export async function deleteReachesOthers(t: TestContext, scene: Scene, bound = 
   assert.equal(refresh.status, 401, `refresh on A after deletion on C: ${JSON.stringify(refresh.body)}`)
 }
 
+/**
+ * The user changes the password on B with one session: the other session, seen on A and C, is
+ * refused there; the session that made the change stays live everywhere.
+ */
+export async function passwordChangeReachesOthers(t: TestContext, scene: Scene, bound = BOUND_MS): Promise<void> {
+  const [a, b, c] = scene.cluster.instances as [Instance, Instance, Instance]
+  const email = newEmail('password')
+  await register(a, email)
+  const other = await login(a, email)
+  const kept = await login(b, email)
+  await seenLive([a, c], other.access)
+  const change = await call(b, 'PUT', '/auth/me/password', { token: kept.access, body: { current_password: PASSWORD, new_password: `${PASSWORD} changed` } })
+  assert.equal(change.status, 204, JSON.stringify(change.body))
+  await refusedWithin(t, scene, 'password changed', [a, c], other.access, bound)
+  await seenLive([a, b, c], kept.access)
+}
+
 // 3 ---------------------------------------------------------------------------------------
 
 /**
