@@ -72,6 +72,11 @@ export class SessionGate {
     this.#dead.set(sid, seconds(Math.max(forgetAfter, live?.expiresAt ?? 0)))
   }
 
+  /** True when the gate holds the session as live (whatever its user or expiry). */
+  holdsLive(sid: string): boolean {
+    return this.#live.has(sid)
+  }
+
   /** Forgets every live entry (revocations may have been missed); dead ones stay dead. */
   forgetLive(): void {
     this.#live.clear()

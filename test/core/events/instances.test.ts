@@ -142,3 +142,18 @@ test('an Auth that was never started trusts its memory (a single instance)', asy
   for (let i = 0; i < 3; i++) await auth.authenticate(pair.accessToken)
   assert.equal(findSession, 0)
 })
+
+test('revocations of sessions B never held live are remembered briefly; those it held, until their tokens expire', async () => {
+  const { clock, a, b, pair } = await twoInstances()
+  const other = await a.auth.login({ identifier: { email: 'ada@example.com' }, password: 'correct horse battery' }) // B never sees it
+  await a.auth.logout(a.auth.verifier.verify(other.accessToken))
+  await a.auth.logout(a.auth.verifier.verify(pair.accessToken))
+  await b.auth.feed!.sync()
+  assert.equal(b.auth.context.gate.size.dead, 2)
+  clock.advance(61_000)
+  b.auth.context.gate.prune(clock.now())
+  assert.equal(b.auth.context.gate.size.dead, 1, 'the foreign one is forgotten after a minute')
+  // Forgotten is not alive: the store still says revoked.
+  assert.equal(await code(b.auth.authenticate(other.accessToken)), 'TOKEN_REVOKED')
+  assert.equal(await code(b.auth.authenticate(pair.accessToken)), 'TOKEN_REVOKED')
+})
