@@ -31,6 +31,7 @@ import {
   type ThrottleRules,
 } from '../../core/accounts/throttle.js'
 import type { DialectFactory } from './dialects/types.js'
+import { precompiled } from './precompiled.js'
 import type { Database, LoginThrottleTable } from './schema.js'
 
 /** How long a reservation counts against the budget without being settled, ms: far above any password check. */
@@ -57,11 +58,29 @@ export class SqlLoginThrottle implements LoginThrottle {
   readonly #db: Kysely<Database>
   readonly #dialect: DialectFactory
   readonly #rules: ThrottleRules
+  // The two statements of a login with no streak, compiled once (precompiled.ts): through the
+  // query builder they cost several times what SQLite does (bench/analysis.md).
+  /** Inserts a row holding one reservation; false when the identifier already has one. */
+  readonly #insertFresh: (hash: string, pendingUntil: number) => Promise<boolean>
+  /** Deletes the row if this check was its only live reservation; false when others remain. */
+  readonly #deleteIdle: (hash: string, now: number) => Promise<boolean>
 
   constructor(db: Kysely<Database>, dialect: DialectFactory, options: ThrottleOptions = {}) {
     this.#db = db
     this.#dialect = dialect
     this.#rules = throttleRules(options)
+    // Every value a placeholder (precompiled() binds them per call); `n` types one as a number.
+    const n = (p: string) => p as unknown as number
+    const insert = precompiled(db, 6, (hash, failures, pending, until, lastFailureAt, waitUntil) => {
+      const q = db.insertInto('loginThrottle').values({ keyHash: hash!, failures: n(failures!), pending: n(pending!), pendingUntil: n(until!), lastFailureAt: n(lastFailureAt!), waitUntil: n(waitUntil!) })
+      // MySQL has no ON CONFLICT; INSERT IGNORE only ignores the duplicate key here (every value is ours).
+      return dialect.name === 'mysql' ? q.ignore() : q.onConflict((oc) => oc.column('keyHash').doNothing())
+    })
+    this.#insertFresh = async (hash, pendingUntil) => changed(await insert(hash, 0, 1, pendingUntil, 0, 0))
+    const remove = precompiled(db, 3, (hash, one, now) =>
+      db.deleteFrom('loginThrottle').where('keyHash', '=', hash!).where((eb) => eb.or([eb('pending', '<=', n(one!)), eb('pendingUntil', '<=', n(now!))])),
+    )
+    this.#deleteIdle = async (hash, now) => changed(await remove(hash, 1, now))
   }
 
   async acquire(key: string): Promise<number> {
@@ -69,7 +88,7 @@ export class SqlLoginThrottle implements LoginThrottle {
     const hash = hashThrottleKey(key)
     for (let round = 0; round < MAX_ROUNDS; round++) {
       const now = this.#rules.clock.now()
-      if (await this.#insertFresh(hash, now)) return 0
+      if (await this.#insertFresh(hash, now + PENDING_TTL_MS)) return 0
       const wait = await this.#db.transaction().execute((trx) => this.#acquireLocked(trx, hash, now))
       if (wait !== undefined) return wait
     }
@@ -93,12 +112,7 @@ export class SqlLoginThrottle implements LoginThrottle {
     }
     if (outcome === 'success') {
       // The usual case: this was the row's only check in flight, and a success ends the streak.
-      const gone = await this.#db
-        .deleteFrom('loginThrottle')
-        .where('keyHash', '=', hash)
-        .where((eb) => eb.or([eb('pending', '<=', 1), eb('pendingUntil', '<=', now)]))
-        .executeTakeFirst()
-      if (gone.numDeletedRows > 0n) return
+      if (await this.#deleteIdle(hash, now)) return
     }
     // Single statements, each atomic: release the reservation (and reset on success), then
     // drop the row if that left it with nothing to enforce.
@@ -124,17 +138,6 @@ export class SqlLoginThrottle implements LoginThrottle {
       .where('waitUntil', '<=', before)
       .executeTakeFirst()
     return Number(result.numDeletedRows)
-  }
-
-  /** A first reservation for an identifier with no row: true when this inserted it. */
-  async #insertFresh(hash: string, now: number): Promise<boolean> {
-    const insert = this.#db
-      .insertInto('loginThrottle')
-      .values({ keyHash: hash, failures: 0, pending: 1, pendingUntil: now + PENDING_TTL_MS, lastFailureAt: 0, waitUntil: 0 })
-    // MySQL has no ON CONFLICT; INSERT IGNORE only ignores the duplicate key here (every value is ours).
-    const query = this.#dialect.name === 'mysql' ? insert.ignore() : insert.onConflict((oc) => oc.column('keyHash').doNothing())
-    const result = await query.executeTakeFirst()
-    return (result.numInsertedOrUpdatedRows ?? 0n) > 0n
   }
 
   /** Decides under the row's lock; undefined when the row is gone (the caller starts over). */
@@ -168,6 +171,11 @@ export class SqlLoginThrottle implements LoginThrottle {
       .where('keyHash', '=', hash)
       .execute()
   }
+}
+
+/** A write touched a row (numAffectedRows: set by every dialect's driver for insert and delete). */
+function changed(result: { numAffectedRows?: bigint }): boolean {
+  return (result.numAffectedRows ?? 0n) > 0n
 }
 
 function toStreak(row: Selectable<LoginThrottleTable>): Streak {
