@@ -41,3 +41,4 @@ export {
 } from './http/plugin/index.js'
 export { MemoryStore } from './store/memory.js'
 export { KyselyStore } from './store/kysely/store.js'
+export { SqlLoginThrottle } from './store/kysely/throttle.js'
