@@ -6,6 +6,8 @@
 // rolls back gives its number back). So a reader that has seen seq n has seen every event
 // before it. On SQLite the bump is also the first statement, which takes the write lock at
 // once (a deferred transaction that read first could fail to upgrade under another writer).
+// Reads after the bump must see what the previous holder committed: PostgreSQL's READ COMMITTED
+// does; MySQL is asked for it (dialects/mysql.ts eventIsolation).
 
 import type { Kysely, Transaction } from 'kysely'
 import { parseEvent, type AuthEvent, type EventLog, type LoggedEvent } from '../../core/events/types.js'
@@ -25,7 +27,9 @@ export async function withEvents<T>(
   dialect: DialectFactory,
   work: (trx: Transaction<Database>) => Promise<{ result: T; events: AuthEvent[] }>,
 ): Promise<T> {
-  return db.transaction().execute(async (trx) => {
+  let transaction = db.transaction()
+  if (dialect.eventIsolation !== undefined) transaction = transaction.setIsolationLevel(dialect.eventIsolation)
+  return transaction.execute(async (trx) => {
     await trx.updateTable('twCounters').set((eb) => ({ value: eb('value', '+', 1) })).where('name', '=', EVENT_COUNTER).execute()
     const { result, events } = await work(trx)
     if (events.length === 0) throw new NothingChanged()

@@ -18,6 +18,13 @@ export const mysql: DialectFactory = {
   name: 'mysql',
   schemes: ['mysql', 'mariadb'],
   lockRows: true,
+  // InnoDB's default, REPEATABLE READ, reads from a snapshot taken at the transaction's first
+  // plain read: any read made before the counter lock was granted would keep showing the rows
+  // as they were, so the admin count under the lock (store.ts) could miss a demotion another
+  // instance just committed, and both could remove the last admin. READ COMMITTED reads the
+  // latest committed rows at each statement, as PostgreSQL does by default, and takes no gap
+  // locks. (With binary logging on, it needs binlog_format ROW or MIXED, the servers' defaults.)
+  eventIsolation: 'read committed',
   largeText: 'mediumtext',
   async create(url, { poolMax }) {
     const { createPool } = await import('mysql2')

@@ -26,6 +26,11 @@ export interface DialectFactory {
   uniqueViolation(err: unknown): string | undefined
   /** SELECT ... FOR UPDATE exists (not on SQLite, whose writers are serialized anyway). */
   readonly lockRows: boolean
+  /**
+   * Isolation level for the transactions that record events, where the server's default would
+   * let their reads see a snapshot older than the counter lock; undefined: the default.
+   */
+  readonly eventIsolation?: 'read committed'
   /** Column type for a potentially large text payload. */
   readonly largeText: string
   /** Signals listeners, from inside the transaction that wrote an event (delivered on commit). */
