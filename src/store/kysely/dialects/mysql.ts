@@ -28,6 +28,9 @@ export const mysql: DialectFactory = {
   largeText: 'mediumtext',
   async create(url, { poolMax }) {
     const { createPool } = await import('mysql2')
+    // mysql2 connects with CLIENT_FOUND_ROWS (its default): an UPDATE reports the rows it matched,
+    // not only those it changed, as the other dialects do; updateUser relies on it (a patch
+    // that changes no column still finds the user). A URL with flags=-FOUND_ROWS would break it.
     const pool = createPool({ uri: url.replace(/^mariadb:/, 'mysql:'), connectionLimit: poolMax, charset: 'utf8mb4' })
     // A connection lost while idle is reported here; the next query gets a fresh one.
     pool.on('connection', (conn) => conn.on('error', () => {}))

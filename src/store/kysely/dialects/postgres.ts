@@ -79,7 +79,8 @@ export const postgres: DialectFactory = {
   largeText: 'text',
   async create(url, { poolMax }) {
     const { default: pg } = await import('pg')
-    // int8 (our event seqs, COUNT(*)) as a JS number: they stay far below 2^53.
+    // int8 (event seqs, the counter, COUNT(*)) arrives as a string: the store reads each through
+    // Number(), exact while they stay below 2^53.
     const pool = new pg.Pool({ connectionString: url, max: poolMax })
     // An idle client that loses its connection emits 'error' on the pool; without a listener
     // that would crash the process. The next query gets a fresh connection or a clean error.
