@@ -15,6 +15,7 @@ import type { Results } from './lib/results.js'
 import { runHttp } from './sections/http.js'
 import { runLogins } from './sections/logins.js'
 import { runRevocation } from './sections/revocation.js'
+import { runScale } from './sections/scale.js'
 import { runStartup } from './sections/startup.js'
 import { runTokens } from './sections/tokens.js'
 
@@ -43,6 +44,8 @@ async function measure(): Promise<Results> {
     logins: async () => void (results.logins = await runLogins(profile)),
     revocation: async () => void (results.revocation = await runRevocation(profile)),
     startup: async () => void (results.startup = await runStartup(profile)),
+    // The logins section's raw argon2id rate, when it ran, is the limit for logins on PostgreSQL too.
+    scale: async () => void (results.scale = await runScale(profile, results.logins?.rawHashPerSec)),
   }
   for (const section of options.only) {
     const t0 = Date.now()

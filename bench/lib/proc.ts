@@ -47,8 +47,13 @@ export function pinned(core: number, command: string, args: readonly string[]): 
 
 /** Pins every thread of this process to `core` (a no-op without taskset or a second core). */
 export function pinSelf(core: number): void {
+  pinPid(process.pid, core)
+}
+
+/** Pins every thread of process `pid` to `core` (a no-op without taskset or a second core). */
+export function pinPid(pid: number, core: number): void {
   if (TASKSET === undefined || CORES < 2) return
-  spawnSync(TASKSET, ['-a', '-p', '-c', String(core), String(process.pid)], { stdio: 'ignore' })
+  spawnSync(TASKSET, ['-a', '-p', '-c', String(core), String(pid)], { stdio: 'ignore' })
 }
 
 const bundles = new Map<string, Promise<string>>()

@@ -2,7 +2,7 @@
 
 import { parseArgs } from 'node:util'
 
-export const SECTIONS = ['tokens', 'http', 'logins', 'revocation', 'startup'] as const
+export const SECTIONS = ['tokens', 'http', 'logins', 'revocation', 'startup', 'scale'] as const
 export type SectionName = (typeof SECTIONS)[number]
 export type Mode = 'full' | 'quick' | 'smoke'
 
@@ -42,6 +42,10 @@ export interface Profile {
   gateChecks: number
   /** Startup runs (median reported), after one discarded warm-up run. */
   startupRuns: number
+  /** Scale: logout rounds per propagation case (three instances on one database). */
+  scaleRounds: number
+  /** Scale: every database (PostgreSQL, MariaDB, Redis when they start), or the SQLite file only. */
+  scaleDatabases: 'all' | 'sqlite'
 }
 
 const PROFILES: Record<Mode, Profile> = {
@@ -49,19 +53,19 @@ const PROFILES: Record<Mode, Profile> = {
     mode: 'full', microMs: 900, microRounds: 3, microWarmupMs: 300, microPool: 1000, isolate: true, microPasses: 2, httpPasses: 2,
     httpSeconds: 8, httpWarmupSeconds: 2, connections: 50, coldPool: 10_000,
     loginSeconds: 10, loginWarmupSeconds: 15, baselineSeconds: 5, pacedRate: 500, loginConnections: 8, argon2: 'default',
-    revoked: 1_000_000, gateChecks: 5_000_000, startupRuns: 15,
+    revoked: 1_000_000, gateChecks: 5_000_000, startupRuns: 15, scaleRounds: 200, scaleDatabases: 'all',
   },
   quick: {
     mode: 'quick', microMs: 300, microRounds: 2, microWarmupMs: 100, microPool: 1000, isolate: false, microPasses: 1, httpPasses: 1,
     httpSeconds: 2, httpWarmupSeconds: 1, connections: 50, coldPool: 10_000,
     loginSeconds: 2, loginWarmupSeconds: 3, baselineSeconds: 1, pacedRate: 500, loginConnections: 8, argon2: 'default',
-    revoked: 1_000_000, gateChecks: 2_000_000, startupRuns: 5,
+    revoked: 1_000_000, gateChecks: 2_000_000, startupRuns: 5, scaleRounds: 20, scaleDatabases: 'all',
   },
   smoke: {
     mode: 'smoke', microMs: 20, microRounds: 1, microWarmupMs: 10, microPool: 50, isolate: false, microPasses: 1, httpPasses: 1,
     httpSeconds: 1, httpWarmupSeconds: 0, connections: 8, coldPool: 200,
     loginSeconds: 1, loginWarmupSeconds: 0, baselineSeconds: 1, pacedRate: 100, loginConnections: 2, argon2: 'tiny',
-    revoked: 10_000, gateChecks: 100_000, startupRuns: 1,
+    revoked: 10_000, gateChecks: 100_000, startupRuns: 1, scaleRounds: 3, scaleDatabases: 'sqlite',
   },
 }
 
@@ -91,7 +95,7 @@ export function parseRunArgs(argv: string[]): RunOptions {
     },
   })
   if (values.help === true) {
-    console.log('Usage: npm run bench -- [--quick | --smoke] [--only tokens,http,logins,revocation,startup] [--out DIR] [--wait-quiet SECONDS] | --report')
+    console.log('Usage: npm run bench -- [--quick | --smoke] [--only tokens,http,logins,revocation,startup,scale] [--out DIR] [--wait-quiet SECONDS] | --report')
     process.exit(0)
   }
   const mode: Mode = values.smoke === true ? 'smoke' : values.quick === true ? 'quick' : 'full'

@@ -4,6 +4,7 @@
 import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { ROOT } from './proc.js'
+import { propagationTable, scaleThroughputTable } from './report-scale.js'
 import { httpTable, loginsTable, revocationTable, startupTable, tokensTables } from './report-tables.js'
 import type { Results } from './results.js'
 import { checkTargets } from './targets.js'
@@ -86,12 +87,30 @@ export function reportMarkdown(r: Results, chartPath: string): string {
   }
   if (r.revocation !== undefined) lines.push('## 4. Revocation at scale', '', 'A `SessionGate` (src/core/sessions/gate.ts) in its own process (plain JavaScript, `--expose-gc`).', '', revocationTable(r.revocation), '')
   if (r.startup !== undefined) lines.push('## 5. Startup', '', 'From spawning `node dist/tokenwarden.mjs serve` (what `npm start` runs) (SQLite, JWT_SECRET set, LOG_LEVEL=warn) to the first 200 from `/health`.', '', startupTable(r.startup), '')
-  if (r.problems.length > 0) {
-    lines.push('## Skipped or failed', '', ...r.problems.map((p) => `- ${p.section}: ${p.reason}`), '')
-    for (const row of r.http ?? []) if (row.skipped !== undefined) lines.push(`- http ${row.id}: ${row.skipped}`)
-    lines.push('')
-  } else if ((r.http ?? []).some((row) => row.skipped !== undefined)) {
-    lines.push('## Skipped or failed', '', ...(r.http ?? []).filter((row) => row.skipped !== undefined).map((row) => `- http ${row.id}: ${row.skipped}`), '')
+  if (r.scale !== undefined) {
+    lines.push(
+      '## 6. Scale-out: three instances on one database',
+      '',
+      `Three \`node dist/tokenwarden.mjs serve\` processes (A, B, C) on one database, all pinned to the server core with the database server; INVALIDATION_POLL_MS=${r.scale.pollMs} (the default). ` +
+        'Each round logs in on A, makes B and C answer GET /auth/me with 200, logs out on A, and times from the arrival of A\'s 204 until B and C each answer 401 TOKEN_REVOKED, polled back to back on a keep-alive connection; p50/p99/max are over both. ' +
+        'bench/analysis.md ("Revocation across instances") says what bounds these figures.',
+      '',
+      propagationTable(r.scale),
+      '',
+      'Throughput on PostgreSQL beside SQLite, with the http and logins sections\' harness (the same server, bench/servers/tw-server.ts, on the other database).',
+      '',
+      scaleThroughputTable(r.scale),
+      '',
+    )
+  }
+  const skippedRows = [
+    ...(r.http ?? []).filter((row) => row.skipped !== undefined).map((row) => `- http ${row.id}: ${row.skipped}`),
+    ...(r.scale?.propagation ?? []).filter((row) => row.skipped !== undefined).map((row) => `- scale ${row.id}: ${row.skipped}`),
+    ...(r.scale?.me ?? []).filter((row) => row.skipped !== undefined).map((row) => `- scale ${row.id}: ${row.skipped}`),
+    ...(r.scale?.logins.skipped === undefined ? [] : [`- scale postgres logins: ${r.scale.logins.skipped}`]),
+  ]
+  if (r.problems.length > 0 || skippedRows.length > 0) {
+    lines.push('## Skipped or failed', '', ...r.problems.map((p) => `- ${p.section}: ${p.reason}`), ...skippedRows, '')
   }
   const notes = join(ROOT, 'bench/analysis.md')
   if (existsSync(notes)) lines.push(readFileSync(notes, 'utf8').trim(), '')
@@ -103,7 +122,7 @@ export function reportMarkdown(r: Results, chartPath: string): string {
     'npm ci && npm run build',
     'npm run bench                  # full run, a few minutes: rewrites BENCHMARKS.md and docs/bench-chart.svg',
     'npm run bench -- --quick       # under 2 minutes; report goes to a temp directory (printed)',
-    'npm run bench -- --only http   # one section: tokens, http, logins, revocation, startup',
+    'npm run bench -- --only http   # one section: tokens, http, logins, revocation, startup, scale',
     'npm run bench -- --wait-quiet 120   # wait (up to 120 s per checkpoint) for other processes to leave the CPU',
     'npm run bench -- --report      # rewrite this file and the chart from bench/results/latest.json',
     'npx tsx bench/profile.ts tw-me # one HTTP case under node --cpu-prof: µs per request by function',

@@ -109,6 +109,42 @@ export interface StartupResults {
   samplesMs: number[]
 }
 
+/** One propagation case: three `tokenwarden serve` processes on one database, N logouts on A. */
+export interface PropagationRow {
+  id: string
+  label: string
+  /** Whether a wake-up signal (PostgreSQL NOTIFY, Redis pub/sub) carries the event; without one the poll bounds it. */
+  signal: boolean
+  /** Logout rounds run; each gives one sample from B and one from C. */
+  rounds?: number
+  /** From A's 204 to each other instance's first 401, over B and C together. */
+  p50Ms?: number
+  p99Ms?: number
+  maxMs?: number
+  /** Every sample, ms, in round order (B then C). */
+  samplesMs?: number[]
+  note?: string
+  skipped?: string
+}
+
+export interface ScaleResults {
+  /** INVALIDATION_POLL_MS the instances ran with. */
+  pollMs: number
+  propagation: PropagationRow[]
+  /** GET /auth/me with a hot token (the http section's harness): sqlite-me and postgres-me. */
+  me: HttpRow[]
+  /** Logins/s on PostgreSQL (the logins section's harness), and the raw argon2id rate it is held to. */
+  logins: {
+    postgresLoginsPerSec?: number
+    /** The limit, from the logins section when it ran in this run, else measured here the same way. */
+    rawHashPerSec?: number
+    rawFrom?: 'logins section' | 'this section'
+    loginP99Ms?: number
+    non2xx?: number
+    skipped?: string
+  }
+}
+
 export interface Results {
   machine: Machine
   tokens?: OpRow[]
@@ -116,6 +152,7 @@ export interface Results {
   logins?: LoginResults
   revocation?: RevocationResults
   startup?: StartupResults
+  scale?: ScaleResults
   /** Section-level failures and skips, with the reason. */
   problems: { section: string; reason: string }[]
   /** Measurements that started while other processes kept the CPU busy (> 15%). */

@@ -1,7 +1,7 @@
 // The issue's targets, checked against one run's results. A target whose inputs are missing
 // (section skipped or failed) is reported as "no data", never as a pass.
 
-import type { HttpRow, OpRow, Results } from './results.js'
+import type { HttpRow, OpRow, PropagationRow, Results } from './results.js'
 
 export interface TargetCheck {
   name: string
@@ -55,8 +55,28 @@ export function checkTargets(r: Results): TargetCheck[] {
     below('Process RSS at 1M revoked', r.revocation?.rssMb, 200, 'MB', 0),
     below('Startup to first 200 from /health (median)', r.startup?.medianMs, 400, 'ms', 0),
   ]
+  checks.push(...scaleTargets(r))
   if (r.revocation !== undefined && r.revocation.revoked < 1_000_000) {
     for (const c of checks) if (c.name.includes('1M revoked')) c.name += ` (only ${r.revocation.revoked.toLocaleString('en-US')} in this run)`
   }
   return checks
+}
+
+/** The issue's scale-out targets: propagation with and without a wake-up signal, PostgreSQL throughput. */
+function scaleTargets(r: Results): TargetCheck[] {
+  const s = r.scale
+  const prop = (id: string): PropagationRow | undefined => s?.propagation.find((p) => p.id === id)
+  // Without a signal the bound is the poll interval the instances ran with, plus 100 ms.
+  const pollBound = (name: string, id: string): TargetCheck =>
+    s === undefined ? { name, goal: '< INVALIDATION_POLL_MS + 100 ms', measured: undefined, pass: undefined } : below(name, prop(id)?.maxMs, s.pollMs + 100, 'ms')
+  const logins = s?.logins
+  return [
+    below('Propagation p99 to 2 other instances, PostgreSQL NOTIFY', prop('postgres-notify')?.p99Ms, 50, 'ms'),
+    below('Propagation p99 to 2 other instances, MariaDB + Redis', prop('mysql-redis')?.p99Ms, 50, 'ms'),
+    pollBound('Propagation max, SQLite file (poll)', 'sqlite'),
+    pollBound('Propagation max, PostgreSQL with the signal cut (poll)', 'postgres-cut'),
+    pollBound('Propagation max, MariaDB without Redis (poll)', 'mysql-poll'),
+    atLeast('GET /auth/me, PostgreSQL / SQLite', ratio(rpsOf(s?.me, 'postgres-me'), rpsOf(s?.me, 'sqlite-me')), 0.9),
+    atLeast('Logins/s on PostgreSQL / raw argon2id rate', ratio(logins?.postgresLoginsPerSec, logins?.rawHashPerSec), 0.85),
+  ]
 }

@@ -88,12 +88,7 @@ export function httpCases(coldPool: number): HttpCase[] {
       id: 'raw-hmac', label: `raw node:crypto HS256 per request (${coldPool} tokens)`, server: nodeServer('raw-hmac'), prepare: cold,
       note: 'reference for cold: no library, no cache',
     },
-    {
-      id: 'tw-me', label: 'tokenwarden server GET /auth/me (SQLite)',
-      server: async () => ({ ...(await nodeServer('tw-server', { BENCH_DATA_DIR: mkdtempSync(join(tmpdir(), 'tw-bench-me-')) })()), readyPath: '/health' }),
-      prepare: async (url) => ({ path: '/auth/me', headers: bearer(await loginToken(url, '/auth/register', '/auth/login', BENCH_PASSWORD)) }),
-      note: 'verify + session liveness + user row from SQLite; LOG_LEVEL=warn',
-    },
+    meCase('tw-me', 'tokenwarden server GET /auth/me (SQLite)', 'verify + session liveness + user row from SQLite; LOG_LEVEL=warn'),
     { id: 'fastify-jwt', label: 'Fastify + @fastify/jwt (one token)', server: nodeServer('fastify-jwt'), prepare: hot },
     { id: 'express-jwt', label: 'Express + express-jwt (one token)', server: nodeServer('express-jwt'), prepare: hot },
     {
@@ -109,4 +104,22 @@ export function httpCases(coldPool: number): HttpCase[] {
       note: 'the seeds\' stack: verify + user row from SQLite, like /auth/me',
     },
   ]
+}
+
+/**
+ * tokenwarden's server (bench/servers/tw-server.ts) answering GET /auth/me with one hot token:
+ * on a fresh SQLite file, or on the empty database `database()` makes for each start.
+ */
+export function meCase(id: string, label: string, note: string, database?: () => Promise<string>): HttpCase {
+  return {
+    id,
+    label,
+    note,
+    server: async () => {
+      const env: NodeJS.ProcessEnv = { BENCH_DATA_DIR: mkdtempSync(join(tmpdir(), 'tw-bench-me-')) }
+      if (database !== undefined) env.BENCH_DATABASE_URL = await database()
+      return { ...(await nodeServer('tw-server', env)()), readyPath: '/health' }
+    },
+    prepare: async (url) => ({ path: '/auth/me', headers: bearer(await loginToken(url, '/auth/register', '/auth/login', BENCH_PASSWORD)) }),
+  }
 }

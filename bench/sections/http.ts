@@ -16,22 +16,27 @@ export async function runHttp(profile: Profile): Promise<HttpRow[]> {
   // BENCH_CASES=bare,tw-me: only these cases (for A/B experiments; such runs are never official).
   const wanted = process.env.BENCH_CASES?.split(',').map((s) => s.trim()).filter((s) => s !== '')
   const cases = httpCases(profile.coldPool).filter((c) => wanted === undefined || wanted.includes(c.id))
+  return runCases(cases, profile, 'http')
+}
+
+/** Runs every case `profile.httpPasses` times, all cases in turn; each row is its best pass. */
+export async function runCases(cases: readonly HttpCase[], profile: Profile, section: string): Promise<HttpRow[]> {
   const best = new Map<string, HttpRow>()
   for (let pass = 1; pass <= profile.httpPasses; pass++) {
     for (const c of cases) {
       const unavailable = c.unavailable?.()
       if (unavailable !== undefined) {
-        if (pass === 1) log('http', `${c.id}: skipped: ${unavailable}`)
+        if (pass === 1) log(section, `${c.id}: skipped: ${unavailable}`)
         best.set(c.id, { id: c.id, label: c.label, skipped: unavailable })
         continue
       }
       let row: HttpRow
       try {
         row = await runCase(c, profile)
-        log('http', `${c.id}: ${Math.round(row.rps!)} req/s, p99 ${row.p99Ms!.toFixed(2)} ms, ${row.cpuUsPerReq?.toFixed(1) ?? '?'} µs CPU/req${row.non2xx! > 0 ? `, ${row.non2xx} non-2xx` : ''}`)
+        log(section, `${c.id}: ${Math.round(row.rps!)} req/s, p99 ${row.p99Ms!.toFixed(2)} ms, ${row.cpuUsPerReq?.toFixed(1) ?? '?'} µs CPU/req${row.non2xx! > 0 ? `, ${row.non2xx} non-2xx` : ''}`)
       } catch (err) {
         row = { id: c.id, label: c.label, skipped: `failed: ${(err as Error).message}` }
-        log('http', `${c.id}: ${row.skipped}`)
+        log(section, `${c.id}: ${row.skipped}`)
       }
       const prev = best.get(c.id)
       if (prev?.rps === undefined || (row.rps !== undefined && row.rps > prev.rps)) best.set(c.id, { ...row, passes: pass })
@@ -41,6 +46,7 @@ export async function runHttp(profile: Profile): Promise<HttpRow[]> {
   return cases.map((c) => best.get(c.id)!)
 }
 
+/** One case: start its server, warm up, measure (again when disturbed, with --wait-quiet), stop it. */
 async function runCase(c: HttpCase, profile: Profile): Promise<HttpRow> {
   await settle(`http ${c.id}`)
   const port = await freePort()

@@ -6,7 +6,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { DEFAULT_ARGON2, type Argon2Params } from '../../src/core/passwords/hash.js'
-import { runLoad, type LoadSpec } from '../lib/load.js'
+import { runLoad, type LoadResult, type LoadSpec } from '../lib/load.js'
 import { log } from '../lib/log.js'
 import { settle, watchOthers } from '../lib/machine.js'
 import type { PacedSpec } from '../lib/paced-worker.js'
@@ -35,7 +35,7 @@ async function registerUsers(url: string, n: number): Promise<string> {
   return file
 }
 
-async function startLoginServer(name: string, env: NodeJS.ProcessEnv, profile: Profile): Promise<RunningServer> {
+export async function startLoginServer(name: string, env: NodeJS.ProcessEnv, profile: Profile): Promise<RunningServer> {
   return startServer({
     name,
     command: process.execPath,
@@ -70,29 +70,52 @@ async function warmLoginRun(url: string, profile: Profile): Promise<LoadSpec> {
 
 const TINY: Argon2Params = { memoryCost: 1024, timeCost: 1, parallelism: 1 }
 
-export async function runLogins(profile: Profile): Promise<LoginResults> {
+export interface RawHashRate {
+  /** The better of one and four in flight. */
+  perSec: number
+  one: number
+  four: number
+  params: Argon2Params
+}
+
+/**
+ * The limit: argon2id verifies per second at the server's parameters on the server core. One
+ * core runs argon2id fastest one hash at a time (four at once thrash its caches), so it is the
+ * better of 1 and 4 in flight (4: libuv's default pool, what the server gets).
+ */
+export async function rawHashRate(profile: Profile, section = 'logins'): Promise<RawHashRate> {
   const params = profile.argon2 === 'tiny' ? TINY : DEFAULT_ARGON2
-  // One core runs argon2id fastest one hash at a time (four at once thrash its caches), so the
-  // limit is the better of 1 and 4 in flight (4: libuv's default pool, what the server gets).
   const raw: Record<string, number> = {}
   for (const concurrency of [1, 4]) {
-    await settle(`logins: raw argon2id x${concurrency}`)
-    const stopWatch = watchOthers(`logins: raw argon2id x${concurrency}`)
+    await settle(`${section}: raw argon2id x${concurrency}`)
+    const stopWatch = watchOthers(`${section}: raw argon2id x${concurrency}`)
     raw[concurrency] = (await runWorker<{ perSec: number }>(SERVER_CORE, 'bench/sections/hash-worker.ts', { seconds: profile.loginSeconds, concurrency, params })).perSec
     stopWatch()
   }
-  const rawHashPerSec = Math.max(raw[1]!, raw[4]!)
-  log('logins', `raw argon2id: ${raw[1]!.toFixed(1)} verifies/s one at a time, ${raw[4]!.toFixed(1)} four at a time`)
+  log(section, `raw argon2id: ${raw[1]!.toFixed(1)} verifies/s one at a time, ${raw[4]!.toFixed(1)} four at a time`)
+  return { perSec: Math.max(raw[1]!, raw[4]!), one: raw[1]!, four: raw[4]!, params }
+}
+
+/** Registers the accounts, warms the server up, then measures logins/s (the run's spec is returned for reuse). */
+export async function measureLogins(url: string, profile: Profile, label: string): Promise<{ spec: LoadSpec; result: LoadResult }> {
+  const spec = await warmLoginRun(url, profile)
+  await settle(label)
+  const stop = watchOthers(label)
+  const result = await runLoad(spec)
+  stop()
+  return { spec, result }
+}
+
+export async function runLogins(profile: Profile): Promise<LoginResults> {
+  const raw = await rawHashRate(profile)
+  const { params } = raw
+  const rawHashPerSec = raw.perSec
 
   // The reference route first: bare Fastify doing only the argon2id verify per login.
   const bare = await startLoginServer('raw-login', {}, profile)
   let bareLoginsPerSec: number | undefined
   try {
-    const run = await warmLoginRun(bare.url, profile)
-    await settle('logins: reference route')
-    const stop = watchOthers('logins: reference route')
-    const r = await runLoad(run)
-    stop()
+    const { result: r } = await measureLogins(bare.url, profile, 'logins: reference route')
     bareLoginsPerSec = r.rps
     log('logins', `reference route (bare Fastify + argon2id verify): ${r.rps.toFixed(1)} logins/s${r.non2xx > 0 ? `, ${r.non2xx} non-2xx` : ''}`)
   } finally {
@@ -102,11 +125,7 @@ export async function runLogins(profile: Profile): Promise<LoginResults> {
   const server = await startLoginServer('tw-server', { BENCH_DATA_DIR: mkdtempSync(join(tmpdir(), 'tw-bench-login-')), BENCH_ELD: '1' }, profile)
   try {
     const token = await loginToken(server.url, '/auth/register', '/auth/login', BENCH_PASSWORD)
-    const login = await warmLoginRun(server.url, profile)
-    await settle('logins: login run')
-    let stopWatch = watchOthers('logins: login run')
-    const alone = await runLoad(login)
-    stopWatch()
+    const { spec: login, result: alone } = await measureLogins(server.url, profile, 'logins: login run')
     log('logins', `${alone.rps.toFixed(1)} logins/s, p99 ${alone.p99Ms.toFixed(0)} ms${alone.non2xx > 0 ? `, ${alone.non2xx} non-2xx` : ''}`)
 
     const paced = (seconds: number): Promise<PacedResult> =>
@@ -124,7 +143,7 @@ export async function runLogins(profile: Profile): Promise<LoginResults> {
     log('logins', `quiet: /auth/me p99 ${quiet.p99Ms.toFixed(2)} ms, event-loop delay p99 ${eldQuiet.p99Ms.toFixed(2)} ms`)
 
     // The storm: logins flat out while protected requests keep arriving at the paced rate.
-    stopWatch = watchOthers('logins: storm')
+    const stopWatch = watchOthers('logins: storm')
     const [storm, stormLogins] = await Promise.all([paced(profile.loginSeconds), runLoad(login)])
     stopWatch()
     const eldStorm = await eld(server.url, 'keep')
@@ -132,7 +151,7 @@ export async function runLogins(profile: Profile): Promise<LoginResults> {
 
     return {
       rawHashPerSec,
-      rawHashPerSecByConcurrency: { one: raw[1]!, four: raw[4]! },
+      rawHashPerSecByConcurrency: { one: raw.one, four: raw.four },
       loginsPerSec: alone.rps,
       warmupSeconds: profile.loginWarmupSeconds,
       bareLoginsPerSec,

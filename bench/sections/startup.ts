@@ -27,8 +27,11 @@ function newestMtime(dir: string): number {
   return newest
 }
 
-/** Rebuilds dist when any file under src/ is newer than dist/tokenwarden.mjs (smoke runs: only when missing). */
-export function ensureBuilt(rebuildStale: boolean): void {
+/**
+ * Rebuilds dist as `npm run build` does (tsc, then the one-file bundle dist/tokenwarden.mjs) when
+ * any file under src/ is newer than the bundle (smoke runs: only when it is missing).
+ */
+export function ensureBuilt(rebuildStale: boolean, section = 'startup'): void {
   let built = 0
   try {
     built = statSync(MAIN).mtimeMs
@@ -36,9 +39,11 @@ export function ensureBuilt(rebuildStale: boolean): void {
     // not built yet
   }
   if (built > 0 && (!rebuildStale || built >= newestMtime(join(ROOT, 'src')))) return
-  log('startup', 'dist is stale: npm run build')
-  const r = spawnSync(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json'], { cwd: ROOT, encoding: 'utf8' })
-  if (r.status !== 0) throw new Error(`build failed: ${(r.stdout + r.stderr).trim().split('\n').slice(0, 5).join(' | ')}`)
+  log(section, 'dist is stale: npm run build')
+  for (const args of [[join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json'], [join(ROOT, 'scripts/bundle-cli.mjs')]]) {
+    const r = spawnSync(process.execPath, args, { cwd: ROOT, encoding: 'utf8' })
+    if (r.status !== 0) throw new Error(`build failed: ${(r.stdout + r.stderr).trim().split('\n').slice(0, 5).join(' | ')}`)
+  }
 }
 
 function healthOk(port: number): Promise<boolean> {

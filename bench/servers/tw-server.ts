@@ -1,5 +1,6 @@
-// tokenwarden's own server (the real buildApp, SQLite in BENCH_DATA_DIR, default argon2id
-// parameters unless BENCH_ARGON2_TINY=1 for smoke runs, LOG_LEVEL=warn). All load comes from one IP, so the per-IP limiter on /auth/*
+// tokenwarden's own server (the real buildApp; SQLite in BENCH_DATA_DIR, or the database of
+// BENCH_DATABASE_URL; default argon2id parameters unless BENCH_ARGON2_TINY=1 for smoke runs;
+// LOG_LEVEL=warn). All load comes from one IP, so the per-IP limiter on /auth/*
 // is raised out of reach (it still runs on every request). With BENCH_ELD=1, one bench-only
 // route: GET /__bench/eld reports event-loop delay (perf_hooks.monitorEventLoopDelay) since
 // the last `?reset=1`, minus the sampling interval (the histogram records whole intervals).
@@ -19,7 +20,7 @@ const config = parseConfig({
   NODE_ENV: 'production',
   PORT: process.env.PORT ?? '3000',
   DATA_DIR: dataDir,
-  DATABASE_URL: `sqlite:${join(dataDir, 'tokenwarden.db')}`,
+  DATABASE_URL: process.env.BENCH_DATABASE_URL ?? `sqlite:${join(dataDir, 'tokenwarden.db')}`,
   JWT_SECRET: BENCH_SECRET,
   LOG_LEVEL: process.env.TW_LOG_LEVEL ?? 'warn',
   RATE_LIMIT_MAX: '1000000000',

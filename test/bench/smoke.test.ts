@@ -10,6 +10,7 @@ import { join } from 'node:path'
 import { test } from 'node:test'
 import { fileURLToPath } from 'node:url'
 import type { Results } from '../../bench/lib/results.js'
+import { rpsOf } from '../../bench/lib/targets.js'
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url))
 
@@ -59,6 +60,16 @@ test('npm run bench -- --smoke produces numbers for every section', { timeout: 1
 
   // 5. startup
   positive(r.startup?.medianMs, 'startup median')
+
+  // 6. scale: smoke runs take the SQLite cases only (three real servers, 3 logout rounds); the
+  // other databases are skipped with a reason, never left out silently.
+  const sqlite = r.scale?.propagation.find((x) => x.id === 'sqlite')
+  assert.equal(sqlite?.skipped, undefined, `scale sqlite: ${sqlite?.skipped}`)
+  assert.equal(sqlite?.rounds, 3)
+  assert.equal(sqlite?.samplesMs?.length, 6, 'one sample from each of B and C per round')
+  positive(sqlite?.maxMs, 'scale sqlite propagation max')
+  for (const row of r.scale?.propagation ?? []) if (row.id !== 'sqlite') assert.match(row.skipped ?? '', /SQLite only/, `scale ${row.id}`)
+  positive(rpsOf(r.scale?.me, 'sqlite-me'), 'scale sqlite-me req/s')
 
   // The report and its chart were written, and the report shows the targets table.
   const md = readFileSync(join(out, 'BENCHMARKS.md'), 'utf8')
