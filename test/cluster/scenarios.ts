@@ -8,7 +8,7 @@ import { randomBytes } from 'node:crypto'
 import { performance } from 'node:perf_hooks'
 import type { TestContext } from 'node:test'
 import { runCli } from '../server/process.js'
-import { ADMIN, call, pollUntil, sleep, startCluster, type Answer, type Cluster, type Instance, type Latencies } from './harness.js'
+import { ADMIN, call, pollUntil, sleep, startCluster, type Cluster, type Instance, type Latencies } from './harness.js'
 
 /** INVALIDATION_MAX_LAG_MS as the harness sets it: the promised bound on every revocation. */
 export const BOUND_MS = 1000
@@ -58,18 +58,10 @@ export async function seenLive(instances: readonly Instance[], token: string): P
   }
 }
 
-/** An answer src/ gives by mistake while a change propagates: polled past, and reported as a todo. */
-export interface KnownBug {
-  status: number
-  code: string
-  todo: string
-}
-
 /**
  * Polls GET /auth/me with `token` on each instance (in parallel, every 20 ms) until it stops
- * answering 200; asserts the refusal is 401 `code` and came within `bound` of the call;
- * records each latency under `scenario` and returns them. An answer matching `knownBug` is
- * polled past (the latency runs to the 401) and fails a todo subtest instead.
+ * answering 200; asserts the refusal is 401 with one of `codes` and came within `bound` of the
+ * call; records each latency under `scenario` and returns them.
  */
 export async function refusedWithin(
   t: TestContext,
@@ -78,32 +70,24 @@ export async function refusedWithin(
   instances: readonly Instance[],
   token: string,
   bound: number,
-  { code = 'TOKEN_REVOKED', knownBug }: { code?: string; knownBug?: KnownBug } = {},
+  { codes = ['TOKEN_REVOKED'] }: { codes?: readonly string[] } = {},
 ): Promise<number[]> {
-  const isBug = (r: Answer) => knownBug !== undefined && r.status === knownBug.status && r.code === knownBug.code
   const results = await Promise.all(
     instances.map(async (i) => ({
       i,
-      polled: await pollUntil(() => call(i, 'GET', '/auth/me', { token }), (r) => r.status !== 200 && !isBug(r), bound + PATIENCE_MS),
+      polled: await pollUntil(() => call(i, 'GET', '/auth/me', { token }), (r) => r.status !== 200, bound + PATIENCE_MS),
     })),
   )
   const figures: number[] = []
   for (const { i, polled } of results) {
     assert.ok(polled.ok, `${scenario}: ${i.name} still answered ${polled.last.status} after ${Math.round(polled.ms)} ms`)
     assert.equal(polled.last.status, 401, `${scenario}: ${i.name} answered ${polled.last.status} ${JSON.stringify(polled.last.body)}`)
-    assert.equal(polled.last.code, code, `${scenario}: ${i.name}`)
+    assert.ok(codes.includes(String(polled.last.code)), `${scenario}: ${i.name} answered ${String(polled.last.code)}, not ${codes.join(' or ')}`)
     t.diagnostic(`${scenario}: ${i.name} refused after ${polled.ms.toFixed(1)} ms`)
     scene.stats.add(scenario, polled.ms)
     figures.push(polled.ms)
   }
   for (const { i, polled } of results) assert.ok(polled.ms <= bound, `${scenario}: ${i.name} refused after ${Math.round(polled.ms)} ms, past the ${bound} ms bound`)
-  if (knownBug !== undefined) {
-    const wrong = results.flatMap(({ i, polled }) => polled.seen.filter((x) => isBug(x.value)).map((x) => `${i.name} at ${Math.round(x.at)} ms`))
-    if (wrong.length > 0) t.diagnostic(`${scenario}: ${knownBug.status} ${knownBug.code} before the 401: ${wrong.join(', ')}`)
-    await t.test(`${scenario}: every refusal is 401 ${code}`, { todo: knownBug.todo }, () => {
-      assert.deepEqual(wrong, [], `answered ${knownBug.status} ${knownBug.code}`)
-    })
-  }
   return figures
 }
 
@@ -173,10 +157,10 @@ export async function deleteReachesOthers(t: TestContext, scene: Scene, bound = 
   const del = await call(c, 'DELETE', '/auth/me', { token: s.access, body: { password: PASSWORD } })
   assert.equal(del.status, 204, JSON.stringify(del.body))
   await refusedWithin(t, scene, 'account deleted', [a, b], s.access, bound, {
-    // Deletion commits disable, revoke sessions, delete row as three events. An instance that
-    // has read the first but not yet the second holds the session live while the row is gone:
-    // GET /auth/me then answers 404 USER_NOT_FOUND (routes/auth.ts) instead of a 401.
-    knownBug: { status: 404, code: 'USER_NOT_FOUND', todo: 'GET /auth/me answers 404 USER_NOT_FOUND for a token whose user was just deleted (a 401 is due)' },
+    // Deletion commits disable, revoke sessions, delete row as three events: an instance that
+    // has read the first but not the second still holds the session live, and GET /auth/me
+    // then refuses the token for its missing or disabled user.
+    codes: ['TOKEN_REVOKED', 'TOKEN_USER_NOT_FOUND'],
   })
   const refresh = await call(a, 'POST', '/auth/refresh', { body: { refresh_token: s.refresh } })
   assert.equal(refresh.status, 401, `refresh on A after deletion on C: ${JSON.stringify(refresh.body)}`)

@@ -98,3 +98,22 @@ test('the database gone: protected routes answer 503 SERVICE_UNAVAILABLE once pa
   assert.equal(login.statusCode, 503)
   assert.equal(json(login).code, 'SERVICE_UNAVAILABLE')
 })
+
+test('GET /auth/me for a live session whose account row is gone or disabled is a 401, not a 404', async () => {
+  const t = await testApp()
+  apps.push(t)
+  const { tokens, user } = await signUp(t.app)
+  const me = () => t.app.inject({ url: '/auth/me', headers: bearer(tokens.access_token) })
+  assert.equal((await me()).statusCode, 200)
+  // As another instance's change looks before its revocation event arrives: the row changed
+  // (written through the store, not the session flows), the session is still held live.
+  const store = t.auth.context.store
+  await store.updateUser(String(user.id), { disabled: true, updatedAt: new Date().toISOString() })
+  const disabled = await me()
+  assert.equal(disabled.statusCode, 401)
+  assert.equal(json(disabled).code, 'TOKEN_REVOKED')
+  assert.equal((await store.deleteUser(String(user.id))), true)
+  const gone = await me()
+  assert.equal(gone.statusCode, 401)
+  assert.equal(json(gone).code, 'TOKEN_USER_NOT_FOUND')
+})

@@ -73,7 +73,10 @@ export async function authRoutes(app: FastifyInstance, { auth }: AuthRoutesOptio
   r.get('/me', { onRequest: guard, schema: { response: { 200: UserView } } }, async (request) => {
     // From the user cache: current after any write through this server, within its TTL otherwise.
     const user = await users.get(request.identity!)
-    if (user === undefined) throw new AuthError('USER_NOT_FOUND')
+    // A live session whose account was deleted or disabled an instant ago (its revocation is on
+    // the way): the token is what fails, as Flask-JWT-Extended's user lookup error says.
+    if (user === undefined) throw new AuthError('TOKEN_USER_NOT_FOUND')
+    if (user.disabled) throw new AuthError('TOKEN_REVOKED')
     return userView(user)
   })
 
