@@ -4,10 +4,11 @@
 //
 // Atomicity. An identifier with no streak, the usual case, costs one statement per step: an
 // insert that does nothing if the row exists (acquire), and a delete of a row that held only
-// this check (a successful settle). Anything else reads and rewrites the row in a transaction
-// that locks it first: `SELECT ... FOR UPDATE` on PostgreSQL and MySQL; on SQLite a write
-// statement comes first, so the transaction takes the database's write lock before it reads
-// (a deferred transaction that read first could fail to upgrade while another process writes).
+// this check (a successful settle). A refusal needs one plain read. Anything else reads and
+// rewrites the row in a transaction that locks it first: `SELECT ... FOR UPDATE` on PostgreSQL
+// and MySQL; on SQLite a write statement comes first, so the transaction takes the database's
+// write lock before it reads (a deferred transaction that read first could fail to upgrade
+// while another process writes).
 //
 // Keys are stored as their SHA-256: the table is not a list of the addresses people tried.
 // (A hash, not a secret: whoever can read this table can read the users table too.)
@@ -58,12 +59,14 @@ export class SqlLoginThrottle implements LoginThrottle {
   readonly #db: Kysely<Database>
   readonly #dialect: DialectFactory
   readonly #rules: ThrottleRules
-  // The two statements of a login with no streak, compiled once (precompiled.ts): through the
-  // query builder they cost several times what SQLite does (bench/analysis.md).
+  // The statements outside transactions, compiled once (precompiled.ts): through the query
+  // builder they cost several times what SQLite does (bench/analysis.md).
   /** Inserts a row holding one reservation; false when the identifier already has one. */
   readonly #insertFresh: (hash: string, pendingUntil: number) => Promise<boolean>
   /** Deletes the row if this check was its only live reservation; false when others remain. */
   readonly #deleteIdle: (hash: string, now: number) => Promise<boolean>
+  /** The row, unlocked. */
+  readonly #read: (hash: string) => Promise<Selectable<LoginThrottleTable> | undefined>
 
   constructor(db: Kysely<Database>, dialect: DialectFactory, options: ThrottleOptions = {}) {
     this.#db = db
@@ -81,6 +84,8 @@ export class SqlLoginThrottle implements LoginThrottle {
       db.deleteFrom('loginThrottle').where('keyHash', '=', hash!).where((eb) => eb.or([eb('pending', '<=', n(one!)), eb('pendingUntil', '<=', n(now!))])),
     )
     this.#deleteIdle = async (hash, now) => changed(await remove(hash, 1, now))
+    const read = precompiled(db, 1, (hash) => db.selectFrom('loginThrottle').selectAll().where('keyHash', '=', hash!))
+    this.#read = async (hash) => (await read(hash)).rows[0]
   }
 
   async acquire(key: string): Promise<number> {
@@ -89,6 +94,11 @@ export class SqlLoginThrottle implements LoginThrottle {
     for (let round = 0; round < MAX_ROUNDS; round++) {
       const now = this.#rules.clock.now()
       if (await this.#insertFresh(hash, now + PENDING_TTL_MS)) return 0
+      // A refusal needs no lock, only a reservation does: attempts on a throttled identifier
+      // (an attacker's, mostly) cost one read each, not a write transaction.
+      const row = await this.#read(hash)
+      const early = row === undefined ? 0 : decide(this.#rules, row, now).wait
+      if (early > 0) return early
       const wait = await this.#db.transaction().execute((trx) => this.#acquireLocked(trx, hash, now))
       if (wait !== undefined) return wait
     }
@@ -144,11 +154,7 @@ export class SqlLoginThrottle implements LoginThrottle {
   async #acquireLocked(trx: Transaction<Database>, hash: string, now: number): Promise<number | undefined> {
     const row = await this.#lock(trx, hash)
     if (row === undefined) return undefined
-    let streak = toStreak(row)
-    // Reservations past their expiry belong to checks that will never settle.
-    if (Number(row.pendingUntil) <= now) streak.pending = 0
-    if (streak.pending === 0 && isStale(this.#rules, streak, now)) streak = { failures: 0, pending: 0, lastFailureAt: 0, waitUntil: 0 }
-    const wait = refusal(this.#rules, streak, now)
+    const { streak, wait } = decide(this.#rules, row, now)
     if (wait > 0) return wait
     streak.pending++
     await this.#write(trx, hash, streak, now + PENDING_TTL_MS)
@@ -171,6 +177,15 @@ export class SqlLoginThrottle implements LoginThrottle {
       .where('keyHash', '=', hash)
       .execute()
   }
+}
+
+/** The row's streak as of `now` (lapsed reservations dropped, a stale streak forgotten) and the answer to an attempt. */
+function decide(rules: ThrottleRules, row: Selectable<LoginThrottleTable>, now: number): { streak: Streak; wait: number } {
+  let streak = toStreak(row)
+  // Reservations past their expiry belong to checks that will never settle.
+  if (Number(row.pendingUntil) <= now) streak.pending = 0
+  if (streak.pending === 0 && isStale(rules, streak, now)) streak = { failures: 0, pending: 0, lastFailureAt: 0, waitUntil: 0 }
+  return { streak, wait: refusal(rules, streak, now) }
 }
 
 /** A write touched a row (numAffectedRows: set by every dialect's driver for insert and delete). */
