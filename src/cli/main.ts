@@ -121,19 +121,24 @@ main(process.argv.slice(2)).then(
   (code) => {
     if (code >= 0) process.exitCode = code
   },
-  (err: unknown) => {
-    // Every configuration error, found at parse time or only when used (e.g. DATABASE_URL's scheme).
-    if (err instanceof ConfigError) {
-      console.error(`tokenwarden: configuration error: ${redactSecrets(err.message)}`)
-      process.exitCode = EXIT_CONFIG
-      return
-    }
-    if (err instanceof DatabaseUnreachable) {
-      console.error(`tokenwarden: cannot reach the database at DATABASE_URL=${redactSecrets(err.url)} (${err.reason}); set DATABASE_WAIT to keep trying at start`)
-      process.exitCode = 1
-      return
-    }
-    console.error('tokenwarden: fatal:', redactSecrets(err instanceof Error ? err.message : String(err)))
-    process.exitCode = 1
+  async (err: unknown) => {
+    process.exitCode = report(err)
+    // A cluster worker's IPC channel would keep it running: it exits, so its primary sees the code.
+    if (await isClusterWorker()) process.exit()
   },
 )
+
+/** One line on stderr for an error that ends the command; returns the exit code. */
+function report(err: unknown): number {
+  // Every configuration error, found at parse time or only when used (e.g. DATABASE_URL's scheme).
+  if (err instanceof ConfigError) {
+    console.error(`tokenwarden: configuration error: ${redactSecrets(err.message)}`)
+    return EXIT_CONFIG
+  }
+  if (err instanceof DatabaseUnreachable) {
+    console.error(`tokenwarden: cannot reach the database at DATABASE_URL=${redactSecrets(err.url)} (${err.reason}); set DATABASE_WAIT to keep trying at start`)
+    return 1
+  }
+  console.error('tokenwarden: fatal:', redactSecrets(err instanceof Error ? err.message : String(err)))
+  return 1
+}
