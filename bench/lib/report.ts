@@ -121,7 +121,7 @@ export function reportMarkdown(r: Results, chartPath: string): string {
     'apt-get install -y wrk python3-flask python3-jwt gunicorn   # optional: wrk, and the Flask peer',
     'npm ci && npm run build',
     'npm run bench                  # full run, a few minutes: rewrites BENCHMARKS.md and docs/bench-chart.svg',
-    'npm run bench -- --quick       # under 2 minutes; report goes to a temp directory (printed)',
+    'npm run bench -- --quick       # a few minutes; report goes to a temp directory (printed)',
     'npm run bench -- --only http   # one section: tokens, http, logins, revocation, startup, scale',
     'npm run bench -- --wait-quiet 120   # wait (up to 120 s per checkpoint) for other processes to leave the CPU',
     'npm run bench -- --report      # rewrite this file and the chart from bench/results/latest.json',

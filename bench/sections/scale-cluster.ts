@@ -25,6 +25,8 @@ export interface Reply {
 export interface Instance {
   readonly name: string
   readonly server: RunningServer
+  /** Closes the connection and stops the server. */
+  stop(): Promise<void>
   call(method: 'GET' | 'POST', path: string, options?: { token?: string; json?: unknown }): Promise<Reply>
 }
 
@@ -39,6 +41,10 @@ function connect(name: string, server: RunningServer): Instance {
   return {
     name,
     server,
+    stop() {
+      agent.destroy()
+      return server.stop()
+    },
     call(method, path, options = {}) {
       return new Promise((resolve, reject) => {
         const body = options.json === undefined ? undefined : JSON.stringify(options.json)
@@ -82,7 +88,7 @@ export async function startCluster(databaseUrl: string, env: Record<string, stri
   }
   const started: Instance[] = []
   const stop = async (): Promise<void> => {
-    await Promise.all(started.map((i) => i.server.stop()))
+    await Promise.all(started.map((i) => i.stop()))
   }
   const start = async (name: string): Promise<Instance> => {
     const server = await startServer({
