@@ -1,8 +1,9 @@
 // `tokenwarden serve --workers N` as a real process tree: N cluster workers on a fresh SQLite
 // file all come up (the migration lock) and share the port; a logout on one worker reaches every
 // worker within the feed's bound; a worker killed with SIGKILL is restarted while the others
-// answer; workers that cannot start end the primary with their exit code; SIGTERM stops them
-// all and frees the port; WORKERS is checked once, by the primary, before it forks.
+// answer; SIGHUP reaches every worker; workers that cannot start end the primary with their
+// exit code; SIGTERM stops them all and frees the port; WORKERS is checked once, by the
+// primary, before it forks.
 
 import assert from 'node:assert/strict'
 import { spawn, type ChildProcess } from 'node:child_process'
@@ -247,6 +248,28 @@ test('SIGTERM on the primary: every worker closes its app and exits, the primary
     server.listen(c.port, '127.0.0.1', () => resolve())
   })
   await new Promise<void>((resolve) => server.close(() => resolve()))
+})
+
+test('SIGHUP on the primary is forwarded: every worker reloads the key ring and signs with the rotated key', async (t) => {
+  const cwd = tempDir(t)
+  const env = cleanEnv({ PORT: '0', JWT_ALGORITHM: 'EdDSA' })
+  assert.equal((await runCli(['keys', 'generate'], cwd, env)).code, 0)
+  const c = await startCluster(t, cwd, ['--workers', '2'], env)
+  const pids = workerPids(c.lines())
+  const first = c.lines().find((l) => l.msg === 'signing key')!.kid
+  assert.equal((await runCli(['keys', 'rotate'], cwd, env)).code, 0)
+  c.child.kill('SIGHUP')
+  for (const pid of pids) await c.waitFor(`worker ${pid} reloading`, (l) => l.pid === pid && l.msg === 'key ring reloaded')
+  const kids = new Set(c.lines().filter((l) => l.msg === 'key ring reloaded').map((l) => l.kid))
+  assert.equal(kids.size, 1, 'both workers sign with the same new key')
+  assert.ok(!kids.has(first))
+  assert.equal(c.child.exitCode, null, 'SIGHUP does not end the primary')
+  assert.equal((await send(c.url, 'POST', '/auth/register', { body: { email: 'cy@example.com', password: PASSWORD } })).status, 201)
+  for (let i = 0; i < 4; i++) {
+    const login = await send(c.url, 'POST', '/auth/login', { body: { email: 'cy@example.com', password: PASSWORD } })
+    const header = JSON.parse(Buffer.from((login.body.access_token as string).split('.')[0]!, 'base64url').toString('utf8')) as { kid: string }
+    assert.ok(kids.has(header.kid), 'every worker signs with the rotated key')
+  }
 })
 
 test('workers that cannot reach the database: the primary stops with exit code 1 rather than restarting them', async (t) => {
