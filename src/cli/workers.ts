@@ -10,6 +10,7 @@
 import type { Address, Worker } from 'node:cluster'
 import { pino, type Logger } from 'pino'
 import { ConfigError, type ServerConfig } from '../core/config.js'
+import { WAKE_MESSAGE } from '../http/invalidation.js'
 import { loggerOptions } from '../http/logger.js'
 import { dialectFor } from '../store/kysely/dialects/index.js'
 import { sqlitePath } from '../store/kysely/dialects/sqlite.js'
@@ -120,6 +121,11 @@ class Pool {
     // An IPC failure is logged; the exit that follows is handled below.
     worker.on('error', (err) => this.log.warn({ worker: slot.n, workerPid: worker.process.pid, reason: err.message }, 'worker channel error'))
     worker.once('listening', (address: Address) => this.#listening(slot, address))
+    // A worker recorded an auth event: wake the others' feeds now rather than at their next poll.
+    worker.on('message', (message: unknown) => {
+      if (!isWake(message)) return
+      for (const other of this.#slots) if (other !== slot && other.listening) other.worker?.send(WAKE_MESSAGE)
+    })
     worker.once('exit', (code: number | null, signal: NodeJS.Signals | null) => this.#exited(slot, worker, code, signal))
   }
 
@@ -186,4 +192,8 @@ class Pool {
 function urlOf(address: Address): string {
   const host = address.address.includes(':') ? `[${address.address}]` : address.address
   return `http://${host}:${address.port}`
+}
+
+function isWake(message: unknown): boolean {
+  return typeof message === 'object' && message !== null && (message as { type?: unknown }).type === WAKE_MESSAGE.type
 }

@@ -199,6 +199,22 @@ test('--workers 3 on a fresh SQLite file: all come up, and a logout on one worke
   assert.deepEqual([...refused.pids].sort(), [...pids].sort(), 'every worker refused the token')
 })
 
+test('workers wake each other through the primary: a logout is refused by every worker long before a slow poll would', async (t) => {
+  const cwd = tempDir(t)
+  // A poll of 10 s and a bound of 20 s: only the IPC wake-up can make the others refuse quickly.
+  const c = await startCluster(t, cwd, ['--workers', '3'], cleanEnv({ PORT: '0', INVALIDATION_POLL_MS: '10000', INVALIDATION_MAX_LAG_MS: '20000' }))
+  const pids = workerPids(c.lines())
+  assert.equal((await send(c.url, 'POST', '/auth/register', { body: { email: 'ada@example.com', password: PASSWORD } })).status, 201)
+  const token = (await send(c.url, 'POST', '/auth/login', { body: { email: 'ada@example.com', password: PASSWORD } })).body.access_token as string
+  const live = await meRound(c, token, 9)
+  assert.deepEqual([...live.pids].sort(), [...pids].sort(), 'every worker holds the session live')
+  assert.equal((await send(c.url, 'POST', '/auth/logout', { token })).status, 204)
+  await new Promise((r) => setTimeout(r, 300))
+  const refused = await meRound(c, token, 9)
+  assert.deepEqual(refused.statuses, Array(9).fill(401))
+  assert.deepEqual([...refused.pids].sort(), [...pids].sort(), 'every worker refused the token')
+})
+
 test('a worker killed with SIGKILL is logged and restarted; the others keep answering', async (t) => {
   const cwd = tempDir(t)
   const c = await startCluster(t, cwd, ['--workers', '2'])
