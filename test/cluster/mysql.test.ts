@@ -26,12 +26,7 @@ describe('cluster on MariaDB (poll only)', { skip }, () => {
     for (const line of stats.lines()) console.log(`# mysql latency ${line}`)
   })
 
-  test('logout on A: B and C refuse the access and refresh tokens', (t) => s.logoutReachesOthers(t, scene))
-  test('admin disables a user on B: A and C refuse', (t) => s.disableReachesOthers(t, scene))
-  test('admin removes a role on B: A and C refuse', (t) => s.roleRemovalReachesOthers(t, scene))
-  test('account deleted on C: A and B refuse', (t) => s.deleteReachesOthers(t, scene))
-  test('password changed on B: the other session is refused on A and C', (t) => s.passwordChangeReachesOthers(t, scene))
-  test('a user made by the CLI logs in on every running server', (t) => s.cliUserReachesServers(t, scene))
+  s.commonScenarios(() => scene)
   test('three servers started together on a fresh database all come up', (t) => s.startTogether(t, withDatabase(db.url, 'fresh3'), 3))
   test('database down: 503 on every instance within the bound (never 200 past it, never 500), served again once it is back', (t) =>
     s.databaseDown(t, scene, { stop: db.stop, start: db.start }))

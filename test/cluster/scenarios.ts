@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict'
 import { randomBytes } from 'node:crypto'
 import { performance } from 'node:perf_hooks'
-import type { TestContext } from 'node:test'
+import { test, type TestContext } from 'node:test'
 import { runCli } from '../server/process.js'
 import { ADMIN, call, pollUntil, sleep, startCluster, type Cluster, type Instance, type Latencies } from './harness.js'
 
@@ -199,11 +199,27 @@ export async function cliUserReachesServers(t: TestContext, scene: Scene): Promi
   const r = await runCli(['users', 'create', '--email', email, '--admin'], cluster.cwd, { ...cluster.env, TOKENWARDEN_PASSWORD: PASSWORD })
   assert.equal(r.code, 0, `users create: ${r.stdout}${r.stderr}`)
   t.diagnostic(`cli: users create took ${Math.round(performance.now() - started)} ms`)
+  const sessions: Session[] = []
   for (const i of cluster.instances) {
     const s = await login(i, email)
     const list = await call(i, 'GET', '/admin/users?limit=1', { token: s.access })
     assert.equal(list.status, 200, `admin guard on ${i.name} for a CLI-made admin: ${JSON.stringify(list.body)}`)
+    sessions.push(s)
   }
+  // Taking the role away from the command line: every running server refuses within the bound.
+  const demoted = await runCli(['users', 'roles', '--email', email, '--set', 'user'], cluster.cwd, cluster.env)
+  assert.equal(demoted.code, 0, `users roles: ${demoted.stdout}${demoted.stderr}`)
+  for (const s of sessions) await refusedWithin(t, scene, 'CLI role removal', cluster.instances, s.access, BOUND_MS)
+}
+
+/** The scenarios every dialect runs, as tests of the enclosing describe. */
+export function commonScenarios(scene: () => Scene): void {
+  test('logout on A: B and C refuse the access and refresh tokens', (t) => logoutReachesOthers(t, scene()))
+  test('admin disables a user on B: A and C refuse', (t) => disableReachesOthers(t, scene()))
+  test('admin removes a role on B: A and C refuse', (t) => roleRemovalReachesOthers(t, scene()))
+  test('account deleted on C: A and B refuse', (t) => deleteReachesOthers(t, scene()))
+  test('password changed on B: the other session is refused on A and C', (t) => passwordChangeReachesOthers(t, scene()))
+  test('an admin made by the CLI logs in on every running server; its role removed by the CLI, every server refuses', (t) => cliUserReachesServers(t, scene()))
 }
 
 // 4 ---------------------------------------------------------------------------------------

@@ -22,11 +22,6 @@ describe('cluster on one SQLite file (poll only)', () => {
     for (const line of stats.lines()) console.log(`# sqlite latency ${line}`)
   })
 
-  test('logout on A: B and C refuse the access and refresh tokens', (t) => s.logoutReachesOthers(t, scene))
-  test('admin disables a user on B: A and C refuse', (t) => s.disableReachesOthers(t, scene))
-  test('admin removes a role on B: A and C refuse', (t) => s.roleRemovalReachesOthers(t, scene))
-  test('account deleted on C: A and B refuse', (t) => s.deleteReachesOthers(t, scene))
-  test('password changed on B: the other session is refused on A and C', (t) => s.passwordChangeReachesOthers(t, scene))
-  test('a user made by the CLI logs in on every running server', (t) => s.cliUserReachesServers(t, scene))
+  s.commonScenarios(() => scene)
   test('two servers started together on a fresh SQLite file both come up', (t) => s.startTogether(t, `sqlite:${join(dir, 'fresh.db')}`, 2))
 })
