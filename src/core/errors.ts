@@ -22,6 +22,12 @@ export const ERRORS = {
   UNSUPPORTED_MEDIA_TYPE: { status: 415, message: 'Content type is not supported' },
   ROUTE_NOT_FOUND: { status: 404, message: 'Route not found' },
   RATE_LIMITED: { status: 429, message: 'Too many requests' },
+  // Refused before routing, by the HTTP parser or the Node server (src/http/client-errors.ts)
+  MALFORMED_REQUEST: { status: 400, message: 'Request is not well-formed HTTP' },
+  HEADERS_TOO_LARGE: { status: 431, message: 'Request headers are too large' },
+  HOST_REQUIRED: { status: 400, message: 'An HTTP/1.1 request needs a Host header' },
+  EXPECTATION_FAILED: { status: 417, message: 'Only Expect: 100-continue is supported' },
+  REQUEST_TIMEOUT: { status: 408, message: 'The request was not received in time' },
 
   // Accounts
   EMAIL_TAKEN: { status: 409, message: 'An account with this email already exists' },

@@ -15,6 +15,7 @@ import { KyselyStore } from '../store/kysely/store.js'
 import { SqlLoginThrottle } from '../store/kysely/throttle.js'
 import { waitForDatabase } from './database-wait.js'
 import { outageLog, startInvalidation } from './invalidation.js'
+import { clientErrorHandler, HTTP_SERVER_OPTIONS, installClientErrors } from './client-errors.js'
 import { installErrorHandling, sendError, toAuthError } from './errors.js'
 import { lazyChildLogger, loggerOptions } from './logger.js'
 import { tokenwarden } from './plugin/index.js'
@@ -64,6 +65,9 @@ export async function buildApp(config: ServerConfig, deps: AppDeps = {}): Promis
     bodyLimit: 1024 * 1024,
     // Errors Fastify raises before routing (a malformed URL) get our shape and code too.
     frameworkErrors: (err, _request, reply) => void sendError(reply, toAuthError(err), config.errorMessageKey),
+    // And so do the parser's refusals, Expect and a missing Host (src/http/client-errors.ts).
+    clientErrorHandler: clientErrorHandler(config.errorMessageKey),
+    http: HTTP_SERVER_OPTIONS,
   })
   const store = deps.store ?? (await createStore({ databaseUrl: config.databaseUrl, poolMax: config.databasePoolMax }))
   // Until the app is closed, closing it closes the store; a failure below closes it too.
@@ -103,6 +107,7 @@ export async function buildApp(config: ServerConfig, deps: AppDeps = {}): Promis
   app.removeContentTypeParser('text/plain')
   await app.register(formbody)
   installErrorHandling(app, config.errorMessageKey)
+  installClientErrors(app, config.errorMessageKey)
   // CORS before the rate limit: preflights are answered first, and a 429 carries the CORS headers.
   await registerCors(app, config)
   await registerAuthRateLimit(app, config)
