@@ -39,11 +39,12 @@ export const ERRORS = {
   LOGIN_THROTTLED: { status: 429, message: 'Too many login attempts for this account; try again later' },
   LOGIN_INTERRUPTED: { status: 409, message: 'The account changed while logging in; try again' },
   PASSWORD_INCORRECT: { status: 403, message: 'The password is incorrect' },
-  PASSWORD_TOO_WEAK: { status: 400, message: 'The password is too easy to guess' },
   LAST_ADMIN: { status: 409, message: 'This is the last enabled administrator; add another admin first' },
 
   // Tokens: every verification failure is a 401 (RFC 6750 §3.1 invalid_token)
   TOKEN_MISSING: { status: 401, message: 'No token was presented', bearer: 'challenge' },
+  // An unsupported authentication method gets the bare challenge too (RFC 6750 §3).
+  TOKEN_SCHEME_INVALID: { status: 401, message: 'Token was sent under the wrong authorization scheme', bearer: 'challenge' },
   TOKEN_MALFORMED: { status: 401, message: 'Token is malformed', bearer: 'invalid_token' },
   TOKEN_TOO_LARGE: { status: 401, message: 'Token is too large', bearer: 'invalid_token' },
   TOKEN_HEADER_UNSUPPORTED: {

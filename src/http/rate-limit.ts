@@ -1,17 +1,23 @@
-// The per-IP rate limit on /auth/* (@fastify/rate-limit). Generous by default (1000 requests
-// per minute per client IP) so normal use and test suites never meet it; it exists to blunt
-// floods, while the per-identifier login throttle (core/accounts/throttle.ts) is what stops
-// password guessing. Hit -> 429 RATE_LIMITED with Retry-After (RFC 6585 §4), through the one
-// error handler. The counters are per instance, or shared by all instances in Redis when
+// The request rate limits (@fastify/rate-limit), each keyed to what it protects. Per client IP
+// (RATE_LIMIT_MAX, default 1000 a minute) on the /auth/* routes that take credentials or create
+// state without an access token: login, register, refresh, and any such route added there. Per
+// session (RATE_LIMIT_SESSION_MAX, default 6000 a minute, keyed by the access token's sid, or its
+// sub without one) on every route holding a tokenwarden guard, counted after the guard has
+// authenticated the request: a gateway calling GET /auth/me for many users from one address, or
+// clients behind one NAT, never share a budget. /health, JWKS and discovery are never limited.
+// The limits blunt floods; the per-identifier login throttle (core/accounts/throttle.ts) is what
+// stops password guessing. Hit -> 429 RATE_LIMITED with Retry-After (RFC 6585 §4), through the
+// one error handler. The counters are per instance, or shared by all instances in Redis when
 // REDIS_URL is set (ioredis is imported only then).
 
 import rateLimit from '@fastify/rate-limit'
-import type { FastifyInstance, FastifyRequest } from 'fastify'
+import type { FastifyInstance, FastifyRequest, preHandlerHookHandler, RouteOptions } from 'fastify'
 import type { Redis as RedisClient } from 'ioredis'
 import type { ServerConfig } from '../core/config.js'
 import { outageLog } from './invalidation.js'
+import { GUARD } from './plugin/guard.js'
 
-/** Where the shared counters live in Redis: every key starts with this (then the plugin's own scope and the client IP). */
+/** Where the shared counters live in Redis: every key starts with this (then the plugin's own scope and the client IP or `session:<sid>`). */
 export const RATE_LIMIT_PREFIX = 'tokenwarden:rl:'
 
 /** How long startup waits for Redis before serving with it unreachable (requests then pass uncounted), ms. */
@@ -19,13 +25,17 @@ const CONNECT_WAIT_MS = 1000
 
 const AUTH_PATH = /^\/auth(?:[/?]|$)/
 
+type RateLimitConfig = Pick<ServerConfig, 'rateLimitMax' | 'rateLimitSessionMax' | 'rateLimitWindow' | 'redisUrl'>
+
 /**
- * Registers the limiter and an app-level onRequest hook for /auth/* URLs. App-level, so it
- * runs before route guards: a flood of bad tokens is limited as well as a flood of logins.
- * `rateLimitMax: 0` registers nothing.
+ * Registers the limiter, and decides per route (onRoute, so before the routes are added) which
+ * budget it draws on. The per-IP check is an app-level onRequest hook, so it runs before anything
+ * else of the route; the per-session check is appended to every route's preHandlers and counts
+ * the requests a guard has verified a token for (also a guard that waited for the JSON body).
+ * A limit of 0 turns that limit off; both 0 registers nothing.
  */
-export async function registerAuthRateLimit(app: FastifyInstance, config: Pick<ServerConfig, 'rateLimitMax' | 'rateLimitWindow' | 'redisUrl'>): Promise<void> {
-  if (config.rateLimitMax <= 0) return
+export async function registerAuthRateLimit(app: FastifyInstance, config: RateLimitConfig): Promise<void> {
+  if (config.rateLimitMax <= 0 && config.rateLimitSessionMax <= 0) return
   const redis = config.redisUrl === undefined ? undefined : await connectRedis(app, config.redisUrl)
   await app.register(rateLimit, {
     // A Redis outage lets requests through uncounted (skipOnError) rather than answering 500:
@@ -37,11 +47,49 @@ export async function registerAuthRateLimit(app: FastifyInstance, config: Pick<S
     // Our error carries the wait so the error handler sets Retry-After and the RATE_LIMITED code.
     errorResponseBuilder: (_request, context) => Object.assign(new Error('Rate limit exceeded'), { statusCode: 429, ttl: context.ttl }),
   })
-  const limit = app.rateLimit({ max: config.rateLimitMax, timeWindow: config.rateLimitWindow * 1000 })
-  app.addHook('onRequest', async (request: FastifyRequest, reply) => {
-    // The matched route, not the raw URL: `/%61uth/login` routes to /auth/login too.
-    if (AUTH_PATH.test(request.routeOptions.url ?? request.url)) await limit.call(app, request, reply)
-  })
+  const timeWindow = config.rateLimitWindow * 1000
+  if (config.rateLimitMax > 0) {
+    const perIp = app.rateLimit({ max: config.rateLimitMax, timeWindow })
+    const ipRoutes = new Set<string>()
+    app.addHook('onRoute', (route: RouteOptions) => {
+      if (AUTH_PATH.test(route.url) && !holdsGuard(route)) ipRoutes.add(route.url)
+    })
+    app.addHook('onRequest', async (request: FastifyRequest, reply) => {
+      // The matched route, not the raw URL: `/%61uth/login` routes to /auth/login too.
+      const url = request.routeOptions.url
+      if (url !== undefined && ipRoutes.has(url)) await perIp.call(app, request, reply)
+    })
+  }
+  if (config.rateLimitSessionMax > 0) {
+    const perSession = app.rateLimit({ max: config.rateLimitSessionMax, timeWindow, keyGenerator: sessionKey })
+    const limitSession: preHandlerHookHandler = async function limitSession(request, reply) {
+      // No claims: an optional guard let an anonymous request through, which has no session to count.
+      if (request.jwt !== null && request.jwt !== undefined) await perSession.call(app, request, reply)
+    }
+    // On every route, last: by then any guard (the route's own, an encapsulated hook's, or one
+    // that waited for the JSON body) has run; routes that verified no token skip at once.
+    app.addHook('onRoute', (route: RouteOptions) => {
+      const pre = route.preHandler
+      const list = pre === undefined ? [] : Array.isArray(pre) ? pre : [pre]
+      // A GET's HEAD twin may share the options: append once.
+      if (!list.includes(limitSession)) route.preHandler = [...list, limitSession]
+    })
+  }
+}
+
+/** The per-session budget's key: the session id, or the subject for a token without one. */
+function sessionKey(request: FastifyRequest): string {
+  const claims = request.jwt!
+  return claims.sid !== undefined ? `session:${claims.sid}` : `sub:${claims.sub}`
+}
+
+/** Whether a tokenwarden guard is among the route's own onRequest or preHandler hooks. */
+function holdsGuard(route: RouteOptions): boolean {
+  for (const hooks of [route.onRequest, route.preHandler]) {
+    const list: unknown[] = hooks === undefined ? [] : Array.isArray(hooks) ? hooks : [hooks]
+    if (list.some((h) => typeof h === 'function' && (h as { [GUARD]?: true })[GUARD] === true)) return true
+  }
+  return false
 }
 
 /** The rate limit's own Redis connection, closed with the app. */

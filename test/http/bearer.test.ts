@@ -32,7 +32,7 @@ test('/auth/me with Bearer, bearer and BEARER -> 200 with the user', async () =>
 })
 
 test('no token -> 401 TOKEN_MISSING with a bare Bearer challenge (no error param)', async () => {
-  const variants: Record<string, string>[] = [{}, { authorization: 'Bearer' }, { authorization: 'Bearer ' }, { authorization: 'Basic YTpi' }, { authorization: `Token ${tokens.access_token}` }]
+  const variants: Record<string, string>[] = [{}, { authorization: 'Bearer' }, { authorization: 'Bearer ' }, { authorization: '   ' }]
   for (const headers of variants) {
     const res = await me(headers)
     assert.equal(res.statusCode, 401, JSON.stringify(headers))
@@ -40,6 +40,41 @@ test('no token -> 401 TOKEN_MISSING with a bare Bearer challenge (no error param
     assert.equal(res.headers['www-authenticate'], 'Bearer realm="tokenwarden"')
     assert.doesNotMatch(String(res.headers['www-authenticate']), /error=/)
   }
+})
+
+test('a token under another scheme, or bare -> 401 TOKEN_SCHEME_INVALID naming the expected form, bare challenge (RFC 6750 §3)', async () => {
+  const variants = [`JWT ${tokens.access_token}`, tokens.access_token, `Token ${tokens.access_token}`, 'Basic YTpi', `Bearer${tokens.access_token}`]
+  for (const authorization of variants) {
+    const res = await me({ authorization })
+    assert.equal(res.statusCode, 401, authorization.slice(0, 12))
+    const body = json(res)
+    assert.equal(body.code, 'TOKEN_SCHEME_INVALID', authorization.slice(0, 12))
+    assert.match(String(body.message), /Bearer <token>/)
+    assert.ok(!String(body.message).includes(tokens.access_token))
+    assert.equal(res.headers['www-authenticate'], 'Bearer realm="tokenwarden"')
+  }
+  // The refresh route tells the same apart.
+  const refresh = await t.app.inject({ method: 'POST', url: '/auth/refresh', headers: { authorization: `JWT ${tokens.refresh_token}` } })
+  assert.equal(json(refresh).code, 'TOKEN_SCHEME_INVALID')
+  assert.equal((await me(bearer(tokens.access_token))).statusCode, 200)
+})
+
+test('the wrong scheme is relative to JWT_HEADER_TYPE; with an empty type a bare token is the expected form', async () => {
+  const jwt = await testApp({ JWT_HEADER_TYPE: 'JWT' })
+  const a = await signUp(jwt.app)
+  const get = (app: TestApp['app'], authorization: string) => app.inject({ url: '/auth/me', headers: { authorization } })
+  assert.equal((await get(jwt.app, `JWT ${a.tokens.access_token}`)).statusCode, 200)
+  const wrong = await get(jwt.app, `Bearer ${a.tokens.access_token}`)
+  assert.equal(json(wrong).code, 'TOKEN_SCHEME_INVALID')
+  assert.match(String(json(wrong).message), /JWT <token>/)
+  assert.equal(json(await get(jwt.app, 'JWT')).code, 'TOKEN_MISSING')
+  await jwt.app.close()
+  const bare = await testApp({ JWT_HEADER_TYPE: '' })
+  const b = await signUp(bare.app)
+  assert.equal((await get(bare.app, b.tokens.access_token)).statusCode, 200)
+  assert.equal(json(await bare.app.inject({ url: '/auth/me' })).code, 'TOKEN_MISSING')
+  assert.equal(json(await get(bare.app, `Bearer ${b.tokens.access_token}`)).code, 'TOKEN_MALFORMED', 'the whole value is the token')
+  await bare.app.close()
 })
 
 test('bad tokens -> 401 with error="invalid_token" and a precise code', async () => {

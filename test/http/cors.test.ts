@@ -123,8 +123,8 @@ describe('with CORS_ORIGINS', () => {
 test('a 429 from a listed origin is readable: CORS headers and Retry-After exposed', async () => {
   const t = await testApp({ CORS_ORIGINS: APP, RATE_LIMIT_MAX: '1' })
   try {
-    await t.app.inject({ method: 'GET', url: '/auth/me', headers: { origin: APP } })
-    const res = await t.app.inject({ method: 'GET', url: '/auth/me', headers: { origin: APP } })
+    await t.app.inject({ method: 'POST', url: '/auth/refresh', headers: { origin: APP } })
+    const res = await t.app.inject({ method: 'POST', url: '/auth/refresh', headers: { origin: APP } })
     assert.equal(res.statusCode, 429)
     assert.equal(json(res).code, 'RATE_LIMITED')
     assert.equal(res.headers['access-control-allow-origin'], APP)

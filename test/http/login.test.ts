@@ -111,3 +111,19 @@ test('bad login input -> 400 VALIDATION_FAILED naming the field', async () => {
   assert.equal(nothing.statusCode, 400)
   assert.equal(json(nothing).code, 'VALIDATION_FAILED')
 })
+
+test('email and username together -> 400 VALIDATION_FAILED naming both, even when both name this account', async () => {
+  for (const payload of [
+    { email: EMAIL, username: 'ada.l', password: PASSWORD },
+    { email: 'nobody@example.com', username: 'ada.l', password: PASSWORD },
+  ]) {
+    const res = await login({ payload })
+    assert.equal(res.statusCode, 400, JSON.stringify(payload))
+    const body = json(res)
+    assert.equal(body.code, 'VALIDATION_FAILED')
+    assert.match(String(body.message), /email/)
+    assert.match(String(body.message), /username/)
+  }
+  const form = await login({ payload: `email=${encodeURIComponent(EMAIL)}&username=ada.l&password=x`, headers: { 'content-type': 'application/x-www-form-urlencoded' } })
+  assert.equal(json(form).code, 'VALIDATION_FAILED')
+})

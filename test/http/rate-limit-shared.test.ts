@@ -14,8 +14,9 @@ import { needService, serviceUrl } from '../support/services.js'
 // client address of its own (198.18.0.0/15, reserved for benchmarks) and deletes only its keys.
 const IP = `198.18.${randomInt(256)}.${randomInt(1, 255)}`
 
-function me(app: FastifyInstance, remoteAddress = IP) {
-  return app.inject({ url: '/auth/me', remoteAddress })
+/** A request on a per-IP route (POST /auth/refresh without a token: 401 TOKEN_MISSING until limited). */
+function refresh(app: FastifyInstance, remoteAddress = IP) {
+  return app.inject({ method: 'POST', url: '/auth/refresh', remoteAddress })
 }
 
 async function servers(env: Record<string, string>): Promise<[FastifyInstance, FastifyInstance]> {
@@ -36,14 +37,14 @@ describe('with REDIS_URL', { ...needService('redis') }, () => {
   test('two servers share one budget per client IP', async () => {
     const [a, b] = await servers({ REDIS_URL: serviceUrl('redis')! })
     try {
-      for (const app of [a, b, a]) assert.equal((await me(app)).statusCode, 401)
+      for (const app of [a, b, a]) assert.equal((await refresh(app)).statusCode, 401)
       for (const app of [b, a]) {
-        const res = await me(app)
+        const res = await refresh(app)
         assert.equal(res.statusCode, 429)
         assert.equal(json(res).code, 'RATE_LIMITED')
         assert.ok(Number(res.headers['retry-after']) > 0 && Number(res.headers['retry-after']) <= 60)
       }
-      assert.equal((await me(b, '10.0.0.9')).statusCode, 401, 'another client IP has its own budget')
+      assert.equal((await refresh(b, '10.0.0.9')).statusCode, 401, 'another client IP has its own budget')
       const { Redis } = await import('ioredis')
       const redis = new Redis(serviceUrl('redis')!)
       const keys = await redis.keys(`${RATE_LIMIT_PREFIX}*${IP}`)
@@ -58,8 +59,8 @@ describe('with REDIS_URL', { ...needService('redis') }, () => {
 
 test('without REDIS_URL each server counts its own requests', async () => {
   const [a, b] = await servers({})
-  for (const app of [a, b, a, b, a, b]) assert.equal((await me(app)).statusCode, 401)
-  assert.equal(json(await me(a)).code, 'RATE_LIMITED')
+  for (const app of [a, b, a, b, a, b]) assert.equal((await refresh(app)).statusCode, 401)
+  assert.equal(json(await refresh(a)).code, 'RATE_LIMITED')
   await a.close()
   await b.close()
 })
@@ -70,7 +71,7 @@ test('an unreachable Redis lets requests through (no 500s) and is logged once', 
     { RATE_LIMIT_MAX: '3', REDIS_URL: 'redis://127.0.0.1:1', LOG_LEVEL: 'warn' },
     { logStream: { write: (line: string) => void lines.push(line) } },
   )
-  for (let i = 0; i < 6; i++) assert.equal((await me(app)).statusCode, 401)
+  for (let i = 0; i < 6; i++) assert.equal((await refresh(app)).statusCode, 401)
   await app.close()
   assert.equal(lines.filter((l) => l.includes('redis rate limit unavailable')).length, 1)
 })

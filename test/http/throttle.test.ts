@@ -1,6 +1,7 @@
 // Brute force over HTTP: the login throttle (429 LOGIN_THROTTLED, Retry-After doubling to
 // 15 minutes, identical for existing and unknown accounts, reset by a success) and the per-IP
-// rate limit on /auth/* (429 RATE_LIMITED), which normal use never meets.
+// rate limit on the /auth/* routes that take no token (429 RATE_LIMITED), which normal use never
+// meets; test/http/rate-limit-scope.test.ts has which route draws on which budget.
 
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
@@ -86,10 +87,11 @@ test('LOGIN_MAX_FAILURES=0 disables the throttle', async () => {
   await app.close()
 })
 
-test('the per-IP rate limit on /auth/*: 429 RATE_LIMITED with Retry-After; other routes are exempt', async () => {
+test('the per-IP rate limit on /auth/* routes without a token: 429 RATE_LIMITED with Retry-After; other routes are exempt', async () => {
   const { app } = await testApp({ RATE_LIMIT_MAX: '3', RATE_LIMIT_WINDOW: '1m' })
-  for (let i = 0; i < 3; i++) assert.equal((await app.inject({ url: '/auth/me' })).statusCode, 401)
-  const limited = await app.inject({ url: '/auth/me' })
+  const refresh = (url = '/auth/refresh', remoteAddress?: string) => app.inject({ method: 'POST', url, ...(remoteAddress !== undefined && { remoteAddress }) })
+  for (let i = 0; i < 3; i++) assert.equal((await refresh()).statusCode, 401)
+  const limited = await refresh()
   assert.equal(limited.statusCode, 429)
   assert.equal(json(limited).code, 'RATE_LIMITED')
   assert.ok(Number(limited.headers['retry-after']) > 0 && Number(limited.headers['retry-after']) <= 60)
@@ -99,9 +101,10 @@ test('the per-IP rate limit on /auth/*: 429 RATE_LIMITED with Retry-After; other
   const login = await app.inject({ method: 'POST', url: '/auth/login', payload: { email: 'a@example.com', password: 'x' } })
   assert.equal(json(login).code, 'RATE_LIMITED')
   // Percent-encoding the path reaches the same route, and the same limit.
-  assert.equal(json(await app.inject({ url: '/%61uth/me' })).code, 'RATE_LIMITED')
-  // Another client IP has its own budget; routes outside /auth are not limited.
-  assert.equal((await app.inject({ url: '/auth/me', remoteAddress: '10.0.0.9' })).statusCode, 401)
+  assert.equal(json(await refresh('/%61uth/refresh')).code, 'RATE_LIMITED')
+  // Another client IP has its own budget; routes that need a token, and routes outside /auth, are not limited per IP.
+  assert.equal((await refresh('/auth/refresh', '10.0.0.9')).statusCode, 401)
+  assert.equal(json(await app.inject({ url: '/auth/me' })).code, 'TOKEN_MISSING')
   assert.equal((await app.inject({ url: '/health' })).statusCode, 200)
   assert.equal(json(await app.inject({ url: '/users/nobody' })).code, 'USER_NOT_FOUND')
   await app.close()
@@ -109,15 +112,15 @@ test('the per-IP rate limit on /auth/*: 429 RATE_LIMITED with Retry-After; other
 
 test('RATE_LIMIT_MAX=0 disables the rate limit; the default is generous', async () => {
   const off = await testApp({ RATE_LIMIT_MAX: '0' })
-  for (let i = 0; i < 50; i++) assert.equal((await off.app.inject({ url: '/auth/me' })).statusCode, 401)
+  for (let i = 0; i < 50; i++) assert.equal((await off.app.inject({ method: 'POST', url: '/auth/refresh' })).statusCode, 401)
   await off.app.close()
   const { app, config } = await testApp()
   assert.equal(config.rateLimitMax, 1000)
   assert.equal(config.rateLimitWindow, 60)
-  const res = await app.inject({ url: '/auth/me' })
+  const res = await app.inject({ method: 'POST', url: '/auth/refresh' })
   assert.equal(res.statusCode, 401)
   // Under the limit, no x-ratelimit-* headers: they cost ~2 µs a response (bench/analysis.md).
   assert.equal(res.headers['x-ratelimit-limit'], undefined)
-  for (let i = 0; i < 50; i++) assert.equal((await app.inject({ url: '/auth/me' })).statusCode, 401)
+  for (let i = 0; i < 50; i++) assert.equal((await app.inject({ method: 'POST', url: '/auth/refresh' })).statusCode, 401)
   await app.close()
 })

@@ -2,7 +2,8 @@
 // tried in order and the first one holding a token wins (a bad token there is refused, not
 // skipped). Headers: `Authorization: Bearer <token>`, the scheme matched case-insensitively
 // (RFC 7235 §2.1), name and scheme configurable (JWT_HEADER_NAME / JWT_HEADER_TYPE; an empty
-// type means a bare token). Cookies: the access or refresh cookie. Query string: `?jwt=`.
+// type means a bare token); a header under another scheme (`JWT <token>`, a bare token where a
+// scheme is configured) is TOKEN_SCHEME_INVALID when no location held a token. Cookies: the access or refresh cookie. Query string: `?jwt=`.
 // JSON: the `access_token` / `refresh_token` body key (needs a parsed body: a guard in a
 // route's own onRequest waits for it, see RESUMABLE in guard.ts; or use it as a preHandler).
 
@@ -43,6 +44,24 @@ export function parseAuthorization(value: string | string[] | undefined, scheme:
   if (rest[0] !== ' ' && rest[0] !== '\t') return undefined
   const credentials = rest.trim()
   return credentials === '' || hasWhitespace(credentials) ? undefined : credentials
+}
+
+/**
+ * The error for a request in which `locations` held no token: TOKEN_SCHEME_INVALID when the
+ * header holds credentials under a scheme other than the configured one (`JWT <token>`,
+ * `Basic ...`, a bare token), TOKEN_MISSING otherwise. Both keep the bare challenge: RFC 6750 §3
+ * sends no error code to a client that used an unsupported authentication method. With an
+ * empty configured type a bare token is the expected form, so no scheme is ever wrong.
+ */
+export function missingTokenError(request: FastifyRequest, locations: readonly TokenLocation[], s: LocationSettings): AuthError {
+  const value = locations.includes('headers') ? request.headers[s.headerName] : undefined
+  const v = typeof value === 'string' ? value.trim() : ''
+  if (v === '' || s.headerType === '') return new AuthError('TOKEN_MISSING')
+  const scheme = s.headerType
+  // The configured scheme with no usable credentials (`Bearer`, `Bearer a b`) is still "no token".
+  const sameScheme = v.slice(0, scheme.length).toLowerCase() === scheme.toLowerCase() && (v.length === scheme.length || v[scheme.length] === ' ' || v[scheme.length] === '\t')
+  if (sameScheme) return new AuthError('TOKEN_MISSING')
+  return new AuthError('TOKEN_SCHEME_INVALID', `The ${s.headerName} header must have the form "${scheme} <token>"`)
 }
 
 // Printable ASCII without the space: a token (base64url, RFC 7515 §2) is all of it, and a single

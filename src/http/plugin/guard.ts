@@ -10,7 +10,7 @@ import type { TokenClaims, TokenType } from '../../core/tokens/claims.js'
 import type { TokenLocation } from '../../core/tokens/locations.js'
 import type { TokenVerifier } from '../../core/tokens/verify.js'
 import { checkCsrf } from './csrf.js'
-import { locateToken, type CookieReader } from './extract.js'
+import { locateToken, missingTokenError, type CookieReader } from './extract.js'
 import { checkLocations, type GuardOptions, type LocationSettings, type TokenwardenPluginOptions } from './options.js'
 
 type Done = (err?: Error) => void
@@ -30,8 +30,11 @@ export const DEFERRED = Symbol('tokenwarden.deferredGuard')
  */
 export const RESUMABLE = Symbol('tokenwarden.resumableGuard')
 
+/** Marks every guard createGuard makes, so the server can tell the routes that need a token (its rate limits are keyed by that). */
+export const GUARD = Symbol('tokenwarden.guard')
+
 /** A guard as createGuard returns it. */
-export type Guard = onRequestHookHandler & { [RESUMABLE]?: onRequestHookHandler }
+export type Guard = onRequestHookHandler & { [RESUMABLE]?: onRequestHookHandler; [GUARD]?: true }
 
 /** The misuse message when a cookie feature is asked of an app without cookie support. */
 export const NO_COOKIES = (what: string): string =>
@@ -105,7 +108,7 @@ export function createGuard(ctx: GuardContext, options: GuardOptions = {}): Guar
           return done()
         }
         if (optional) return done()
-        throw new AuthError('TOKEN_MISSING')
+        throw missingTokenError(request, locations, ctx.settings)
       }
       const claims = verifier.verify(found.token, type)
       if (found.location === 'cookies') checkCsrf(request, claims, ctx.settings.cookies)
@@ -127,10 +130,12 @@ export function createGuard(ctx: GuardContext, options: GuardOptions = {}): Guar
   const tokenwardenGuard: Guard = function tokenwardenGuard(request, reply, done) {
     run(request, reply, done, false)
   }
+  tokenwardenGuard[GUARD] = true
   if (locations.includes('json')) {
     const resumable: Guard = function tokenwardenGuardResumable(request, reply, done) {
       run(request, reply, done, true)
     }
+    resumable[GUARD] = true
     resumable[RESUMABLE] = resumable // swapping twice (a GET's HEAD twin) changes nothing
     tokenwardenGuard[RESUMABLE] = resumable
   }

@@ -6,7 +6,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { Auth } from '../../core/auth.js'
 import type { TokenLocation } from '../../core/tokens/locations.js'
 import { AuthError } from '../../core/errors.js'
-import { parseAuthorization } from '../plugin/extract.js'
+import { missingTokenError, parseAuthorization } from '../plugin/extract.js'
 import { LoginBody, LogoutQuery, RegisterBody, UserView, userView } from '../schemas.js'
 import { CookieQuery, TokenDelivery, deliverTokens, wantsCookies } from './deliver.js'
 
@@ -65,6 +65,10 @@ export async function authRoutes(app: FastifyInstance, { auth }: AuthRoutesOptio
       if (email === undefined && username === undefined) {
         throw new AuthError('VALIDATION_FAILED', 'body must have email or username', { details: { field: 'email' } })
       }
+      // Two identifiers may name two accounts: refuse rather than pick one.
+      if (email !== undefined && username !== undefined) {
+        throw new AuthError('VALIDATION_FAILED', 'body.email and body.username were both given; send one of them')
+      }
       const identifier = email !== undefined ? { email } : { username: username! }
       return deliverTokens(app, reply, await auth.login({ identifier, password }, client(request)), asCookies)
     },
@@ -86,8 +90,9 @@ export async function authRoutes(app: FastifyInstance, { auth }: AuthRoutesOptio
     if (body !== undefined && body !== null && body[key] !== undefined && typeof body[key] !== 'string') {
       throw new AuthError('VALIDATION_FAILED', `body.${key} must be a string`, { details: { field: key } })
     }
-    const found = app.tokenwarden.locate(request, { refresh: true, locations: refreshLocations(app) })
-    if (found === undefined) throw new AuthError('TOKEN_MISSING')
+    const locations = refreshLocations(app)
+    const found = app.tokenwarden.locate(request, { refresh: true, locations })
+    if (found === undefined) throw missingTokenError(request, locations, app.tokenwarden.settings)
     const fromCookie = found.location === 'cookies'
     if (!fromCookie) return deliverTokens(app, reply, await auth.refresh(found.token, client(request)), false)
     // A refresh cookie that can never work again (expired, forged, revoked, reused, its account
