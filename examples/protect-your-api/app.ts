@@ -41,7 +41,11 @@ export async function buildNotesApi(
 ): Promise<{ app: FastifyInstance; notes: Map<string, Note> }> {
   const users = new Map<string, User>()
   const notes = new Map<string, Note>()
-  const blocklist = new Set<string>() // jti of logged-out tokens (token_in_blocklist_loader)
+  // Logins that logged out (token_in_blocklist_loader). Every token of one login, its refresh
+  // token and the access tokens refreshed from it, carries the login's id in `login_id`, so
+  // logout refuses them all: blocklisting the access token's jti alone would leave the refresh
+  // token minting new access tokens.
+  const loggedOut = new Set<string>()
 
   for (const [username, password] of Object.entries(seed.users)) {
     const salt = randomBytes(16)
@@ -59,7 +63,7 @@ export async function buildNotesApi(
     // Flask-JWT-Extended's defaults: errors say {"msg": "..."}.
     messageKey: 'msg',
     additionalClaims: (identity) => ({ username: byId(identity)?.username }),
-    isRevoked: (claims) => blocklist.has(claims.jti),
+    isRevoked: (claims) => loggedOut.has(String(claims.login_id)),
     loadUser: (claims) => byId(claims.sub),
   })
   const tw = app.tokenwarden
@@ -70,8 +74,9 @@ export async function buildNotesApi(
     const user = users.get(username)
     const hash = await scryptAsync(String(password), user?.salt ?? randomBytes(16), 32)
     if (user === undefined || !timingSafeEqual(hash, user.hash)) return reply.code(401).send({ msg: 'Bad username or password' })
-    const access = tw.createAccessToken(user.id, { fresh: true, roles: user.roles })
-    const refresh = tw.createRefreshToken(user.id)
+    const claims = { login_id: randomUUID() }
+    const access = tw.createAccessToken(user.id, { fresh: true, roles: user.roles, claims })
+    const refresh = tw.createRefreshToken(user.id, { claims })
     if (request.query.cookies === 'true') {
       tw.setAccessCookies(reply, access)
       tw.setRefreshCookies(reply, refresh)
@@ -83,7 +88,7 @@ export async function buildNotesApi(
   // jwt_required(refresh=True): a new, non-fresh access token.
   app.post('/refresh', { onRequest: tw.guard({ refresh: true }) }, async (request, reply) => {
     const user = request.currentUser as User
-    const access = tw.createAccessToken(user.id, { roles: user.roles })
+    const access = tw.createAccessToken(user.id, { roles: user.roles, claims: { login_id: request.jwt!.login_id } })
     if (request.tokenLocation === 'cookies') return tw.setAccessCookies(reply, access).send({ refresh: true })
     return { access_token: access }
   })
@@ -118,9 +123,9 @@ export async function buildNotesApi(
   // A role check on top of jwt_required().
   app.get('/admin/stats', { onRequest: tw.guard({ roles: ['admin'] }) }, async () => ({ users: users.size, notes: notes.size }))
 
-  // Logout: blocklist this token's jti and clear the cookies.
+  // Logout: end this login (its access and refresh tokens) and clear the cookies.
   app.post('/logout', { onRequest: tw.guard() }, async (request, reply) => {
-    blocklist.add(request.jwt!.jti)
+    loggedOut.add(String(request.jwt!.login_id))
     return tw.unsetJwtCookies(reply).send({ logout: true })
   })
 

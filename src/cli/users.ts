@@ -9,7 +9,7 @@ import { listAccounts } from '../core/accounts/admin.js'
 import { ADMIN_ROLES } from '../core/accounts/bootstrap.js'
 import { DEFAULT_ROLES } from '../core/accounts/rules.js'
 import { createAuth } from '../core/auth.js'
-import { ConfigError, parseConfig } from '../core/config.js'
+import { ConfigError, parseConfig, type ServerConfig } from '../core/config.js'
 import { isAuthError } from '../core/errors.js'
 import type { Store, UserRecord } from '../core/store.js'
 import { Keyring } from '../core/tokens/keyring.js'
@@ -101,7 +101,7 @@ export async function usersMain(argv: string[], env: Env = loadEnv(), io: UsersI
     return 2
   }
   if (isAdminCommand(command)) {
-    return withStore(config, (store) => adminCommand(accountService(store, config.argon2), command, { email: values.email, id: values.id, set: values.set }, io))
+    return withStore(config, (store) => adminCommand(accountService(store, config), command, { email: values.email, id: values.id, set: values.set }, io))
   }
   if (command === 'create') {
     if (values.email === undefined) {
@@ -114,7 +114,7 @@ export async function usersMain(argv: string[], env: Env = loadEnv(), io: UsersI
       return 2
     }
     return withStore(config, (store) =>
-      create(store, config.argon2, { email: values.email!, username: values.username, password, admin: values.admin === true, json: values.json === true }, io),
+      create(store, config, { email: values.email!, username: values.username, password, admin: values.admin === true, json: values.json === true }, io),
     )
   }
   const limit = count(values.limit, 50, 1, 1000)
@@ -137,8 +137,13 @@ async function withStore(config: { databaseUrl: string; databasePoolMax: number 
 }
 
 /** The auth service for account work: the CLI issues no tokens, so a throwaway key fills the ring. */
-function accountService(store: Store, argon2: Parameters<typeof createAuth>[0]['argon2']) {
-  return createAuth({ store, argon2, keyring: Keyring.of([{ alg: 'HS256', secret: randomBytes(32).toString('base64url') }]) })
+function accountService(store: Store, config: Pick<ServerConfig, 'argon2' | 'passwordMinLength'> | undefined) {
+  return createAuth({
+    store,
+    argon2: config?.argon2,
+    passwordMinLength: config?.passwordMinLength,
+    keyring: Keyring.of([{ alg: 'HS256', secret: randomBytes(32).toString('base64url') }]),
+  })
 }
 
 interface CreateOptions {
@@ -149,8 +154,8 @@ interface CreateOptions {
   json: boolean
 }
 
-async function create(store: Store, argon2: Parameters<typeof createAuth>[0]['argon2'], o: CreateOptions, io: UsersIo): Promise<number> {
-  const auth = accountService(store, argon2)
+async function create(store: Store, config: ServerConfig, o: CreateOptions, io: UsersIo): Promise<number> {
+  const auth = accountService(store, config)
   try {
     const user = await auth.register({ email: o.email, username: o.username, password: o.password, roles: o.admin ? ADMIN_ROLES : DEFAULT_ROLES })
     io.out(o.json ? JSON.stringify(view(user)) : `Created user ${user.id} <${user.email}> roles: ${user.roles.join(', ')}`)
@@ -158,7 +163,8 @@ async function create(store: Store, argon2: Parameters<typeof createAuth>[0]['ar
   } catch (err) {
     if (!isAuthError(err)) throw err
     io.err(`tokenwarden users create: ${err.code}: ${err.message}`)
-    return err.code === 'VALIDATION_FAILED' ? 2 : 1
+    // Input the caller must change (a weak or malformed password) is a usage error, like a bad flag.
+    return err.code === 'VALIDATION_FAILED' || err.code === 'PASSWORD_TOO_WEAK' ? 2 : 1
   }
 }
 

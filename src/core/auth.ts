@@ -5,6 +5,7 @@ import { register, type RegisterInput } from './accounts/register.js'
 import { login, type Credentials } from './accounts/login.js'
 import { MemoryLoginThrottle, type LoginThrottle } from './accounts/throttle.js'
 import { withUserCache } from './accounts/cached-store.js'
+import { PASSWORD_MIN, PASSWORD_MIN_CEILING } from './accounts/rules.js'
 import { UserCache } from './accounts/user-cache.js'
 import { systemClock, type Clock } from './clock.js'
 import type { AuthContext, AuthSettings, ClientInfo, TokenPair } from './context.js'
@@ -51,6 +52,8 @@ export interface AuthOptions {
   verifyCacheSize?: number
   /** Seconds a spent refresh token is tolerated again. default: 10 */
   refreshReuseInterval?: number
+  /** Characters a new password needs (NIST SP 800-63B §3.1.1.2), 8 to 128. default: 8 (PASSWORD_MIN) */
+  passwordMinLength?: number
   /** Stamp a random `csrf` claim on tokens, for cookie delivery (double submit). default: false */
   csrf?: boolean
   /**
@@ -125,9 +128,16 @@ export function createAuth(options: AuthOptions): Auth {
   const tokenOptions = { keyring: options.keyring, clock, issuer: options.issuer, audience: options.audience }
   const issuer = createIssuer({ ...tokenOptions, accessTtl: options.accessTtl, refreshTtl: options.refreshTtl, csrf: options.csrf })
   const verifier = createVerifier({ ...tokenOptions, leeway: options.leeway, cacheSize: options.verifyCacheSize })
-  const settings: AuthSettings = Object.freeze({ refreshReuseInterval: options.refreshReuseInterval ?? 10, legacyTokens: options.legacyTokens ?? 'off' })
+  const settings: AuthSettings = Object.freeze({
+    refreshReuseInterval: options.refreshReuseInterval ?? 10,
+    legacyTokens: options.legacyTokens ?? 'off',
+    passwordMinLength: options.passwordMinLength ?? PASSWORD_MIN,
+  })
   if (!(settings.refreshReuseInterval >= 0)) throw new TypeError('refreshReuseInterval must be >= 0 seconds')
   if (settings.legacyTokens !== 'off' && settings.legacyTokens !== 'accept') throw new TypeError("legacyTokens must be 'off' or 'accept'")
+  if (!Number.isInteger(settings.passwordMinLength) || settings.passwordMinLength < PASSWORD_MIN || settings.passwordMinLength > PASSWORD_MIN_CEILING) {
+    throw new TypeError(`passwordMinLength must be a whole number from ${PASSWORD_MIN} to ${PASSWORD_MIN_CEILING}`)
+  }
   const throttle = options.throttle ?? new MemoryLoginThrottle({ clock, maxFailures: options.loginMaxFailures ?? 5 })
   const events = new AuthEventBus()
   const log = options.store.events

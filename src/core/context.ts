@@ -17,6 +17,8 @@ export interface AuthSettings {
   refreshReuseInterval: number
   /** LEGACY_TOKENS: whether tokens with no sid (a Flask app's) are accepted. default: 'off' */
   legacyTokens: LegacyTokenMode
+  /** PASSWORD_MIN_LENGTH: characters a new password needs, 8 to 128. default: 8 (PASSWORD_MIN in accounts/rules.ts) */
+  passwordMinLength: number
 }
 
 export interface AuthContext {

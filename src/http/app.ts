@@ -7,7 +7,8 @@ import Fastify, { type FastifyInstance } from 'fastify'
 import type { DestinationStream } from 'pino'
 import { createAuth, type Auth, type AuthOptions } from '../core/auth.js'
 import type { Clock } from '../core/clock.js'
-import type { ServerConfig } from '../core/config.js'
+import { ConfigError, type ServerConfig } from '../core/config.js'
+import { isAuthError } from '../core/errors.js'
 import type { Store } from '../core/store.js'
 import { isSymmetric, Keyring } from '../core/tokens/keyring.js'
 import { createStore } from '../store/create.js'
@@ -91,6 +92,7 @@ export async function buildApp(config: ServerConfig, deps: AppDeps = {}): Promis
     audience: config.audience,
     argon2: config.argon2,
     refreshReuseInterval: config.refreshReuseInterval,
+    passwordMinLength: config.passwordMinLength,
     csrf: config.tokenLocation.includes('cookies') && config.cookies.csrfProtect,
     additionalClaims: deps.additionalClaims,
     loginMaxFailures: config.loginMaxFailures,
@@ -135,8 +137,16 @@ export async function buildApp(config: ServerConfig, deps: AppDeps = {}): Promis
   await app.register(adminRoutes, { prefix: '/admin', auth })
   await app.register(userRoutes, { prefix: '/users', auth })
   if (config.adminEmail !== undefined && config.adminPassword !== undefined) {
-    const { user, created } = await ensureAdmin(auth.context, { email: config.adminEmail, password: config.adminPassword })
-    if (created) app.log.info({ userId: user.id }, 'admin account created from ADMIN_EMAIL')
+    let seeded
+    try {
+      seeded = await ensureAdmin(auth.context, { email: config.adminEmail, password: config.adminPassword })
+    } catch (err) {
+      await app.close()
+      // A guessable ADMIN_PASSWORD is misconfiguration, named once before listening.
+      if (isAuthError(err) && err.code === 'PASSWORD_TOO_WEAK') throw new ConfigError('ADMIN_PASSWORD', err.message.replace(/^password /, ''))
+      throw err
+    }
+    if (seeded.created) app.log.info({ userId: seeded.user.id }, 'admin account created from ADMIN_EMAIL')
   }
 
   const pruneEvery = deps.pruneEvery ?? 3_600_000

@@ -122,3 +122,17 @@ test('the tokenwarden binary entry point runs `users create` with the password o
   assert.equal(listed.status, 0, listed.stderr)
   assert.equal(JSON.parse(listed.stdout).users[0].email, 'root@example.com')
 })
+
+test('create refuses a weak or too short password (exit 2) and honours PASSWORD_MIN_LENGTH', async () => {
+  for (const [extra, password, code] of [
+    [{}, 'password1', 'PASSWORD_TOO_WEAK'],
+    [{}, 'root@example.com', 'PASSWORD_TOO_WEAK'],
+    [{ PASSWORD_MIN_LENGTH: '12' }, 'ten chars!', 'VALIDATION_FAILED'],
+  ] as const) {
+    const e = env(extra)
+    const t = io(`${password}\n`)
+    assert.equal(await usersMain(['create', '--email', 'root@example.com', '--password-stdin'], e, t.io), 2)
+    assert.match(t.err.join('\n'), new RegExp(`^tokenwarden users create: ${code}: password `))
+    assert.deepEqual(await usersIn(e.DATABASE_URL), [])
+  }
+})

@@ -361,8 +361,9 @@ export async function startTogether(t: TestContext, databaseUrl: string, count: 
   try {
     t.diagnostic(`${count} servers on a fresh database up in ${Math.round(performance.now() - started)} ms`)
     for (const i of cluster.instances) {
-      const ready = await call(i, 'GET', '/health/ready')
-      assert.equal(ready.status, 200, `${i.name}: ${JSON.stringify(ready.body)}`)
+      // Readiness may lag a loaded machine by a read of the log; it must come within a few seconds.
+      const ready = await pollUntil(() => call(i, 'GET', '/health/ready'), (r) => r.status === 200, 5000)
+      assert.ok(ready.ok, `${i.name}: ${JSON.stringify(ready.last.body)}`)
       await login(i, ADMIN.email, ADMIN.password)
     }
     const admin = await login(cluster.instances[0]!, ADMIN.email, ADMIN.password)

@@ -1,6 +1,6 @@
 // The "Protect your own API" example, driven with inject: login, guarded routes, optional,
-// fresh, refresh, roles, additional claims, the blocklist, cookies with CSRF, Flask-style
-// {"msg": ...} errors, and expiry under a frozen clock.
+// fresh, refresh, roles, additional claims, logout (of the access and the refresh token),
+// cookies with CSRF, Flask-style {"msg": ...} errors, and expiry under a frozen clock.
 
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
@@ -67,11 +67,20 @@ test('optional, fresh, refresh and roles', async () => {
   await app.close()
 })
 
-test('logout blocklists the token; expiry under the clock', async () => {
+test('logout revokes the login: its access token, its refresh token and what it refreshed; expiry under the clock', async () => {
   const { app, clock } = await start()
   const a = await login(app, 'ada', 'correct horse battery')
+  const refreshed = await app.inject({ method: 'POST', url: '/refresh', headers: auth(a.refresh_token) })
+  assert.equal(refreshed.statusCode, 200)
+  const other = await login(app, 'ada', 'correct horse battery') // another device
   assert.equal((await app.inject({ method: 'POST', url: '/logout', headers: auth(a.access_token) })).statusCode, 200)
   assert.equal((await app.inject({ url: '/notes', headers: auth(a.access_token) })).json().code, 'TOKEN_REVOKED')
+  const again = await app.inject({ method: 'POST', url: '/refresh', headers: auth(a.refresh_token) })
+  assert.equal(again.statusCode, 401)
+  assert.equal(again.json().code, 'TOKEN_REVOKED')
+  assert.equal((await app.inject({ url: '/notes', headers: auth(refreshed.json().access_token) })).json().code, 'TOKEN_REVOKED')
+  assert.equal((await app.inject({ url: '/notes', headers: auth(other.access_token) })).statusCode, 200, 'other logins stay')
+  assert.equal((await app.inject({ method: 'POST', url: '/refresh', headers: auth(other.refresh_token) })).statusCode, 200)
   const b = await login(app, 'ada', 'correct horse battery')
   clock.advance(15 * 60_000)
   assert.equal((await app.inject({ url: '/notes', headers: auth(b.access_token) })).json().code, 'TOKEN_EXPIRED')

@@ -117,7 +117,7 @@ test('password of 7 and of 1025 characters -> 400; 8 and 1024 are fine', async (
     assert.equal(json(res).field, 'password')
     assert.ok(!res.body.includes(password))
   }
-  for (const password of ['12345678', 'p'.repeat(1024)]) {
+  for (const password of ['tw-8char', 'p'.repeat(1024)]) {
     assert.equal((await register({ email: freshEmail(), password })).statusCode, 201, `length ${password.length}`)
   }
 })

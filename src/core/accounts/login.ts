@@ -6,7 +6,8 @@ import { isoAt, type AuthContext, type ClientInfo, type TokenPair } from '../con
 import { AuthError } from '../errors.js'
 import { openSession } from '../sessions/open.js'
 import type { UserRecord } from '../store.js'
-import { normalizeEmail, normalizeUsername } from './rules.js'
+import type { PasswordCheck } from '../passwords/hash.js'
+import { normalizeEmail, normalizePassword, normalizeUsername } from './rules.js'
 import { throttleKey } from './throttle.js'
 
 export type LoginIdentifier = { email: string } | { username: string }
@@ -22,19 +23,39 @@ export async function checkCredentials(ctx: AuthContext, { identifier, password 
     'email' in identifier
       ? await ctx.store.findUserByEmail(normalizeEmail(identifier.email))
       : await ctx.store.findUserByUsername(normalizeUsername(identifier.username))
-  if (user === undefined) {
-    await ctx.hasher.verifyDummy(password)
-    return undefined
-  }
-  const check = await ctx.hasher.verify(user.passwordHash, password)
-  if (!check.ok) return undefined
+  const check = await matchPassword(ctx, user?.passwordHash, password)
+  if (user === undefined || !check.ok) return undefined
   if (check.needsRehash) {
-    const passwordHash = await ctx.hasher.hash(password)
+    const passwordHash = await ctx.hasher.hash(check.password)
     await ctx.store.updateUser(user.id, { passwordHash, updatedAt: isoAt(ctx.clock.now()) })
     // The hash this login now stands on: openSession refuses the login if it has changed again.
     return { ...user, passwordHash }
   }
   return user
+}
+
+/**
+ * Checks a submitted password against a stored hash (`undefined`: no account, a dummy verify
+ * spends the same time). Passwords are hashed in their NFC form (rules.ts), but hashes made
+ * before that, and imported Werkzeug hashes, are of the raw string as typed: when the NFC form
+ * does not match and the input is not NFC already, the raw input is tried too, and a match
+ * there asks for a rehash, which stores the NFC form. A password with a lone surrogate never
+ * matches; it costs one dummy verify, like a wrong password.
+ * `password` in the result is the form to hash when `needsRehash`.
+ */
+export async function matchPassword(ctx: AuthContext, stored: string | undefined, password: string): Promise<PasswordCheck & { password: string }> {
+  const normalized = normalizePassword(password)
+  const mismatch = { ok: false, needsRehash: false, password }
+  if (normalized === undefined || stored === undefined) {
+    await ctx.hasher.verifyDummy(password)
+    // The second verify a known account would spend on a non-NFC input.
+    if (normalized !== undefined && normalized !== password) await ctx.hasher.verifyDummy(password)
+    return mismatch
+  }
+  const check = await ctx.hasher.verify(stored, normalized)
+  if (check.ok || normalized === password) return { ...check, password: normalized }
+  const raw = await ctx.hasher.verify(stored, password)
+  return raw.ok ? { ok: true, needsRehash: true, password: normalized } : mismatch
 }
 
 export async function login(ctx: AuthContext, credentials: Credentials, client: ClientInfo): Promise<TokenPair & { user: UserRecord }> {

@@ -1,11 +1,12 @@
-// Creating an account: validated, normalized, argon2id-hashed, stored once (the store's unique
-// constraints decide races between two registrations of the same email).
+// Creating an account: validated (the password by password-policy.ts), normalized, argon2id-hashed,
+// stored once (the store's unique constraints decide races between two registrations of the same email).
 
 import { randomUUID } from 'node:crypto'
 import { isoAt, type AuthContext } from '../context.js'
 import { AuthError } from '../errors.js'
 import type { UserRecord } from '../store.js'
-import { DEFAULT_ROLES, emailProblem, normalizeEmail, normalizeUsername, passwordProblem, usernameProblem } from './rules.js'
+import { acceptNewPassword } from './password-policy.js'
+import { DEFAULT_ROLES, emailProblem, normalizeEmail, normalizeUsername, usernameProblem } from './rules.js'
 
 export interface RegisterInput {
   email: string
@@ -15,18 +16,17 @@ export interface RegisterInput {
 }
 
 export async function register(ctx: AuthContext, input: RegisterInput): Promise<UserRecord> {
-  const problem =
-    emailProblem(input.email) ??
-    (input.username == null ? undefined : usernameProblem(input.username)) ??
-    passwordProblem(input.password)
+  const problem = emailProblem(input.email) ?? (input.username == null ? undefined : usernameProblem(input.username))
   if (problem !== undefined) {
     throw new AuthError('VALIDATION_FAILED', problem, { details: { field: problem.split(' ')[0] } })
   }
+  // The length, Unicode and strength rules; what is hashed is the NFC form.
+  const password = await acceptNewPassword(ctx, input.password, input)
   const result = await ctx.store.createUser({
     id: randomUUID(),
     email: normalizeEmail(input.email),
     username: input.username == null ? null : normalizeUsername(input.username),
-    passwordHash: await ctx.hasher.hash(input.password),
+    passwordHash: await ctx.hasher.hash(password),
     roles: [...(input.roles ?? DEFAULT_ROLES)],
     createdAt: isoAt(ctx.clock.now()),
   })

@@ -8,7 +8,8 @@ import { AuthError } from '../errors.js'
 import { revokeUserSessions } from '../sessions/revoke.js'
 import type { UserRecord } from '../store.js'
 import { assertKeepsAnAdmin, isActiveAdmin } from './last-admin.js'
-import { throttledCheck } from './login.js'
+import { matchPassword, throttledCheck } from './login.js'
+import { acceptNewPassword } from './password-policy.js'
 import { normalizeUsername, passwordProblem, usernameProblem } from './rules.js'
 
 /** Loads the user or throws USER_NOT_FOUND. */
@@ -23,7 +24,8 @@ export async function requireUser(ctx: AuthContext, userId: string): Promise<Use
  * LOGIN_THROTTLED after too many misses (counted per user, apart from login identifiers).
  */
 export async function confirmPassword(ctx: AuthContext, user: UserRecord, password: string): Promise<void> {
-  const ok = await throttledCheck(ctx, `reauth:${user.id}`, async () => ((await ctx.hasher.verify(user.passwordHash, password)).ok ? true : undefined))
+  // NFC first, then the raw input for a hash made before passwords were normalized (matchPassword).
+  const ok = await throttledCheck(ctx, `reauth:${user.id}`, async () => ((await matchPassword(ctx, user.passwordHash, password)).ok ? true : undefined))
   if (ok === undefined) throw new AuthError('PASSWORD_INCORRECT')
 }
 
@@ -41,11 +43,14 @@ export async function changePassword(
   currentPassword: string,
   newPassword: string,
 ): Promise<{ revoked: number }> {
-  const problem = passwordProblem(newPassword)
+  const problem = passwordProblem(newPassword, ctx.settings.passwordMinLength)
   if (problem !== undefined) throw new AuthError('VALIDATION_FAILED', problem.replace(/^password/, 'new_password'), { details: { field: 'new_password' } })
   const user = await requireUser(ctx, userId)
+  // The strength rules need the account (its email and username); before the current password
+  // is checked, so a refused new password does not count against the throttle.
+  const password = await acceptNewPassword(ctx, newPassword, user, 'new_password')
   await confirmPassword(ctx, user, currentPassword)
-  const passwordHash = await ctx.hasher.hash(newPassword)
+  const passwordHash = await ctx.hasher.hash(password)
   const updated = await ctx.store.updateUser(user.id, { passwordHash, updatedAt: isoAt(ctx.clock.now()) })
   if (updated === undefined) throw new AuthError('USER_NOT_FOUND')
   // Without a session to keep (a token with no sid), every session goes.

@@ -93,6 +93,20 @@ export class KyselyStore implements Store {
   }
 
   async migrate(): Promise<string[]> {
+    // Instances starting together on a fresh SQLite file contend for its write lock before the
+    // migration lock exists (Kysely creates its own tables first); on a loaded machine a wait can
+    // outlast the busy timeout. Trying again settles it: the winner's migrations are then seen.
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.#migrateOnce()
+      } catch (err) {
+        if (attempt >= MIGRATE_TRIES || this.dialect.busy?.(err) !== true) throw err
+        await new Promise((resolve) => setTimeout(resolve, 200 * attempt))
+      }
+    }
+  }
+
+  async #migrateOnce(): Promise<string[]> {
     const migrator = new Migrator({ db: this.db, provider: migrationProvider(this.dialect) })
     const { error, results } = await migrator.migrateToLatest()
     if (error !== undefined) throw error instanceof Error ? error : new Error(String(error))
@@ -292,6 +306,9 @@ export class KyselyStore implements Store {
     return Number(result.numDeletedRows)
   }
 }
+
+/** Attempts at migrate() when the database stays busy (SQLite). */
+const MIGRATE_TRIES = 6
 
 /** Thrown inside a transaction when a change would leave no enabled admin. */
 class LastAdmin extends Error {}

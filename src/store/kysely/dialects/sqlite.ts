@@ -11,7 +11,7 @@ import type { DialectFactory } from './types.js'
 export const STATEMENT_CACHE_SIZE = 256
 
 /** Milliseconds a writer waits for another process's write lock before failing. */
-const BUSY_TIMEOUT_MS = 5000
+const BUSY_TIMEOUT_MS = 10_000
 
 /** Parses `sqlite:./data/tokenwarden.db`, `sqlite:///abs/path.db` or `sqlite::memory:`. */
 export function sqlitePath(url: string): string {
@@ -114,4 +114,5 @@ export const sqlite: DialectFactory = {
     return new LockingSqliteDialect({ database: cachingDatabase(db) })
   },
   uniqueViolation,
+  busy: (err) => String((err as { code?: unknown }).code ?? '').startsWith('SQLITE_BUSY'),
 }

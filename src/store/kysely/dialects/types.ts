@@ -24,6 +24,8 @@ export interface DialectFactory {
   create(url: string, options: ConnectOptions): Promise<Dialect>
   /** The name of the unique constraint (index) an error reports, or undefined when it is not a unique violation. */
   uniqueViolation(err: unknown): string | undefined
+  /** Another process held the database past the busy timeout (SQLite): worth another try. */
+  busy?(err: unknown): boolean
   /** SELECT ... FOR UPDATE exists (not on SQLite, whose writers are serialized anyway). */
   readonly lockRows: boolean
   /**
