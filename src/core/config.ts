@@ -9,7 +9,7 @@ import { boolean, ConfigError, duration, integer, oneOf, text, type Env } from '
 import { parseTokenConfig, type TokenConfig } from './config-tokens.js'
 import { parseCorsConfig, type CorsConfig } from './config-cors.js'
 import { parseDatabaseConfig, type DatabaseConfig } from './config-database.js'
-import { emailProblem, passwordProblem } from './accounts/rules.js'
+import { emailProblem, PASSWORD_MIN, PASSWORD_MIN_CEILING, passwordProblem } from './accounts/rules.js'
 import { DEFAULT_ARGON2, type Argon2Params } from './passwords/hash.js'
 import type { LegacyTokenMode } from './sessions/legacy.js'
 import { isSymmetric, MIN_SECRET_BYTES } from './tokens/keyring.js'
@@ -62,6 +62,8 @@ export interface ServerConfig extends TokenConfig, CorsConfig, DatabaseConfig {
   adminEmail: string | undefined
   /** ADMIN_PASSWORD: never logged or echoed. default: unset */
   adminPassword: string | undefined
+  /** PASSWORD_MIN_LENGTH: characters a new password needs (NIST SP 800-63B §3.1.1.2), 8 to 128. default: 8 (PASSWORD_MIN) */
+  passwordMinLength: number
   /** LEGACY_TOKENS: `accept` takes sid-less tokens a Flask app signed with JWT_SECRET, during a migration. default: off */
   legacyTokens: LegacyTokenMode
 }
@@ -88,6 +90,7 @@ export function parseConfig(env: Env, cwd = process.cwd()): ServerConfig {
   const accessTtl = duration(env, 'ACCESS_TOKEN_TTL', 900)
   const refreshTtl = duration(env, 'REFRESH_TOKEN_TTL', 2_592_000)
   if (refreshTtl < accessTtl) throw new ConfigError('REFRESH_TOKEN_TTL', 'must not be shorter than ACCESS_TOKEN_TTL')
+  const passwordMinLength = integer(env, 'PASSWORD_MIN_LENGTH', PASSWORD_MIN, PASSWORD_MIN, PASSWORD_MIN_CEILING)
   return Object.freeze({
     ...tokens,
     port: integer(env, 'PORT', 3000, 0, 65535),
@@ -115,7 +118,8 @@ export function parseConfig(env: Env, cwd = process.cwd()): ServerConfig {
     rateLimitSessionMax: integer(env, 'RATE_LIMIT_SESSION_MAX', 6000, 0, 1_000_000_000),
     rateLimitWindow: duration(env, 'RATE_LIMIT_WINDOW', 60),
     legacyTokens: oneOf(env, 'LEGACY_TOKENS', ['off', 'accept'] as const, 'off'),
-    ...adminSeed(env),
+    passwordMinLength,
+    ...adminSeed(env, passwordMinLength),
     ...parseCorsConfig(env),
   })
 }
@@ -139,15 +143,19 @@ export function parseWorkers(value: string | undefined, name: string): number {
   return Number(value)
 }
 
-/** ADMIN_EMAIL and ADMIN_PASSWORD come together or not at all; the password is never echoed. */
-function adminSeed(env: Env): { adminEmail: string | undefined; adminPassword: string | undefined } {
+/**
+ * ADMIN_EMAIL and ADMIN_PASSWORD come together or not at all; the password is never echoed.
+ * Its length and Unicode are checked here; the common-password and own-email rules when the
+ * admin is created (accounts/bootstrap.ts), which answers PASSWORD_TOO_WEAK.
+ */
+function adminSeed(env: Env, passwordMinLength: number): { adminEmail: string | undefined; adminPassword: string | undefined } {
   const adminEmail = text(env, 'ADMIN_EMAIL')
   const adminPassword = env.ADMIN_PASSWORD === undefined || env.ADMIN_PASSWORD === '' ? undefined : env.ADMIN_PASSWORD
   if (adminEmail === undefined && adminPassword === undefined) return { adminEmail, adminPassword }
   if (adminEmail === undefined) throw new ConfigError('ADMIN_EMAIL', 'is required when ADMIN_PASSWORD is set')
   if (adminPassword === undefined) throw new ConfigError('ADMIN_PASSWORD', 'is required when ADMIN_EMAIL is set')
   if (emailProblem(adminEmail) !== undefined) throw new ConfigError('ADMIN_EMAIL', 'must be a valid email address')
-  const problem = passwordProblem(adminPassword)
+  const problem = passwordProblem(adminPassword, passwordMinLength)
   if (problem !== undefined) throw new ConfigError('ADMIN_PASSWORD', problem.replace(/^password /, ''))
   return { adminEmail, adminPassword }
 }

@@ -39,6 +39,7 @@ export const ERRORS = {
   LOGIN_THROTTLED: { status: 429, message: 'Too many login attempts for this account; try again later' },
   LOGIN_INTERRUPTED: { status: 409, message: 'The account changed while logging in; try again' },
   PASSWORD_INCORRECT: { status: 403, message: 'The password is incorrect' },
+  PASSWORD_TOO_WEAK: { status: 400, message: 'The password is too easy to guess' },
   LAST_ADMIN: { status: 409, message: 'This is the last enabled administrator; add another admin first' },
 
   // Tokens: every verification failure is a 401 (RFC 6750 §3.1 invalid_token)
