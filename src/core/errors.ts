@@ -18,6 +18,7 @@ export const ERRORS = {
   // Request shape
   VALIDATION_FAILED: { status: 400, message: 'Request is invalid' },
   INVALID_JSON: { status: 400, message: 'Request body is not valid JSON' },
+  JSON_PROTOTYPE_KEY: { status: 400, message: 'Request body must not contain __proto__ or constructor.prototype keys' },
   BODY_TOO_LARGE: { status: 413, message: 'Request body is too large' },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, message: 'Content type is not supported' },
   ROUTE_NOT_FOUND: { status: 404, message: 'Route not found' },

@@ -3,7 +3,6 @@
 
 import { Type, type Static } from 'typebox'
 import { MAX_ROLES, ROLE_PATTERN } from '../core/accounts/admin.js'
-import { PASSWORD_MAX_UTF16 } from '../core/accounts/rules.js'
 import type { SessionRecord, UserRecord } from '../core/store.js'
 import { Password, Username, UserView, userView } from './schemas.js'
 
@@ -37,10 +36,10 @@ export function sessionView(s: SessionRecord, currentSid: string | undefined): S
 
 export const ChangePasswordBody = Type.Object({
   // The current password is only compared, so any length is accepted (a wrong one is simply wrong).
-  current_password: Type.String({ maxLength: PASSWORD_MAX_UTF16 }),
+  current_password: Password,
   new_password: Password,
 })
-export const DeleteAccountBody = Type.Object({ password: Type.String({ maxLength: PASSWORD_MAX_UTF16 }) })
+export const DeleteAccountBody = Type.Object({ password: Password })
 export const PatchMeBody = Type.Object(
   { username: Type.Union([Username, Type.Null()]) },
   { additionalProperties: false },
@@ -82,7 +81,12 @@ export const UserList = Type.Object({
 
 export const AdminPatchBody = Type.Object(
   {
-    roles: Type.Optional(Type.Array(Type.String({ pattern: ROLE_PATTERN }), { maxItems: MAX_ROLES })),
+    roles: Type.Optional(
+      Type.Array(Type.String({ pattern: ROLE_PATTERN }), {
+        maxItems: MAX_ROLES,
+        errorMessage: `must be a list of at most ${MAX_ROLES} roles, each 1 to 64 characters of A-Z, a-z, 0-9, _ . : -`,
+      }),
+    ),
     disabled: Type.Optional(Type.Boolean()),
   },
   { additionalProperties: false },

@@ -2,7 +2,6 @@
 // tests or app.listen() in `tokenwarden serve`. The server is the public plugin plus routes.
 
 import formbody from '@fastify/formbody'
-import { TypeBoxValidatorCompiler } from '@fastify/type-provider-typebox'
 import Fastify, { type FastifyInstance } from 'fastify'
 import type { DestinationStream } from 'pino'
 import { createAuth, type Auth, type AuthOptions } from '../core/auth.js'
@@ -18,8 +17,10 @@ import { waitForDatabase } from './database-wait.js'
 import { outageLog, startInvalidation } from './invalidation.js'
 import { clientErrorHandler, HTTP_SERVER_OPTIONS, installClientErrors } from './client-errors.js'
 import { installErrorHandling, sendError, toAuthError } from './errors.js'
+import { installJsonParser } from './json-body.js'
 import { lazyChildLogger, loggerOptions } from './logger.js'
 import { tokenwarden } from './plugin/index.js'
+import { describingValidatorCompiler } from './validation.js'
 import { authRoutes } from './routes/auth.js'
 import { healthRoutes } from './routes/health.js'
 import { jwksRoutes } from './routes/jwks.js'
@@ -104,9 +105,10 @@ export async function buildApp(config: ServerConfig, deps: AppDeps = {}): Promis
   })
   const invalidation = await startInvalidation(auth, config, app.log)
   app.addHook('onClose', async () => invalidation.close())
-  app.setValidatorCompiler(TypeBoxValidatorCompiler)
+  app.setValidatorCompiler(describingValidatorCompiler)
   // Only JSON and form bodies are accepted; anything else is a 415.
   app.removeContentTypeParser('text/plain')
+  installJsonParser(app)
   await app.register(formbody)
   installErrorHandling(app, config.errorMessageKey)
   installClientErrors(app, config.errorMessageKey)

@@ -8,6 +8,7 @@ import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from
 import { AuthError, isAuthError, type ErrorCode } from '../core/errors.js'
 import { isUnavailable } from '../store/unavailable.js'
 import { applyChallenge, errorBody } from './challenge.js'
+import { describeValidation } from './validation.js'
 
 const FRAMEWORK_CODES: Record<string, ErrorCode> = {
   FST_ERR_CTP_INVALID_JSON_BODY: 'INVALID_JSON',
@@ -22,16 +23,9 @@ export function toAuthError(err: FastifyError | Error): AuthError {
   if (isAuthError(err)) return err
   const fe = err as FastifyError
   if (fe.validation !== undefined) {
-    const first = fe.validation[0]
-    // A missing property is named by ajv's `missingProperty` or TypeBox's `requiredProperties`.
-    const params = (first?.params ?? {}) as { missingProperty?: unknown; requiredProperties?: unknown[] }
-    const missing = params.missingProperty ?? (Array.isArray(params.requiredProperties) ? params.requiredProperties[0] : undefined)
-    const field = (first?.instancePath ?? '').replace(/^\//, '').replace(/\//g, '.') || String(missing ?? '') || undefined
-    const where = fe.validationContext ?? 'body'
-    const what = missing !== undefined && !first?.instancePath ? 'is required' : (first?.message ?? 'is invalid')
-    return new AuthError('VALIDATION_FAILED', `${where}${field ? `.${field}` : ''} ${what}`, {
-      details: field === undefined ? {} : { field },
-    })
+    // Worded by validation.ts: a schema field and what it accepts, never a value or unknown key.
+    const { message, field } = describeValidation(fe.validation, fe.validationContext ?? 'body')
+    return new AuthError('VALIDATION_FAILED', message, { details: field === undefined ? {} : { field } })
   }
   const mapped = fe.code === undefined ? undefined : FRAMEWORK_CODES[fe.code]
   if (mapped !== undefined) return new AuthError(mapped)
@@ -67,7 +61,8 @@ export function installErrorHandling(app: FastifyInstance, messageKey?: string):
   })
   app.setNotFoundHandler((request, reply) => {
     request.log.info({ code: 'ROUTE_NOT_FOUND' }, 'route not found')
-    return sendError(reply, new AuthError('ROUTE_NOT_FOUND', `Route ${request.method} ${request.url.split('?')[0]} not found`), messageKey)
+    // The path is not echoed: it is input, and may hold a token or an address.
+    return sendError(reply, new AuthError('ROUTE_NOT_FOUND'), messageKey)
   })
 }
 

@@ -2,12 +2,19 @@
 // Field limits come from core/accounts/rules so the CLI and HTTP accept the same input.
 
 import { Type, type Static } from 'typebox'
-import { EMAIL_MAX, PASSWORD_MAX_UTF16, PASSWORD_MIN, USERNAME_PATTERN } from '../core/accounts/rules.js'
+import { EMAIL_MAX, PASSWORD_MAX_UTF16, PASSWORD_TOO_LONG, USERNAME_PATTERN, USERNAME_RULE } from '../core/accounts/rules.js'
 import type { UserRecord } from '../core/store.js'
 
-export const Email = Type.String({ minLength: 3, maxLength: EMAIL_MAX + 64 })
-export const Password = Type.String({ minLength: PASSWORD_MIN, maxLength: PASSWORD_MAX_UTF16 })
-export const Username = Type.String({ pattern: USERNAME_PATTERN })
+// `errorMessage` words a field's rule for clients where the schema alone would not
+// (src/http/validation.ts; a pattern or a UTF-16 bound says little to a person).
+export const Email = Type.String({ minLength: 3, maxLength: EMAIL_MAX + 64, errorMessage: 'must be a valid email address' })
+/**
+ * Any password field: the bound counts UTF-16 units, so it only refuses what is surely over
+ * the limit in characters. The minimum (PASSWORD_MIN_LENGTH) is passwordProblem's to check
+ * where a password is set, in the same words at every route.
+ */
+export const Password = Type.String({ maxLength: PASSWORD_MAX_UTF16, errorMessage: PASSWORD_TOO_LONG })
+export const Username = Type.String({ pattern: USERNAME_PATTERN, errorMessage: USERNAME_RULE })
 
 export const RegisterBody = Type.Object({
   email: Email,
@@ -20,7 +27,7 @@ export const LoginBody = Type.Object({
   email: Type.Optional(Type.String({ minLength: 1, maxLength: EMAIL_MAX + 64 })),
   username: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
   // No minimum here: a short password is simply wrong, and says nothing about the account.
-  password: Type.String({ maxLength: PASSWORD_MAX_UTF16 }),
+  password: Password,
 })
 export type LoginBody = Static<typeof LoginBody>
 

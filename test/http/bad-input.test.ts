@@ -41,10 +41,10 @@ test('malformed JSON -> 400 INVALID_JSON; neither the response nor the log holds
   assert.ok(!logLines.some((l) => l.includes(marker)), 'a log line holds the body text')
 })
 
-test('an empty JSON body and prototype poisoning -> 400 INVALID_JSON', async () => {
-  for (const payload of ['', '{"__proto__":{"admin":true},"email":"a@b.co","password":"12345678"}']) {
-    assertError(await t.app.inject({ method: 'POST', url: '/auth/register', payload, headers: JSON_TYPE }), 400, 'INVALID_JSON')
-  }
+test('an empty JSON body -> 400 INVALID_JSON; prototype poisoning -> 400 JSON_PROTOTYPE_KEY', async () => {
+  assertError(await t.app.inject({ method: 'POST', url: '/auth/register', payload: '', headers: JSON_TYPE }), 400, 'INVALID_JSON')
+  const poisoned = '{"__proto__":{"admin":true},"email":"a@b.co","password":"12345678"}'
+  assertError(await t.app.inject({ method: 'POST', url: '/auth/register', payload: poisoned, headers: JSON_TYPE }), 400, 'JSON_PROTOTYPE_KEY')
 })
 
 test('a body over 1 MiB -> 413 BODY_TOO_LARGE (JSON, form, or a lying content-length)', async () => {

@@ -9,6 +9,10 @@ export const PASSWORD_MIN_CEILING = 128
 export const PASSWORD_MAX = 1024
 /** Schemas count UTF-16 units, rules count characters: an astral character is two units. */
 export const PASSWORD_MAX_UTF16 = PASSWORD_MAX * 2
+/** Every password field's over-length message, in the schemas and in passwordProblem alike. */
+export const PASSWORD_TOO_LONG = `must be at most ${PASSWORD_MAX} characters`
+/** What USERNAME_PATTERN allows, in words (usernameProblem and the schemas). */
+export const USERNAME_RULE = 'must be 3 to 32 characters of a-z, 0-9, _ . -'
 export const USERNAME_PATTERN = '^[A-Za-z0-9_.-]{3,32}$'
 /** RFC 5321 length limits and one @ with a dotted domain, no control characters; deliverability is not our concern. */
 export const EMAIL_PATTERN = '^[^\\s@\\x00-\\x1f\\x7f]{1,64}@[^\\s@\\x00-\\x1f\\x7f]+\\.[^\\s@\\x00-\\x1f\\x7f]+$'
@@ -48,7 +52,7 @@ export function emailProblem(email: string): string | undefined {
 }
 
 export function usernameProblem(username: string): string | undefined {
-  if (!USERNAME_RE.test(username.trim())) return 'username must be 3 to 32 characters of a-z, 0-9, _ . -'
+  if (!USERNAME_RE.test(username.trim())) return `username ${USERNAME_RULE}`
   return undefined
 }
 
@@ -57,7 +61,8 @@ export function passwordProblem(password: string, minLength = PASSWORD_MIN): str
   const normalized = normalizePassword(password)
   if (normalized === undefined) return 'password must be valid Unicode text (it has an unpaired UTF-16 surrogate)'
   const length = [...normalized].length
+  // The same words as the schemas' PASSWORD_TOO_LONG, so login and register agree.
   if (length < minLength) return `password must be at least ${minLength} characters`
-  if (length > PASSWORD_MAX) return `password must be at most ${PASSWORD_MAX} characters`
+  if (length > PASSWORD_MAX) return `password ${PASSWORD_TOO_LONG}`
   return undefined
 }

@@ -88,7 +88,7 @@ export async function authRoutes(app: FastifyInstance, { auth }: AuthRoutesOptio
     const key = app.tokenwarden.settings.jsonKeys.refresh
     const body = request.body as Record<string, unknown> | undefined | null
     if (body !== undefined && body !== null && body[key] !== undefined && typeof body[key] !== 'string') {
-      throw new AuthError('VALIDATION_FAILED', `body.${key} must be a string`, { details: { field: key } })
+      throw new AuthError('VALIDATION_FAILED', `${key} must be a string`, { details: { field: key } })
     }
     const locations = refreshLocations(app)
     const found = app.tokenwarden.locate(request, { refresh: true, locations })
