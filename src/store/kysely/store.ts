@@ -68,7 +68,7 @@ export class KyselyStore implements Store {
   readonly dialect: DialectFactory
   readonly events: KyselyEventLog
   // The statements every login runs (password check, session insert, the re-read after it),
-  // compiled once: see precompiled.ts. Plain properties, not #private: a store wrapped in a Proxy
+  // compiled once: see precompiled.ts. Plain properties and methods, not #private: a store wrapped in a Proxy
   // (a counting or read-only wrapper) must keep working.
   private readonly userBy: Record<'id' | 'email' | 'username', (value: string) => Promise<UserRecord | undefined>>
   private readonly insertSession: (...values: (string | null)[]) => Promise<unknown>
@@ -98,7 +98,7 @@ export class KyselyStore implements Store {
     // outlast the busy timeout. Trying again settles it: the winner's migrations are then seen.
     for (let attempt = 1; ; attempt++) {
       try {
-        return await this.#migrateOnce()
+        return await this.migrateOnce()
       } catch (err) {
         if (attempt >= MIGRATE_TRIES || this.dialect.busy?.(err) !== true) throw err
         await new Promise((resolve) => setTimeout(resolve, 200 * attempt))
@@ -106,7 +106,7 @@ export class KyselyStore implements Store {
     }
   }
 
-  async #migrateOnce(): Promise<string[]> {
+  private async migrateOnce(): Promise<string[]> {
     const migrator = new Migrator({ db: this.db, provider: migrationProvider(this.dialect) })
     const { error, results } = await migrator.migrateToLatest()
     if (error !== undefined) throw error instanceof Error ? error : new Error(String(error))
@@ -133,7 +133,7 @@ export class KyselyStore implements Store {
         })
         .execute()
     } catch (err) {
-      const conflict = this.#conflict(err)
+      const conflict = this.conflict(err)
       if (conflict === undefined) throw err
       return { ok: false, conflict }
     }
@@ -164,7 +164,7 @@ export class KyselyStore implements Store {
     if (hasNul(id)) return undefined
     try {
       return await changeWithEvents(this.db, this.dialect, undefined, async (trx) => {
-        if (options.keepAnAdmin === true && (await this.#otherActiveAdmins(trx, id)) === 0) throw new LastAdmin()
+        if (options.keepAnAdmin === true && (await this.otherActiveAdmins(trx, id)) === 0) throw new LastAdmin()
         const updated = await trx.updateTable('users').set(values).where('id', '=', id).executeTakeFirst()
         if (updated.numUpdatedRows === 0n) throw new NothingChanged()
         const row = await trx.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirstOrThrow()
@@ -172,7 +172,7 @@ export class KyselyStore implements Store {
       })
     } catch (err) {
       if (err instanceof LastAdmin) return { conflict: 'last_admin' }
-      if (this.#conflict(err) === 'username') return { conflict: 'username' }
+      if (this.conflict(err) === 'username') return { conflict: 'username' }
       throw err
     }
   }
@@ -181,7 +181,7 @@ export class KyselyStore implements Store {
     if (hasNul(id)) return false
     try {
       return await changeWithEvents(this.db, this.dialect, false, async (trx) => {
-        if (options.keepAnAdmin === true && (await this.#otherActiveAdmins(trx, id)) === 0) throw new LastAdmin()
+        if (options.keepAnAdmin === true && (await this.otherActiveAdmins(trx, id)) === 0) throw new LastAdmin()
         await trx.deleteFrom('sessions').where('userId', '=', id).execute()
         const result = await trx.deleteFrom('users').where('id', '=', id).executeTakeFirst()
         if (result.numDeletedRows === 0n) throw new NothingChanged()
@@ -210,15 +210,15 @@ export class KyselyStore implements Store {
   }
 
   async countActiveAdmins(): Promise<number> {
-    return this.#countAdmins(this.db)
+    return this.countAdmins(this.db)
   }
 
-  async #otherActiveAdmins(trx: Transaction<Database>, exceptId: string): Promise<number> {
+  private async otherActiveAdmins(trx: Transaction<Database>, exceptId: string): Promise<number> {
     // Under the event counter's lock (withEvents): no other admin change runs until commit.
-    return this.#countAdmins(trx, exceptId)
+    return this.countAdmins(trx, exceptId)
   }
 
-  async #countAdmins(db: Kysely<Database>, exceptId?: string): Promise<number> {
+  private async countAdmins(db: Kysely<Database>, exceptId?: string): Promise<number> {
     // roles is JSON text (portable across dialects, no JSON operators). LIKE narrows to rows
     // whose text holds "admin" as a whole string; the exact test runs on the parsed list, since
     // LIKE ignores case on SQLite and MySQL and would also let an 'ADMIN' role through.
@@ -293,7 +293,7 @@ export class KyselyStore implements Store {
       .execute()
   }
 
-  #conflict(err: unknown): 'email' | 'username' | undefined {
+  private conflict(err: unknown): 'email' | 'username' | undefined {
     const constraint = this.dialect.uniqueViolation(err)
     return constraint === undefined ? undefined : UNIQUE_FIELDS[constraint]
   }
