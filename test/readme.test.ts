@@ -73,4 +73,7 @@ test('the README plugin example runs: login, me, optional, roles, fresh, refresh
 
   assert.equal((await call('POST', '/logout', access)).status, 200)
   assert.equal((await call('GET', '/me', access)).body.code, 'TOKEN_REVOKED')
+  // The login's refresh token, and what it refreshed, end with it.
+  assert.equal((await call('POST', '/refresh', refresh)).body.code, 'TOKEN_REVOKED')
+  assert.equal((await call('GET', '/me', stale)).body.code, 'TOKEN_REVOKED')
 })
