@@ -194,8 +194,10 @@ export function createAuth(options: AuthOptions): Auth {
         if (sid !== undefined) return Number(await revokeSession(ctx, sid, 'logout'))
         // A legacy token has no session: only the token itself can be retired.
         if (ctx.legacy === undefined) return 0
-        const forgetAt = ctx.legacy.revokeToken(claims)
-        await options.store.events?.append({ type: 'legacy_token_revoked', jti: claims.jti, forgetAt })
+        const event = { type: 'legacy_token_revoked', jti: claims.jti, forgetAt: ctx.legacy.forgetAt(claims) } as const
+        // Applied here at once, like every event, then recorded for the other instances.
+        ctx.events.publish(event)
+        await options.store.events?.append(event)
         return 1
       }
       return revokeUserSessions(ctx, claims.sub, scope === 'global' ? 'logout_global' : 'logout_others', scope === 'others' ? sid : undefined)

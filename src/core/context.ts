@@ -35,7 +35,8 @@ export interface AuthContext {
   readonly events: AuthEventBus
   /**
    * Whether memory (the gate's "live", the user cache) may be trusted now: false while this
-   * instance is behind the event feed by more than its bound (events/feed.ts). Absent: always.
+   * instance is behind the event feed by more than its bound (events/feed.ts); always true for
+   * an Auth without a feed or not started.
    */
   readonly trustMemory: () => boolean
   /** Brute-force protection for password checks; none when absent. */

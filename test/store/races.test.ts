@@ -10,7 +10,7 @@ import { after, before, describe, test } from 'node:test'
 import type { AuthEvent } from '../../src/core/events/types.js'
 import type { Store, UserRecord } from '../../src/core/store.js'
 import type { Kysely } from 'kysely'
-import { changeWithEvents } from '../../src/store/kysely/events.js'
+import { changeWithEvents, NothingChanged } from '../../src/store/kysely/events.js'
 import { migrationProvider } from '../../src/store/kysely/migrations.js'
 import type { Database } from '../../src/store/kysely/schema.js'
 import { KyselyStore } from '../../src/store/kysely/store.js'
@@ -175,12 +175,12 @@ for (const kind of STORES) {
         const count = async (db: Kysely<Database>) => Number((await db.selectFrom('users').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n)
         const store = a as KyselyStore
         const seen: number[] = []
-        // No events: the transaction rolls back, after the reads.
+        // Nothing changed: the transaction rolls back, after the reads.
         await changeWithEvents(store.db, store.dialect, undefined, async (trx) => {
           seen.push(await count(trx))
           assert.ok((await b.createUser(newUser())).ok)
           seen.push(await count(trx))
-          return { result: undefined, events: [] }
+          throw new NothingChanged()
         })
         assert.equal(seen.length, 2)
         assert.equal(seen[1], seen[0]! + 1)

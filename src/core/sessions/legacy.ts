@@ -75,13 +75,6 @@ export class LegacyTokens {
     this.#cutoff.set(userId, Math.max(this.#cutoff.get(userId) ?? 0, Math.floor(now / 1000)))
   }
 
-  /** This one token stops working (logout with a legacy access token); returns when it can be forgotten. */
-  revokeToken(claims: TokenClaims): number {
-    const forgetAt = this.#forgetAt(claims)
-    this.revokeJti(claims.jti, forgetAt)
-    return forgetAt
-  }
-
   /** The token with this jti stops working until `forgetAt` (epoch ms). */
   revokeJti(jti: string, forgetAt: number): void {
     if (!this.#spent.has(jti)) this.#spent.set(jti, { forgetAt, sid: undefined, reused: false })
@@ -98,7 +91,7 @@ export class LegacyTokens {
       prior.reused = true
       return prior
     }
-    this.#spent.set(claims.jti, { forgetAt: this.#forgetAt(claims), sid: undefined, reused: false })
+    this.#spent.set(claims.jti, { forgetAt: this.forgetAt(claims), sid: undefined, reused: false })
     return undefined
   }
 
@@ -122,7 +115,8 @@ export class LegacyTokens {
     return n
   }
 
-  #forgetAt(claims: TokenClaims): number {
+  /** Epoch ms after which this token cannot verify anyway, so what is remembered of it can go. */
+  forgetAt(claims: TokenClaims): number {
     return claims.exp * 1000 + this.#leewayMs
   }
 }

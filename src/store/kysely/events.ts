@@ -20,29 +20,23 @@ export class NothingChanged extends Error {}
 
 /**
  * Runs `work` in a transaction that holds the event counter; `work` returns its result and the
- * events to record (none: nothing is recorded, and throwing NothingChanged rolls back the bump).
+ * event that describes its change, or throws NothingChanged (which rolls back the bump too).
  */
 export async function withEvents<T>(
   db: Kysely<Database>,
   dialect: DialectFactory,
-  work: (trx: Transaction<Database>) => Promise<{ result: T; events: AuthEvent[] }>,
+  work: (trx: Transaction<Database>) => Promise<{ result: T; event: AuthEvent }>,
 ): Promise<T> {
   let transaction = db.transaction()
   if (dialect.eventIsolation !== undefined) transaction = transaction.setIsolationLevel(dialect.eventIsolation)
   return transaction.execute(async (trx) => {
     await trx.updateTable('twCounters').set((eb) => ({ value: eb('value', '+', 1) })).where('name', '=', EVENT_COUNTER).execute()
-    const { result, events } = await work(trx)
-    if (events.length === 0) throw new NothingChanged()
+    const { result, event } = await work(trx)
+    // The number the bump gave this transaction.
     const row = await trx.selectFrom('twCounters').select('value').where('name', '=', EVENT_COUNTER).executeTakeFirstOrThrow()
-    // The bump gave one number; the rest follow it under the same lock.
-    let seq = Number(row.value)
-    if (events.length > 1) {
-      await trx.updateTable('twCounters').set((eb) => ({ value: eb('value', '+', events.length - 1) })).where('name', '=', EVENT_COUNTER).execute()
-    }
-    const createdAt = new Date().toISOString()
     await trx
       .insertInto('authEvents')
-      .values(events.map((event) => ({ seq: seq++, type: event.type, payload: JSON.stringify(event), createdAt })))
+      .values({ seq: Number(row.value), type: event.type, payload: JSON.stringify(event), createdAt: new Date().toISOString() })
       .execute()
     await dialect.notify?.(trx)
     return result
@@ -54,7 +48,7 @@ export async function changeWithEvents<T, U>(
   db: Kysely<Database>,
   dialect: DialectFactory,
   unchanged: U,
-  work: (trx: Transaction<Database>) => Promise<{ result: T; events: AuthEvent[] }>,
+  work: (trx: Transaction<Database>) => Promise<{ result: T; event: AuthEvent }>,
 ): Promise<T | U> {
   try {
     return await withEvents(db, dialect, work)
@@ -84,7 +78,7 @@ export class KyselyEventLog implements EventLog {
   }
 
   async append(event: AuthEvent): Promise<void> {
-    await withEvents(this.#db, this.#dialect, async () => ({ result: undefined, events: [event] }))
+    await withEvents(this.#db, this.#dialect, async () => ({ result: undefined, event }))
   }
 
   async prune(before: string): Promise<number> {

@@ -3,9 +3,9 @@
 // (events.ts); read-then-write operations run under the event counter's lock, so they are
 // atomic with many instances writing, not only under SQLite's single writer.
 
-import { Kysely, Migrator, sql, type Selectable, type Transaction, type Updateable } from 'kysely'
+import { Kysely, Migrator, sql, type Selectable, type Updateable } from 'kysely'
 import { ADMIN_ROLE } from '../../core/accounts/last-admin.js'
-import type { AuthEvent, RevocationReason } from '../../core/events/types.js'
+import type { RevocationReason } from '../../core/events/types.js'
 import type {
   CreateUserResult,
   UpdateOptions,
@@ -164,11 +164,12 @@ export class KyselyStore implements Store {
     if (hasNul(id)) return undefined
     try {
       return await changeWithEvents(this.db, this.dialect, undefined, async (trx) => {
-        if (options.keepAnAdmin === true && (await this.otherActiveAdmins(trx, id)) === 0) throw new LastAdmin()
+        // Counted under the event counter's lock: no other admin change runs until this commits.
+        if (options.keepAnAdmin === true && (await this.countAdmins(trx, id)) === 0) throw new LastAdmin()
         const updated = await trx.updateTable('users').set(values).where('id', '=', id).executeTakeFirst()
         if (updated.numUpdatedRows === 0n) throw new NothingChanged()
         const row = await trx.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirstOrThrow()
-        return { result: toUser(row), events: [{ type: 'user_updated', userId: id }] }
+        return { result: toUser(row), event: { type: 'user_updated', userId: id } }
       })
     } catch (err) {
       if (err instanceof LastAdmin) return { conflict: 'last_admin' }
@@ -181,11 +182,11 @@ export class KyselyStore implements Store {
     if (hasNul(id)) return false
     try {
       return await changeWithEvents(this.db, this.dialect, false, async (trx) => {
-        if (options.keepAnAdmin === true && (await this.otherActiveAdmins(trx, id)) === 0) throw new LastAdmin()
+        if (options.keepAnAdmin === true && (await this.countAdmins(trx, id)) === 0) throw new LastAdmin()
         await trx.deleteFrom('sessions').where('userId', '=', id).execute()
         const result = await trx.deleteFrom('users').where('id', '=', id).executeTakeFirst()
         if (result.numDeletedRows === 0n) throw new NothingChanged()
-        return { result: true, events: [{ type: 'user_deleted', userId: id }] }
+        return { result: true, event: { type: 'user_deleted', userId: id } }
       })
     } catch (err) {
       if (err instanceof LastAdmin) return { conflict: 'last_admin' }
@@ -211,11 +212,6 @@ export class KyselyStore implements Store {
 
   async countActiveAdmins(): Promise<number> {
     return this.countAdmins(this.db)
-  }
-
-  private async otherActiveAdmins(trx: Transaction<Database>, exceptId: string): Promise<number> {
-    // Under the event counter's lock (withEvents): no other admin change runs until commit.
-    return this.countAdmins(trx, exceptId)
   }
 
   private async countAdmins(db: Kysely<Database>, exceptId?: string): Promise<number> {
@@ -260,7 +256,7 @@ export class KyselyStore implements Store {
     return changeWithEvents(this.db, this.dialect, false, async (trx) => {
       const result = await trx.updateTable('sessions').set({ revokedAt: at, revokedReason: reason }).where('id', '=', id).where('revokedAt', 'is', null).executeTakeFirst()
       if (result.numUpdatedRows !== 1n) throw new NothingChanged()
-      return { result: true, events: [{ type: 'session_revoked', sessionId: id, reason, at }] }
+      return { result: true, event: { type: 'session_revoked', sessionId: id, reason, at } }
     })
   }
 
@@ -276,8 +272,7 @@ export class KyselyStore implements Store {
         await trx.updateTable('sessions').set({ revokedAt: at, revokedReason: reason }).where('id', 'in', chunk).execute()
       }
       // Recorded even when no session was live: it also retires the user's legacy tokens.
-      const event: AuthEvent = { type: 'user_sessions_revoked', userId, sessionIds: ids, reason, at }
-      return { result: ids, events: [event] }
+      return { result: ids, event: { type: 'user_sessions_revoked', userId, sessionIds: ids, reason, at } }
     })
   }
 
