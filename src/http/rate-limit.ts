@@ -14,6 +14,7 @@ import rateLimit from '@fastify/rate-limit'
 import type { FastifyInstance, FastifyRequest, preHandlerHookHandler, RouteOptions } from 'fastify'
 import type { Redis as RedisClient } from 'ioredis'
 import type { ServerConfig } from '../core/config.js'
+import { openRedis } from '../store/redis/client.js'
 import { outageLog } from './invalidation.js'
 import { GUARD } from './plugin/guard.js'
 
@@ -69,8 +70,7 @@ export async function registerAuthRateLimit(app: FastifyInstance, config: RateLi
     // On every route, last: by then any guard (the route's own, an encapsulated hook's, or one
     // that waited for the JSON body) has run; routes that verified no token skip at once.
     app.addHook('onRoute', (route: RouteOptions) => {
-      const pre = route.preHandler
-      const list = pre === undefined ? [] : Array.isArray(pre) ? pre : [pre]
+      const list = asList(route.preHandler)
       // A GET's HEAD twin may share the options: append once.
       if (!list.includes(limitSession)) route.preHandler = [...list, limitSession]
     })
@@ -86,25 +86,22 @@ function sessionKey(request: FastifyRequest): string {
 /** Whether a tokenwarden guard is among the route's own onRequest or preHandler hooks. */
 function holdsGuard(route: RouteOptions): boolean {
   for (const hooks of [route.onRequest, route.preHandler]) {
-    const list: unknown[] = hooks === undefined ? [] : Array.isArray(hooks) ? hooks : [hooks]
-    if (list.some((h) => typeof h === 'function' && (h as { [GUARD]?: true })[GUARD] === true)) return true
+    if (asList<unknown>(hooks).some((h) => typeof h === 'function' && (h as { [GUARD]?: true })[GUARD] === true)) return true
   }
   return false
 }
 
+/** A route option that holds one hook or several, as a list. */
+function asList<T>(hooks: T | T[] | undefined): T[] {
+  return hooks === undefined ? [] : Array.isArray(hooks) ? hooks : [hooks]
+}
+
 /** The rate limit's own Redis connection, closed with the app. */
 async function connectRedis(app: FastifyInstance, url: string): Promise<RedisClient> {
-  const { Redis } = await import('ioredis')
   const log = outageLog(app.log, 'redis rate limit')
-  // No offline queue, no retries per command: while Redis is away a command fails at once (and
-  // the request passes) instead of holding the request until a reconnect.
-  const client: RedisClient = new Redis(url, {
-    enableOfflineQueue: false,
-    maxRetriesPerRequest: 0,
-    connectTimeout: CONNECT_WAIT_MS,
-    retryStrategy: (n: number) => Math.min(100 * n, 2000),
-  })
-  client.on('error', log.fail)
+  // While Redis is away a command fails at once (and the request passes) instead of holding the
+  // request until a reconnect.
+  const client = await openRedis(url, log.fail, { connectTimeout: CONNECT_WAIT_MS })
   client.on('ready', log.ok)
   app.addHook('onClose', async () => client.disconnect())
   // Until the first connection is up every command would fail: wait for it, briefly.

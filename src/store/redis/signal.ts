@@ -4,7 +4,7 @@
 // the truth, so a lost message or a Redis outage delays an invalidation to the poll, never
 // loses it.
 
-import type { Redis as RedisClient } from 'ioredis'
+import { openRedis } from './client.js'
 
 export const CHANNEL = 'tokenwarden:events'
 
@@ -20,13 +20,10 @@ export interface WakeSignal {
  * bus.subscribe((_event, origin) => { if (origin === 'local') signal.ring() })
  */
 export async function redisWakeSignal(url: string, onWake: () => void, onError: (err: unknown) => void): Promise<WakeSignal> {
-  const { Redis } = await import('ioredis')
   // No offline queue: a ring while Redis is down is dropped (the poll covers it), not replayed late.
-  const options = { enableOfflineQueue: false, maxRetriesPerRequest: 0, retryStrategy: (n: number) => Math.min(100 * n, 2000) }
-  const pub: RedisClient = new Redis(url, options)
+  const pub = await openRedis(url, onError)
   // The subscription is queued until the first connection, and renewed by ioredis after each reconnect.
-  const sub: RedisClient = new Redis(url, { ...options, enableOfflineQueue: true, maxRetriesPerRequest: null })
-  for (const client of [pub, sub]) client.on('error', onError)
+  const sub = await openRedis(url, onError, { enableOfflineQueue: true, maxRetriesPerRequest: null })
   sub.on('message', () => onWake())
   // Anything written while the subscription was down is read now.
   sub.on('ready', () => onWake())
