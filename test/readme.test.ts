@@ -3,18 +3,11 @@
 
 import assert from 'node:assert/strict'
 import { spawn } from 'node:child_process'
-import { readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { test } from 'node:test'
 import { ROOT, cleanEnv, ensureBuilt } from './server/process.js'
-
-function readmeExample(): string {
-  const readme = readFileSync(join(ROOT, 'README.md'), 'utf8')
-  const section = readme.slice(readme.indexOf('## Protect your own API'))
-  const m = /```ts\n([\s\S]*?)```/.exec(section)
-  assert.ok(m, 'README has a ts block under "Protect your own API"')
-  return m[1]!
-}
+import { exampleUrl, readmeExample } from './support/readme-example.js'
 
 test('the README plugin example runs: login, me, optional, roles, fresh, refresh, logout', async (t) => {
   ensureBuilt() // `tokenwarden` and `tokenwarden/fastify` resolve to dist/ by self-reference
@@ -26,21 +19,7 @@ test('the README plugin example runs: login, me, optional, roles, fresh, refresh
     env: cleanEnv({ JWT_SECRET: 'readme-example-secret-of-at-least-32-bytes', PORT: '0' }),
   })
   t.after(() => child.kill('SIGKILL'))
-  let stderr = ''
-  child.stderr.on('data', (d) => (stderr += d))
-  const base = await new Promise<string>((resolve, reject) => {
-    let out = ''
-    const timer = setTimeout(() => reject(new Error(`no listening line in 30 s; stderr: ${stderr}`)), 30_000)
-    child.stdout.on('data', (d) => {
-      out += d
-      const m = /listening on (http:\/\/\S+)/.exec(out)
-      if (m) {
-        clearTimeout(timer)
-        resolve(m[1]!)
-      }
-    })
-    child.on('exit', (code) => reject(new Error(`example exited with ${code}: ${stderr}`)))
-  })
+  const base = await exampleUrl(child)
 
   const call = async (method: string, path: string, token?: string, body?: unknown) => {
     const headers: Record<string, string> = {}

@@ -5,18 +5,12 @@
 
 import assert from 'node:assert/strict'
 import { spawn, spawnSync } from 'node:child_process'
-import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { test } from 'node:test'
 import { ROOT, cleanEnv, ensureBuilt } from '../server/process.js'
-
-function readmeExample(): string {
-  const readme = readFileSync(join(ROOT, 'README.md'), 'utf8')
-  const m = /```ts\n([\s\S]*?)```/.exec(readme.slice(readme.indexOf('## Protect your own API')))
-  assert.ok(m, 'README has a ts block under "Protect your own API"')
-  return m[1]!
-}
+import { exampleUrl, readmeExample } from '../support/readme-example.js'
 
 function npm(args: string[], cwd: string): string {
   const r = spawnSync('npm', args, { cwd, encoding: 'utf8', timeout: 120_000 })
@@ -72,21 +66,7 @@ test('npm pack installs into a fresh project and runs the README example', async
       // already gone
     }
   })
-  let stderr = ''
-  child.stderr.on('data', (d) => (stderr += d))
-  const base = await new Promise<string>((resolve, reject) => {
-    let out = ''
-    const timer = setTimeout(() => reject(new Error(`no listening line in 30 s; stderr: ${stderr}`)), 30_000)
-    child.stdout.on('data', (d) => {
-      out += d
-      const m = /listening on (http:\/\/\S+)/.exec(out)
-      if (m) {
-        clearTimeout(timer)
-        resolve(m[1]!)
-      }
-    })
-    child.on('exit', (code) => reject(new Error(`example exited with ${code}: ${stderr}`)))
-  })
+  const base = await exampleUrl(child)
 
   const noToken = await fetch(`${base}/me`)
   assert.equal(noToken.status, 401)
