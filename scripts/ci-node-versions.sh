@@ -4,9 +4,12 @@
 # all versions at once. Prints one summary line per version and fails if any run failed.
 #
 # The Node binary comes from the npm registry (node-<platform>-<arch>, the package the `node`
-# package installs), with its headers. better-sqlite3 is compiled for one Node ABI, and its
-# prebuilt binaries are downloaded from GitHub, which CI cannot reach: so it is compiled from
-# source (npm_config_build_from_source) against those headers (npm_config_nodedir), offline.
+# package installs), with its headers. better-sqlite3 12 (the lock file's, for Node 20) is
+# compiled for one Node ABI, and its prebuilt binaries are downloaded from GitHub, which CI
+# cannot reach: on Node 22 it is compiled from source (npm_config_build_from_source) against
+# those headers (npm_config_nodedir), offline. On Node 24 better-sqlite3 12 aborts the process
+# (src/store/kysely/dialects/sqlite.ts refuses it), so that run installs better-sqlite3 13, which
+# is Node-API and carries its binaries in the npm package, as a user on Node 24 does.
 # @node-rs/argon2 is N-API, one binary for every Node version; the other modules are plain JS.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -34,7 +37,12 @@ run_version() {
     cd "$dir/tree"
     export PATH=$nodedir/bin:$PATH
     node --version
-    npm_config_build_from_source=true npm_config_nodedir=$nodedir npm rebuild better-sqlite3
+    if [ "$v" -ge 24 ]; then
+      npm install --no-save --no-audit --no-fund --prefer-offline --ignore-scripts better-sqlite3@13
+    else
+      npm_config_build_from_source=true npm_config_nodedir=$nodedir npm rebuild better-sqlite3
+    fi
+    node -e 'console.log("better-sqlite3 " + require("better-sqlite3/package.json").version)'
     npm run build
     npm run typecheck
     # No database servers: the core and HTTP tests run on in-memory SQLite and the memory store.

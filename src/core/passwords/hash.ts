@@ -5,10 +5,13 @@
 // one per CPU this process may run on: libuv's four pool threads hashing on one core ran
 // 74 verifies/s against 124.5/s one at a time, and starved the event loop (bench/analysis.md).
 
+// @node-rs/argon2 is an optional peer dependency (a host that only verifies tokens never hashes):
+// it is imported at the first hash or verify, or by ready(), which a server awaits before it listens.
+
 import type { Algorithm } from '@node-rs/argon2'
-import { hash as argon2Hash, verify as argon2Verify } from '@node-rs/argon2'
 import { randomBytes } from 'node:crypto'
 import { availableParallelism } from 'node:os'
+import { importOptional } from '../optional-module.js'
 import { isWerkzeugHash, verifyWerkzeug } from './legacy.js'
 import { createLimiter } from './limiter.js'
 
@@ -35,6 +38,10 @@ export const DEFAULT_ARGON2: Readonly<Argon2Params> = Object.freeze({ memoryCost
 /** Argon2id's value in @node-rs/argon2's (const) enum. */
 const ARGON2ID = 2 as Algorithm
 
+let argon2: Promise<typeof import('@node-rs/argon2')> | undefined
+const loadArgon2 = (): Promise<typeof import('@node-rs/argon2')> =>
+  (argon2 ??= importOptional('@node-rs/argon2', 'Password hashing (argon2id)', () => import('@node-rs/argon2')))
+
 export interface PasswordCheck {
   ok: boolean
   /** True when the stored hash is legacy or weaker than the current parameters. */
@@ -50,6 +57,8 @@ export interface PasswordHasher {
   readonly params: Readonly<Argon2Params>
   /** The concurrency limit in force, and what it is doing now. */
   readonly load: { readonly max: number; readonly running: number; readonly queued: number }
+  /** Loads the hashing module: rejects with a MissingPackageError when @node-rs/argon2 is not installed. */
+  ready(): Promise<void>
 }
 
 /**
@@ -71,6 +80,8 @@ export function createPasswordHasher(params: Partial<Argon2Params> = {}, hasherO
 
   async function verify(stored: string, password: string): Promise<PasswordCheck> {
     if (stored.startsWith('$argon2')) {
+      // Outside the try: a missing module is an error to report, not a mismatch.
+      const { verify: argon2Verify } = await loadArgon2()
       let ok: boolean
       try {
         ok = await limit.run(() => argon2Verify(stored, password))
@@ -87,13 +98,19 @@ export function createPasswordHasher(params: Partial<Argon2Params> = {}, hasherO
     return { ok: false, needsRehash: false }
   }
 
-  const hash = (password: string): Promise<string> => limit.run(() => argon2Hash(password, options))
+  const hash = async (password: string): Promise<string> => {
+    const { hash: argon2Hash } = await loadArgon2()
+    return limit.run(() => argon2Hash(password, options))
+  }
 
   return {
     params: p,
     load: limit,
     hash,
     verify,
+    async ready() {
+      await loadArgon2()
+    },
     async verifyDummy(password) {
       // Same limiter, same queue as a real verify: an unknown account waits and works alike.
       dummy ??= hash(randomBytes(16).toString('base64url'))

@@ -4,13 +4,14 @@
 // is imported only by a server that has REDIS_URL.
 
 import type { Redis as RedisClient, RedisOptions } from 'ioredis'
+import { importOptional } from '../../core/optional-module.js'
 
 /**
  * @example
  * const client = await openRedis(config.redisUrl, (err) => log.warn({ err }), { connectTimeout: 1000 })
  */
 export async function openRedis(url: string, onError: (err: unknown) => void, options: RedisOptions = {}): Promise<RedisClient> {
-  const { Redis } = await import('ioredis')
+  const { Redis } = await importOptional('ioredis', 'REDIS_URL', () => import('ioredis'))
   const client: RedisClient = new Redis(url, {
     enableOfflineQueue: false,
     maxRetriesPerRequest: 0,

@@ -3,6 +3,7 @@
 // events by polling, or sooner through Redis pub/sub when REDIS_URL is set.
 
 import { MysqlDialect } from 'kysely'
+import { importOptional } from '../../../core/optional-module.js'
 import type { DialectFactory } from './types.js'
 
 /** `Duplicate entry '...' for key 'users_email_key'` (MariaDB) or `... 'users.users_email_key'` (MySQL 8). */
@@ -27,7 +28,7 @@ export const mysql: DialectFactory = {
   eventIsolation: 'read committed',
   largeText: 'mediumtext',
   async create(url, { poolMax }) {
-    const { createPool } = await import('mysql2')
+    const { createPool } = await importOptional('mysql2', 'MySQL and MariaDB (DATABASE_URL=mysql://...)', () => import('mysql2'))
     // mysql2 connects with CLIENT_FOUND_ROWS (its default): an UPDATE reports the rows it matched,
     // not only those it changed, as the other dialects do; updateUser relies on it (a patch
     // that changes no column still finds the user). A URL with flags=-FOUND_ROWS would break it.

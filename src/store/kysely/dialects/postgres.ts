@@ -2,7 +2,10 @@
 // that wrote them (so delivered only on commit) and received on one LISTEN connection.
 
 import { PostgresDialect, sql, type Kysely } from 'kysely'
+import { importOptional } from '../../../core/optional-module.js'
 import type { DialectFactory, Listener } from './types.js'
+
+const importPg = () => importOptional('pg', 'PostgreSQL (DATABASE_URL=postgres://...)', () => import('pg'))
 
 /** The NOTIFY channel; the payload is empty: listeners read the log. */
 export const CHANNEL = 'tokenwarden_events'
@@ -16,7 +19,7 @@ function uniqueViolation(err: unknown): string | undefined {
 }
 
 async function listen(url: string, onWake: () => void, onError: (err: unknown) => void): Promise<Listener> {
-  const { default: pg } = await import('pg')
+  const { default: pg } = await importPg()
   let closed = false
   let client: InstanceType<typeof pg.Client> | undefined
   let attempt = 0
@@ -78,7 +81,7 @@ export const postgres: DialectFactory = {
   lockRows: true,
   largeText: 'text',
   async create(url, { poolMax }) {
-    const { default: pg } = await import('pg')
+    const { default: pg } = await importPg()
     // int8 (event seqs, the counter, COUNT(*)) arrives as a string: the store reads each through
     // Number(), exact while they stay below 2^53.
     const pool = new pg.Pool({ connectionString: url, max: poolMax })

@@ -3,8 +3,11 @@
 // instances starting together on a fresh file do not both create the tables.
 
 import { closeSync, mkdirSync, openSync } from 'node:fs'
+import { createRequire } from 'node:module'
 import { dirname, resolve } from 'node:path'
 import { sql, SqliteAdapter, SqliteDialect, type Kysely, type SqliteDatabase, type SqliteStatement } from 'kysely'
+import { ConfigError } from '../../../core/config-env.js'
+import { importOptional } from '../../../core/optional-module.js'
 import type { DialectFactory } from './types.js'
 
 /** Prepared statements kept per database; our store issues a few dozen distinct SQL texts. */
@@ -82,6 +85,30 @@ class LockingSqliteDialect extends SqliteDialect {
   }
 }
 
+/**
+ * Why this better-sqlite3 cannot run on this Node, or undefined when it can. Each major line
+ * works on some Node versions only: 12 and earlier subclass node::ObjectWrap, whose destructor
+ * on Node 24 asserts on an environment that is gone, so the process aborts at exit or at a GC
+ * (WiseLibs/better-sqlite3#1515); 13 is built on Node-API for Node 22 and later and crashes
+ * on Node 20 at the first statement.
+ */
+export function sqliteDriverProblem(nodeVersion: string, driverVersion: string): string | undefined {
+  const node = Number(nodeVersion.replace(/^v/, '').split('.')[0])
+  const driver = Number(driverVersion.split('.')[0])
+  if (driver >= 13 && node < 22) return `better-sqlite3 ${driverVersion} needs Node 22 or later and crashes on Node ${node}: npm install better-sqlite3@12`
+  if (driver <= 12 && node >= 24) return `better-sqlite3 ${driverVersion} aborts the process on Node ${node}: npm install better-sqlite3@13`
+  return undefined
+}
+
+/** The better-sqlite3 Database class, once its version is known to suit this Node. */
+export async function loadSqliteDriver(): Promise<typeof import('better-sqlite3')> {
+  const { default: Database } = await importOptional('better-sqlite3', 'SQLite (DATABASE_URL=sqlite:..., the default)', () => import('better-sqlite3'))
+  const { version } = createRequire(import.meta.url)('better-sqlite3/package.json') as { version: string }
+  const problem = sqliteDriverProblem(process.version, version)
+  if (problem !== undefined) throw new ConfigError('better-sqlite3', problem)
+  return Database
+}
+
 /** `UNIQUE constraint failed: users.email` names columns: mapped to our index names (`users_email_key`). */
 function uniqueViolation(err: unknown): string | undefined {
   const e = err as { code?: unknown; message?: unknown }
@@ -98,7 +125,7 @@ export const sqlite: DialectFactory = {
   lockRows: false,
   largeText: 'text',
   async create(url) {
-    const { default: Database } = await import('better-sqlite3')
+    const Database = await loadSqliteDriver()
     const path = sqlitePath(url)
     if (path !== ':memory:') {
       // The file holds password hashes: a database we create is private (SQLite gives its
