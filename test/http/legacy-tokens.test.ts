@@ -175,35 +175,83 @@ test('accept: a legacy refresh token of a disabled user is refused; an access to
   assert.equal(json(await refresh(t, legacy)).code, 'TOKEN_REVOKED')
 })
 
-test('accept: a token PyJWT itself signs (the seed app\'s jwt.encode) is accepted', (ctx) => {
+/** Why PyJWT cannot run here, or undefined when it can; under CI=true its absence fails the test. */
+function pyjwtMissing(): string | undefined {
   const probe = spawnSync(PYTHON, ['-c', 'import jwt'], { env: { PATH: '/usr/bin:/bin' }, encoding: 'utf8', timeout: 20_000 })
-  if (probe.status !== 0) {
-    const why = `${PYTHON} cannot import jwt (apt-get install python3-jwt)`
-    assert.notEqual(process.env.CI, 'true', `PyJWT legacy-token test must run under CI: ${why}`)
-    console.log(`skipping PyJWT legacy token: ${why}`)
-    ctx.skip(why)
-    return
+  if (probe.status === 0) return undefined
+  const why = `${PYTHON} cannot import jwt (apt-get install python3-jwt)`
+  assert.notEqual(process.env.CI, 'true', `PyJWT legacy-token tests must run under CI: ${why}`)
+  console.log(`skipping PyJWT legacy token: ${why}`)
+  return why
+}
+
+/** Runs `lines` of Python with `now` (a datetime from our frozen clock) defined; returns what it printed. */
+function python(lines: string[], env: Record<string, string>): string {
+  const code = ['import jwt, os, uuid', 'from datetime import datetime, timedelta, timezone', 'now = datetime.fromtimestamp(int(os.environ["NOW"]), timezone.utc)', ...lines].join('\n')
+  const r = spawnSync(PYTHON, ['-c', code], {
+    env: { PATH: '/usr/bin:/bin', SECRET: TEST_SECRET, NOW: String(Math.floor(Math.min(t.clock.now(), off.clock.now()) / 1000)), ...env },
+    encoding: 'utf8',
+    timeout: 20_000,
+  })
+  assert.equal(r.status, 0, r.stderr)
+  return r.stdout.trim()
+}
+
+test('accept: a token PyJWT itself signs (the seed app\'s jwt.encode) is accepted', async (ctx) => {
+  const missing = pyjwtMissing()
+  if (missing !== undefined) return ctx.skip(missing)
+  const id = await flaskUser()
+  // The seed app's login code (shared/peers/flask_pyjwt_app.py).
+  const token = python([
+    'print(jwt.encode({"sub": os.environ["SUB"], "iat": now, "nbf": now, "exp": now + timedelta(minutes=15),',
+    '  "jti": str(uuid.uuid4()), "type": "access", "fresh": True}, os.environ["SECRET"], algorithm="HS256"))',
+  ], { SUB: id })
+  const res = await me(t, token)
+  assert.equal(res.statusCode, 200, res.body)
+  assert.equal(json(res).id, id)
+  assert.equal(json(await me(off, token)).code, 'TOKEN_CLAIM_INVALID')
+})
+
+/** PUT /auth/me/password with a wrong current password: 403 PASSWORD_INCORRECT once past the fresh guard, 401 TOKEN_NOT_FRESH before it. */
+const freshRoute = (token: string) =>
+  t.app.inject({ method: 'PUT', url: '/auth/me/password', headers: bearer(token), payload: { current_password: 'not the password', new_password: 'another good password 1' } })
+
+test('accept: a Flask-JWT-Extended fresh timestamp (fresh=timedelta) is fresh until that time, to the instant, with no leeway', async () => {
+  const id = await flaskUser()
+  const now = t.clock.now() / 1000
+  // FJE 4's _encode_jwt: "fresh": datetime.timestamp(now + fresh), seconds with a fraction.
+  const token = forge(flaskClaims(id, 'access', { fresh: now + 300.25 }))
+  assert.equal(json(await freshRoute(token)).code, 'PASSWORD_INCORRECT', 'fresh: past the guard, the password is checked')
+  t.clock.advance(300_250)
+  assert.equal(json(await freshRoute(token)).code, 'PASSWORD_INCORRECT', 'fresh at its own instant (FJE refuses only once fresh < now)')
+  t.clock.advance(1)
+  const stale = await freshRoute(token)
+  assert.equal(stale.statusCode, 401)
+  assert.equal(json(stale).code, 'TOKEN_NOT_FRESH')
+  assert.equal((await me(t, token)).statusCode, 200, 'no longer fresh, still a valid access token')
+
+  const past = forge(flaskClaims(id, 'access', { fresh: t.clock.now() / 1000 - 1 }))
+  assert.equal(json(await freshRoute(past)).code, 'TOKEN_NOT_FRESH')
+  assert.equal(json(await freshRoute(forge(flaskClaims(id, 'access', { fresh: false })))).code, 'TOKEN_NOT_FRESH')
+  assert.equal(json(await freshRoute(forge(flaskClaims(id)))).code, 'PASSWORD_INCORRECT', 'fresh: true stays fresh')
+  for (const fresh of ['2099-01-01', null, [1]]) {
+    assert.equal(json(await me(t, forge(flaskClaims(id, 'access', { fresh })))).code, 'TOKEN_CLAIM_INVALID', JSON.stringify(fresh))
   }
-  return (async () => {
-    const id = await flaskUser()
-    // The seed app's login code (shared/peers/flask_pyjwt_app.py), time from our frozen clock.
-    const code = [
-      'import jwt, os, uuid',
-      'from datetime import datetime, timedelta, timezone',
-      'now = datetime.fromtimestamp(int(os.environ["NOW"]), timezone.utc)',
-      'print(jwt.encode({"sub": os.environ["SUB"], "iat": now, "nbf": now, "exp": now + timedelta(minutes=15),',
-      '  "jti": str(uuid.uuid4()), "type": "access", "fresh": True}, os.environ["SECRET"], algorithm="HS256"))',
-    ].join('\n')
-    const r = spawnSync(PYTHON, ['-c', code], {
-      env: { PATH: '/usr/bin:/bin', SUB: id, SECRET: TEST_SECRET, NOW: String(Math.floor(Math.min(t.clock.now(), off.clock.now()) / 1000)) },
-      encoding: 'utf8',
-      timeout: 20_000,
-    })
-    assert.equal(r.status, 0, r.stderr)
-    const token = r.stdout.trim()
-    const res = await me(t, token)
-    assert.equal(res.statusCode, 200, res.body)
-    assert.equal(json(res).id, id)
-    assert.equal(json(await me(off, token)).code, 'TOKEN_CLAIM_INVALID')
-  })()
+})
+
+test('accept: a fresh timestamp written by FJE 4\'s own expression (PyJWT, datetime.timestamp(now + timedelta)) is honoured', async (ctx) => {
+  const missing = pyjwtMissing()
+  if (missing !== undefined) return ctx.skip(missing)
+  const id = await flaskUser()
+  const issuedAt = Math.floor(t.clock.now() / 1000)
+  const token = python([
+    'print(jwt.encode({"sub": os.environ["SUB"], "iat": now, "nbf": now, "exp": now + timedelta(minutes=15), "jti": str(uuid.uuid4()),',
+    '  "type": "access", "fresh": datetime.timestamp(now + timedelta(minutes=5))}, os.environ["SECRET"], algorithm="HS256"))',
+  ], { SUB: id, NOW: String(issuedAt) })
+  assert.equal(claimsOf(token).fresh, issuedAt + 300)
+  t.clock.set(issuedAt * 1000 + 60_000)
+  assert.equal(json(await freshRoute(token)).code, 'PASSWORD_INCORRECT')
+  t.clock.set(issuedAt * 1000 + 300_001)
+  assert.equal(json(await freshRoute(token)).code, 'TOKEN_NOT_FRESH')
+  assert.equal((await me(t, token)).statusCode, 200)
 })

@@ -109,7 +109,8 @@ export function createVerifier(options: VerifyOptions): TokenVerifier {
     }
     checkTimes(claims, now)
     if (type !== undefined && claims.type !== type) throw new AuthError('TOKEN_TYPE_INVALID')
-    return claims
+    const fresh: unknown = claims.fresh
+    return typeof fresh === 'number' ? freshAt(claims, fresh, now) : claims
   }
 
   function checkStaticClaims(c: TokenClaims): void {
@@ -120,7 +121,8 @@ export function createVerifier(options: VerifyOptions): TokenVerifier {
     if (c.type !== 'access' && c.type !== 'refresh') fail('TOKEN_CLAIM_INVALID', 'type must be access or refresh')
     if (typeof c.jti !== 'string' || c.jti.length === 0) fail('TOKEN_CLAIM_INVALID', 'jti is required')
     if (c.sid !== undefined && typeof c.sid !== 'string') fail('TOKEN_CLAIM_INVALID', 'sid must be a string')
-    if (c.fresh !== undefined && typeof c.fresh !== 'boolean') fail('TOKEN_CLAIM_INVALID', 'fresh must be a boolean')
+    const fresh: unknown = c.fresh
+    if (fresh !== undefined && typeof fresh !== 'boolean' && typeof fresh !== 'number') fail('TOKEN_CLAIM_INVALID', 'fresh must be a boolean or a timestamp')
     if (c.roles !== undefined && !(Array.isArray(c.roles) && c.roles.every((r) => typeof r === 'string'))) {
       fail('TOKEN_CLAIM_INVALID', 'roles must be an array of strings')
     }
@@ -143,6 +145,20 @@ export function createVerifier(options: VerifyOptions): TokenVerifier {
     verify,
     clearCache: () => cache?.clear(),
   }
+}
+
+/**
+ * A `fresh` claim that is a number is Flask-JWT-Extended's "fresh until": FJE 4 writes
+ * `datetime.timestamp(now + fresh)` (seconds, with a fraction) when `create_access_token` is given
+ * `fresh=timedelta(...)` (flask_jwt_extended/tokens.py, `_encode_jwt`), and a fresh-only view
+ * refuses the token once `fresh < now`, with no leeway (view_decorators.py,
+ * `_verify_token_is_fresh`; FJE 4.7.1). Verification answers for the moment it runs, so the
+ * claims handed on carry `fresh: true` until that instant and `false` after it: every reader
+ * (the guard's `fresh` option, a host's own `request.jwt.fresh`) sees a boolean, and a number is
+ * never taken as truthy forever. The cache keeps the token's own claims; this runs on every call.
+ */
+function freshAt(claims: TokenClaims, until: number, now: number): TokenClaims {
+  return Object.freeze({ ...claims, fresh: now <= until * 1000 })
 }
 
 function fail(code: ErrorCode, message: string): never {
