@@ -1,6 +1,6 @@
 // Password hashing: argon2id through @node-rs/argon2 (off the event loop, on libuv threads),
-// stored as PHC strings. Hashes from a Flask app (Werkzeug pbkdf2/scrypt) verify too and are
-// flagged for rehashing, so a migrated user's next login upgrades them to argon2id.
+// stored as PHC strings. Hashes from a Flask app (Werkzeug pbkdf2/scrypt, bcrypt) verify too and
+// are flagged for rehashing, so a migrated user's next login upgrades them to argon2id.
 // Every hash and verify (dummy and Werkzeug ones included) passes one FIFO limit, by default
 // one per CPU this process may run on: libuv's four pool threads hashing on one core ran
 // 74 verifies/s against 124.5/s one at a time, and starved the event loop (bench/analysis.md).
@@ -11,8 +11,8 @@
 import type { Algorithm } from '@node-rs/argon2'
 import { randomBytes } from 'node:crypto'
 import { availableParallelism } from 'node:os'
-import { importOptional } from '../optional-module.js'
-import { isWerkzeugHash, verifyWerkzeug } from './legacy.js'
+import { importOptional, MissingPackageError } from '../optional-module.js'
+import { legacyVerifier } from './legacy.js'
 import { createLimiter } from './limiter.js'
 
 /** argon2id cost. Defaults are OWASP's minimum (Password Storage Cheat Sheet). */
@@ -80,28 +80,27 @@ export function createPasswordHasher(params: Partial<Argon2Params> = {}, hasherO
 
   async function verify(stored: string, password: string): Promise<PasswordCheck> {
     if (stored.startsWith('$argon2')) {
-      // Outside the try: a missing module is an error to report, not a mismatch.
-      const { verify: argon2Verify } = await loadArgon2()
       let ok: boolean
       try {
-        ok = await limit.run(() => argon2Verify(stored, password))
-      } catch {
+        ok = await limit.run(async () => (await loadArgon2()).verify(stored, password))
+      } catch (err) {
+        // A missing module is an error to report; anything else the library throws is a bad hash.
+        if (err instanceof MissingPackageError) throw err
         ok = false
       }
       return { ok, needsRehash: ok && !stored.startsWith(current) }
     }
-    if (isWerkzeugHash(stored)) {
-      // pbkdf2/scrypt run on the same libuv pool: they share the limit.
-      const ok = await limit.run(() => verifyWerkzeug(stored, password))
+    const legacy = legacyVerifier(stored)
+    if (legacy !== undefined) {
+      // pbkdf2, scrypt and bcrypt run on the same libuv pool: they share the limit.
+      const ok = await limit.run(() => legacy(password))
       return { ok, needsRehash: ok }
     }
     return { ok: false, needsRehash: false }
   }
 
-  const hash = async (password: string): Promise<string> => {
-    const { hash: argon2Hash } = await loadArgon2()
-    return limit.run(() => argon2Hash(password, options))
-  }
+  // The module is awaited inside the task, so a call joins the queue at once (FIFO order kept).
+  const hash = (password: string): Promise<string> => limit.run(async () => (await loadArgon2()).hash(password, options))
 
   return {
     params: p,
