@@ -3,87 +3,32 @@
 
 import { register, type RegisterInput } from './accounts/register.js'
 import { login, type Credentials } from './accounts/login.js'
-import { MemoryLoginThrottle, type LoginThrottle } from './accounts/throttle.js'
+import { MemoryLoginThrottle } from './accounts/throttle.js'
 import { withUserCache } from './accounts/cached-store.js'
-import { PASSWORD_MIN, PASSWORD_MIN_CEILING } from './accounts/rules.js'
 import { UserCache } from './accounts/user-cache.js'
-import { systemClock, type Clock } from './clock.js'
-import type { AuthContext, AuthSettings, ClientInfo, TokenPair } from './context.js'
-import { createPasswordHasher, type Argon2Params } from './passwords/hash.js'
+import { resolveSettings, type AuthOptions } from './auth-options.js'
+import { systemClock } from './clock.js'
+import type { AuthContext, ClientInfo, TokenPair } from './context.js'
+import { createPasswordHasher } from './passwords/hash.js'
 import { checkSession } from './sessions/check.js'
 import { SessionGate } from './sessions/gate.js'
-import { LegacyTokens, type LegacyTokenMode } from './sessions/legacy.js'
+import { LegacyTokens } from './sessions/legacy.js'
 import { refresh } from './sessions/refresh.js'
 import { revokeSession, revokeUserSessions } from './sessions/revoke.js'
-import type { Store, UserRecord } from './store.js'
+import type { UserRecord } from './store.js'
 import type { TokenClaims, TokenType } from './tokens/claims.js'
 import { createIssuer, type TokenIssuer } from './tokens/issue.js'
-import type { Keyring } from './tokens/keyring.js'
 import { createVerifier, type TokenVerifier } from './tokens/verify.js'
 import { isoAt } from './context.js'
 import { applyTo, forgetLive } from './events/apply.js'
 import { AuthEventBus } from './events/bus.js'
-import { EventFeed, type EventFeedOptions } from './events/feed.js'
+import { EventFeed } from './events/feed.js'
 import type { RevocationReason } from './events/types.js'
 
 /** How long the event log keeps an event: an instance away longer than this drops its caches on return. */
 export const EVENT_RETENTION_MS = 24 * 3600 * 1000
 
-export interface AuthOptions {
-  store: Store
-  keyring: Keyring | (() => Keyring)
-  /** default: the system clock */
-  clock?: Clock
-  /** Access token lifetime, seconds. default: 900 */
-  accessTtl?: number
-  /** Refresh token (and idle session) lifetime, seconds. default: 2592000 (30 days) */
-  refreshTtl?: number
-  /** Seconds of clock tolerance for exp/nbf/iat. default: 0 */
-  leeway?: number
-  /** default: unset */
-  issuer?: string
-  /** default: unset */
-  audience?: string
-  /** default: OWASP minimum, m=19456 KiB, t=2, p=1 */
-  argon2?: Partial<Argon2Params>
-  /** Password hashes/verifies running at once; more wait in line (FIFO). default: os.availableParallelism() */
-  hashMaxConcurrent?: number
-  /** Verified-token cache size. default: 10000 */
-  verifyCacheSize?: number
-  /** Seconds a spent refresh token is tolerated again. default: 10 */
-  refreshReuseInterval?: number
-  /** Characters a new password needs (NIST SP 800-63B §3.1.1.2), 8 to 128. default: 8 (PASSWORD_MIN) */
-  passwordMinLength?: number
-  /** Stamp a random `csrf` claim on tokens, for cookie delivery (double submit). default: false */
-  csrf?: boolean
-  /**
-   * Extra claims for the tokens of a user (Flask-JWT-Extended's additional_claims_loader).
-   * Reserved claims (sub, type, exp, sid, roles, ...) in the result are dropped. default: none
-   */
-  additionalClaims?: (user: UserRecord, type: TokenType) => Record<string, unknown> | undefined
-  /** Failed logins per identifier before waits begin; 0 disables the throttle. default: 5 */
-  loginMaxFailures?: number
-  /** The login throttle. default: a MemoryLoginThrottle on `clock` with `loginMaxFailures` */
-  throttle?: LoginThrottle
-  /**
-   * `accept`: tokens with no sid that verify against the ring (a Flask + PyJWT app's, signed with
-   * the same secret) are accepted while their user is live, and a legacy refresh token is
-   * exchanged once for a session (see sessions/legacy.ts). default: 'off'
-   */
-  legacyTokens?: LegacyTokenMode
-  /**
-   * Seconds a user row read for GET /auth/me or a legacy token is reused. Writes through this
-   * Auth drop it at once; another instance's or a direct database edit shows within it. 0: off.
-   * default: 30
-   */
-  userCacheTtl?: number
-  /**
-   * The feed that brings other instances' auth events (used when the store keeps an event log;
-   * started by `auth.start()`). pollMs: INVALIDATION_POLL_MS, default 250. maxLagMs:
-   * INVALIDATION_MAX_LAG_MS, default 1000: past it, memory is not trusted (fail closed).
-   */
-  feed?: Pick<EventFeedOptions, 'pollMs' | 'maxLagMs' | 'onError' | 'onRecover' | 'now'>
-}
+export type { AuthOptions } from './auth-options.js'
 
 export type LogoutScope = 'local' | 'global' | 'others'
 
@@ -125,26 +70,18 @@ export interface Auth {
  */
 export function createAuth(options: AuthOptions): Auth {
   const clock = options.clock ?? systemClock
+  const settings = resolveSettings(options)
   const tokenOptions = { keyring: options.keyring, clock, issuer: options.issuer, audience: options.audience }
   const issuer = createIssuer({ ...tokenOptions, accessTtl: options.accessTtl, refreshTtl: options.refreshTtl, csrf: options.csrf })
-  const verifier = createVerifier({ ...tokenOptions, leeway: options.leeway, cacheSize: options.verifyCacheSize })
-  const settings: AuthSettings = Object.freeze({
-    refreshReuseInterval: options.refreshReuseInterval ?? 10,
-    legacyTokens: options.legacyTokens ?? 'off',
-    passwordMinLength: options.passwordMinLength ?? PASSWORD_MIN,
-  })
-  if (!(settings.refreshReuseInterval >= 0)) throw new TypeError('refreshReuseInterval must be >= 0 seconds')
-  if (settings.legacyTokens !== 'off' && settings.legacyTokens !== 'accept') throw new TypeError("legacyTokens must be 'off' or 'accept'")
-  if (!Number.isInteger(settings.passwordMinLength) || settings.passwordMinLength < PASSWORD_MIN || settings.passwordMinLength > PASSWORD_MIN_CEILING) {
-    throw new TypeError(`passwordMinLength must be a whole number from ${PASSWORD_MIN} to ${PASSWORD_MIN_CEILING}`)
-  }
-  const throttle = options.throttle ?? new MemoryLoginThrottle({ clock, maxFailures: options.loginMaxFailures ?? 5 })
+  const verifier = createVerifier({ ...tokenOptions, leeway: settings.leeway, cacheSize: options.verifyCacheSize })
+  const throttle = options.throttle ?? new MemoryLoginThrottle({ clock, maxFailures: options.loginMaxFailures })
   const events = new AuthEventBus()
   const log = options.store.events
   const feed = log === undefined ? undefined : new EventFeed({ log, bus: events, ...options.feed, onGap: () => forgetLive({ gate, users }) })
   let started = false
   const trustMemory = (): boolean => !started || feed === undefined || feed.isCurrent()
-  const users = new UserCache((id) => options.store.findUserById(id), { clock, ttlMs: (options.userCacheTtl ?? 30) * 1000, trusted: trustMemory })
+  const ttlMs = options.userCacheTtl === undefined ? undefined : options.userCacheTtl * 1000
+  const users = new UserCache((id) => options.store.findUserById(id), { clock, ttlMs, trusted: trustMemory })
   const gate = new SessionGate()
   const ctx: AuthContext = Object.freeze({
     // Every user write in core goes through this wrapper, which keeps `users` current.
@@ -160,7 +97,7 @@ export function createAuth(options: AuthOptions): Auth {
     trustMemory,
     throttle,
     additionalClaims: options.additionalClaims,
-    legacy: settings.legacyTokens === 'accept' ? new LegacyTokens(options.leeway ?? 0) : undefined,
+    legacy: settings.legacyTokens === 'accept' ? new LegacyTokens(settings.leeway) : undefined,
   })
 
   events.subscribe(applyTo({ gate, users, legacy: ctx.legacy, clock, refreshTtl: issuer.refreshTtl }))
@@ -213,7 +150,7 @@ export function createAuth(options: AuthOptions): Auth {
       // A missing row reads as dead (checkSession, refresh), so deleting an expired or revoked
       // session never brings a token back: revocation records can go once written. The leeway
       // keeps a just-expired row for tokens still accepted under clock-skew tolerance.
-      const leewayMs = (options.leeway ?? 0) * 1000
+      const leewayMs = settings.leeway * 1000
       await options.store.events?.prune(isoAt(now - EVENT_RETENTION_MS))
       return options.store.pruneSessions(isoAt(now - leewayMs))
     },

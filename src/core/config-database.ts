@@ -3,6 +3,7 @@
 
 import { join } from 'node:path'
 import { ConfigError, duration, integer, text, type Env } from './config-env.js'
+import { FEED_DEFAULTS } from './events/feed.js'
 
 export interface DatabaseConfig {
   /** DATABASE_URL: sqlite:PATH, postgres://..., mysql://... or mariadb://... default: sqlite:<DATA_DIR>/tokenwarden.db */
@@ -13,11 +14,11 @@ export interface DatabaseConfig {
   databaseWait: number
   /** REDIS_URL (redis:// or rediss://): wake-up signal between instances and the shared per-IP limit. default: unset */
   redisUrl: string | undefined
-  /** INVALIDATION_POLL_MS: how often each instance reads the auth-event log without a wake-up. default: 250 */
+  /** INVALIDATION_POLL_MS: how often each instance reads the auth-event log without a wake-up. default: FEED_DEFAULTS.pollMs */
   invalidationPollMs: number
   /**
    * INVALIDATION_MAX_LAG_MS: the bound. An instance whose last read of the log started longer
-   * ago than this stops trusting its memory and checks sessions against the database. default: 1000
+   * ago than this stops trusting its memory and checks sessions against the database. default: FEED_DEFAULTS.maxLagMs
    */
   invalidationMaxLagMs: number
 }
@@ -27,8 +28,8 @@ export function parseDatabaseConfig(env: Env, dataDir: string): DatabaseConfig {
   if (redisUrl !== undefined && !/^rediss?:\/\//i.test(redisUrl)) {
     throw new ConfigError('REDIS_URL', `unsupported scheme "${redisUrl.split(':')[0]}:" (supported: redis://, rediss://)`)
   }
-  const invalidationPollMs = integer(env, 'INVALIDATION_POLL_MS', 250, 10, 60_000)
-  const invalidationMaxLagMs = integer(env, 'INVALIDATION_MAX_LAG_MS', 1000, 20, 600_000)
+  const invalidationPollMs = integer(env, 'INVALIDATION_POLL_MS', FEED_DEFAULTS.pollMs, 10, 60_000)
+  const invalidationMaxLagMs = integer(env, 'INVALIDATION_MAX_LAG_MS', FEED_DEFAULTS.maxLagMs, 20, 600_000)
   if (invalidationMaxLagMs <= invalidationPollMs) {
     throw new ConfigError('INVALIDATION_MAX_LAG_MS', `must be greater than INVALIDATION_POLL_MS (${invalidationPollMs})`)
   }

@@ -6,10 +6,12 @@
 
 import { isAbsolute, join } from 'node:path'
 import { boolean, ConfigError, text, type Env } from './config-env.js'
+import { DEFAULT_MESSAGE_KEY } from './errors.js'
 import { ALGORITHMS, createRingKey, isSymmetric, type Algorithm } from './tokens/keyring.js'
 import {
   DEFAULT_COOKIE_SETTINGS,
   DEFAULT_JSON_KEYS,
+  LOCATION_DEFAULTS,
   TOKEN_LOCATIONS,
   cookieAttributeProblem,
   isTokenLocation,
@@ -28,19 +30,19 @@ export interface TokenConfig {
   jwtPrivateKeyFile: string | undefined
   /** JWT_KEYS_FILE: the key ring kept by `tokenwarden keys`. default: <DATA_DIR>/keys.json */
   keysFile: string
-  /** JWT_TOKEN_LOCATION: ordered, comma separated. default: headers */
+  /** JWT_TOKEN_LOCATION: ordered, comma separated. default: LOCATION_DEFAULTS.locations */
   tokenLocation: readonly TokenLocation[]
-  /** JWT_HEADER_NAME. default: Authorization */
+  /** JWT_HEADER_NAME. default: LOCATION_DEFAULTS.headerName */
   headerName: string
-  /** JWT_HEADER_TYPE: the scheme; set it empty for a bare token. default: Bearer */
+  /** JWT_HEADER_TYPE: the scheme; set it empty for a bare token. default: LOCATION_DEFAULTS.headerType */
   headerType: string
   /** JWT_COOKIE_* and friends; see CookieSettings for each default. */
   cookies: Readonly<CookieSettings>
-  /** JWT_QUERY_STRING_NAME. default: jwt */
+  /** JWT_QUERY_STRING_NAME. default: LOCATION_DEFAULTS.queryStringName */
   queryStringName: string
-  /** JWT_JSON_KEY and JWT_REFRESH_JSON_KEY. default: access_token, refresh_token */
+  /** JWT_JSON_KEY and JWT_REFRESH_JSON_KEY. default: DEFAULT_JSON_KEYS */
   jsonKeys: Readonly<JsonKeys>
-  /** JWT_ERROR_MESSAGE_KEY: the key of the message in error bodies. default: message */
+  /** JWT_ERROR_MESSAGE_KEY: the key of the message in error bodies. default: DEFAULT_MESSAGE_KEY */
   errorMessageKey: string
 }
 
@@ -108,7 +110,7 @@ export function parseTokenConfig(env: Env, nodeEnv: string, dataDir: string, cwd
     csrfHeaderName: httpToken(env, 'JWT_CSRF_HEADER_NAME', d.csrfHeaderName),
     csrfMethods: Object.freeze(csrfMethods(env)),
   }
-  const headerType = env.JWT_HEADER_TYPE === undefined ? 'Bearer' : env.JWT_HEADER_TYPE.trim()
+  const headerType = env.JWT_HEADER_TYPE === undefined ? LOCATION_DEFAULTS.headerType : env.JWT_HEADER_TYPE.trim()
   if (headerType !== '' && !HTTP_TOKEN.test(headerType)) throw new ConfigError('JWT_HEADER_TYPE', `must be a single word such as Bearer, or empty (got "${headerType}")`)
 
   return {
@@ -117,15 +119,15 @@ export function parseTokenConfig(env: Env, nodeEnv: string, dataDir: string, cwd
     jwtPrivateKeyFile,
     keysFile,
     tokenLocation,
-    headerName: httpToken(env, 'JWT_HEADER_NAME', 'Authorization'),
+    headerName: httpToken(env, 'JWT_HEADER_NAME', LOCATION_DEFAULTS.headerName),
     headerType,
     cookies: Object.freeze(cookies),
-    queryStringName: httpToken(env, 'JWT_QUERY_STRING_NAME', 'jwt', PLAIN_NAME),
+    queryStringName: httpToken(env, 'JWT_QUERY_STRING_NAME', LOCATION_DEFAULTS.queryStringName, PLAIN_NAME),
     jsonKeys: Object.freeze({
       access: httpToken(env, 'JWT_JSON_KEY', DEFAULT_JSON_KEYS.access, PLAIN_NAME),
       refresh: httpToken(env, 'JWT_REFRESH_JSON_KEY', DEFAULT_JSON_KEYS.refresh, PLAIN_NAME),
     }),
-    errorMessageKey: httpToken(env, 'JWT_ERROR_MESSAGE_KEY', 'message', PLAIN_NAME),
+    errorMessageKey: httpToken(env, 'JWT_ERROR_MESSAGE_KEY', DEFAULT_MESSAGE_KEY, PLAIN_NAME),
   }
 }
 
@@ -161,7 +163,7 @@ function cookieDomain(env: Env): string | undefined {
 
 function locations(env: Env): readonly TokenLocation[] {
   const v = text(env, 'JWT_TOKEN_LOCATION')
-  if (v === undefined) return Object.freeze(['headers'] as TokenLocation[])
+  if (v === undefined) return LOCATION_DEFAULTS.locations
   const list = v.split(',').map((s) => s.trim().toLowerCase()).filter((s) => s !== '')
   const bad = list.find((s) => !isTokenLocation(s))
   if (bad !== undefined || list.length === 0) {

@@ -10,15 +10,22 @@ import { parseTokenConfig, type TokenConfig } from './config-tokens.js'
 import { parseCorsConfig, type CorsConfig } from './config-cors.js'
 import { parseDatabaseConfig, type DatabaseConfig } from './config-database.js'
 import { emailProblem, PASSWORD_MIN, PASSWORD_MIN_CEILING, passwordProblem } from './accounts/rules.js'
+import { THROTTLE_DEFAULTS } from './accounts/throttle.js'
+import { AUTH_DEFAULTS, LEGACY_TOKEN_MODES } from './auth-options.js'
 import { DEFAULT_ARGON2, type Argon2Params } from './passwords/hash.js'
 import type { LegacyTokenMode } from './sessions/legacy.js'
+import { ISSUE_DEFAULTS } from './tokens/issue.js'
 import { isSymmetric, MIN_SECRET_BYTES } from './tokens/keyring.js'
+import { VERIFY_DEFAULTS } from './tokens/verify.js'
 
 export type NodeEnv = 'development' | 'production' | 'test'
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const
 export type LogLevel = (typeof LOG_LEVELS)[number]
 
-/** The token settings (JWT_ALGORITHM, keys, token locations, cookies) live in TokenConfig; CORS_* in CorsConfig; DATABASE_*, REDIS_URL and INVALIDATION_* in DatabaseConfig. */
+/**
+ * The token settings (JWT_ALGORITHM, keys, token locations, cookies) live in TokenConfig; CORS_* in CorsConfig; DATABASE_*, REDIS_URL and INVALIDATION_* in DatabaseConfig.
+ * A setting that configures a lower layer takes that layer's default (named on the field), never a copy of it.
+ */
 export interface ServerConfig extends TokenConfig, CorsConfig, DatabaseConfig {
   /** PORT. default: 3000 */
   port: number
@@ -30,19 +37,19 @@ export interface ServerConfig extends TokenConfig, CorsConfig, DatabaseConfig {
   dataDir: string
   /** JWT_SECRET (>= 32 bytes). default: generated once into DATA_DIR outside production */
   jwtSecret: string | undefined
-  /** ACCESS_TOKEN_TTL, seconds (accepts 900, 15m, 1h). default: 900 */
+  /** ACCESS_TOKEN_TTL, seconds (accepts 900, 15m, 1h). default: ISSUE_DEFAULTS.accessTtl */
   accessTtl: number
-  /** REFRESH_TOKEN_TTL, seconds. default: 2592000 (30 days) */
+  /** REFRESH_TOKEN_TTL, seconds. default: ISSUE_DEFAULTS.refreshTtl */
   refreshTtl: number
-  /** JWT_LEEWAY, seconds of clock skew tolerated. default: 0 */
+  /** JWT_LEEWAY, seconds of clock skew tolerated. default: VERIFY_DEFAULTS.leeway */
   leeway: number
   /** JWT_ISSUER: stamped as iss and required on verify. default: unset */
   issuer: string | undefined
   /** JWT_AUDIENCE: stamped as aud and required on verify. default: unset */
   audience: string | undefined
-  /** REFRESH_REUSE_INTERVAL, seconds a spent refresh token is tolerated. default: 10 */
+  /** REFRESH_REUSE_INTERVAL, seconds a spent refresh token is tolerated. default: AUTH_DEFAULTS.refreshReuseInterval */
   refreshReuseInterval: number
-  /** ARGON2_MEMORY_COST (KiB), ARGON2_TIME_COST, ARGON2_PARALLELISM. default: 19456, 2, 1 */
+  /** ARGON2_MEMORY_COST (KiB), ARGON2_TIME_COST, ARGON2_PARALLELISM. default: DEFAULT_ARGON2 */
   argon2: Argon2Params
   /** LOG_LEVEL. default: info (silent under NODE_ENV=test) */
   logLevel: LogLevel
@@ -50,7 +57,7 @@ export interface ServerConfig extends TokenConfig, CorsConfig, DatabaseConfig {
   env: NodeEnv
   /** TRUST_PROXY: honour X-Forwarded-For for client IPs. default: false */
   trustProxy: boolean
-  /** LOGIN_MAX_FAILURES: failed logins per identifier before waits begin; 0 disables. default: 5 */
+  /** LOGIN_MAX_FAILURES: failed logins per identifier before waits begin; 0 disables. default: THROTTLE_DEFAULTS.maxFailures */
   loginMaxFailures: number
   /** RATE_LIMIT_MAX: requests per client IP per window on the /auth/* routes that take no access token (login, register, refresh); 0 disables. default: 1000 */
   rateLimitMax: number
@@ -62,9 +69,9 @@ export interface ServerConfig extends TokenConfig, CorsConfig, DatabaseConfig {
   adminEmail: string | undefined
   /** ADMIN_PASSWORD: never logged or echoed. default: unset */
   adminPassword: string | undefined
-  /** PASSWORD_MIN_LENGTH: characters a new password needs (NIST SP 800-63B §3.1.1.2), 8 to 128. default: 8 (PASSWORD_MIN) */
+  /** PASSWORD_MIN_LENGTH: characters a new password needs (NIST SP 800-63B §3.1.1.2), PASSWORD_MIN to PASSWORD_MIN_CEILING. default: AUTH_DEFAULTS.passwordMinLength */
   passwordMinLength: number
-  /** LEGACY_TOKENS: `accept` takes sid-less tokens a Flask app signed with JWT_SECRET, during a migration. default: off */
+  /** LEGACY_TOKENS: `accept` takes sid-less tokens a Flask app signed with JWT_SECRET, during a migration. default: AUTH_DEFAULTS.legacyTokens */
   legacyTokens: LegacyTokenMode
 }
 
@@ -87,10 +94,10 @@ export function parseConfig(env: Env, cwd = process.cwd()): ServerConfig {
   if (jwtSecret === undefined && nodeEnv === 'production' && isSymmetric(tokens.algorithm) && text(env, 'JWT_KEYS_FILE') === undefined) {
     throw new ConfigError('JWT_SECRET', 'is required when NODE_ENV=production (use: openssl rand -base64 48)')
   }
-  const accessTtl = duration(env, 'ACCESS_TOKEN_TTL', 900)
-  const refreshTtl = duration(env, 'REFRESH_TOKEN_TTL', 2_592_000)
+  const accessTtl = duration(env, 'ACCESS_TOKEN_TTL', ISSUE_DEFAULTS.accessTtl)
+  const refreshTtl = duration(env, 'REFRESH_TOKEN_TTL', ISSUE_DEFAULTS.refreshTtl)
   if (refreshTtl < accessTtl) throw new ConfigError('REFRESH_TOKEN_TTL', 'must not be shorter than ACCESS_TOKEN_TTL')
-  const passwordMinLength = integer(env, 'PASSWORD_MIN_LENGTH', PASSWORD_MIN, PASSWORD_MIN, PASSWORD_MIN_CEILING)
+  const passwordMinLength = integer(env, 'PASSWORD_MIN_LENGTH', AUTH_DEFAULTS.passwordMinLength, PASSWORD_MIN, PASSWORD_MIN_CEILING)
   return Object.freeze({
     ...tokens,
     port: integer(env, 'PORT', 3000, 0, 65535),
@@ -101,10 +108,10 @@ export function parseConfig(env: Env, cwd = process.cwd()): ServerConfig {
     jwtSecret,
     accessTtl,
     refreshTtl,
-    leeway: duration(env, 'JWT_LEEWAY', 0, true),
+    leeway: duration(env, 'JWT_LEEWAY', VERIFY_DEFAULTS.leeway, true),
     issuer: text(env, 'JWT_ISSUER'),
     audience: text(env, 'JWT_AUDIENCE'),
-    refreshReuseInterval: duration(env, 'REFRESH_REUSE_INTERVAL', 10, true),
+    refreshReuseInterval: duration(env, 'REFRESH_REUSE_INTERVAL', AUTH_DEFAULTS.refreshReuseInterval, true),
     argon2: Object.freeze({
       memoryCost: integer(env, 'ARGON2_MEMORY_COST', DEFAULT_ARGON2.memoryCost, 8, 4_194_304),
       timeCost: integer(env, 'ARGON2_TIME_COST', DEFAULT_ARGON2.timeCost, 1, 100),
@@ -113,11 +120,11 @@ export function parseConfig(env: Env, cwd = process.cwd()): ServerConfig {
     logLevel: oneOf(env, 'LOG_LEVEL', LOG_LEVELS, nodeEnv === 'test' ? 'silent' : 'info'),
     env: nodeEnv,
     trustProxy: boolean(env, 'TRUST_PROXY', false),
-    loginMaxFailures: integer(env, 'LOGIN_MAX_FAILURES', 5, 0, 1000),
+    loginMaxFailures: integer(env, 'LOGIN_MAX_FAILURES', THROTTLE_DEFAULTS.maxFailures, 0, 1000),
     rateLimitMax: integer(env, 'RATE_LIMIT_MAX', 1000, 0, 1_000_000_000),
     rateLimitSessionMax: integer(env, 'RATE_LIMIT_SESSION_MAX', 6000, 0, 1_000_000_000),
     rateLimitWindow: duration(env, 'RATE_LIMIT_WINDOW', 60),
-    legacyTokens: oneOf(env, 'LEGACY_TOKENS', ['off', 'accept'] as const, 'off'),
+    legacyTokens: oneOf(env, 'LEGACY_TOKENS', LEGACY_TOKEN_MODES, AUTH_DEFAULTS.legacyTokens),
     passwordMinLength,
     ...adminSeed(env, passwordMinLength),
     ...parseCorsConfig(env),

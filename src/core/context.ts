@@ -1,25 +1,18 @@
 // What the account and session flows are handed: the ports and settings they work with.
+// Internal: the public API is the services createAuth returns (auth.ts), never this object.
 
 import type { LoginThrottle } from './accounts/throttle.js'
 import type { UserCache } from './accounts/user-cache.js'
 import type { Clock } from './clock.js'
+import type { AuthSettings } from './auth-options.js'
 import type { AuthEventBus } from './events/bus.js'
 import type { PasswordHasher } from './passwords/hash.js'
 import type { SessionGate } from './sessions/gate.js'
-import type { LegacyTokenMode, LegacyTokens } from './sessions/legacy.js'
+import type { LegacyTokens } from './sessions/legacy.js'
 import type { Store, UserRecord } from './store.js'
 import type { TokenType } from './tokens/claims.js'
 import type { TokenIssuer } from './tokens/issue.js'
 import type { TokenVerifier } from './tokens/verify.js'
-
-export interface AuthSettings {
-  /** Seconds a spent refresh token may be presented again (client retries). default: 10 */
-  refreshReuseInterval: number
-  /** LEGACY_TOKENS: whether tokens with no sid (a Flask app's) are accepted. default: 'off' */
-  legacyTokens: LegacyTokenMode
-  /** PASSWORD_MIN_LENGTH: characters a new password needs, 8 to 128. default: 8 (PASSWORD_MIN in accounts/rules.ts) */
-  passwordMinLength: number
-}
 
 export interface AuthContext {
   readonly store: Store
@@ -30,7 +23,7 @@ export interface AuthContext {
   readonly gate: SessionGate
   /** User rows by id for reads that may lag other instances by its TTL (GET /auth/me, legacy tokens). */
   readonly users: UserCache
-  readonly settings: Readonly<AuthSettings>
+  readonly settings: AuthSettings
   /** Every auth event, this instance's and (through the feed) the others': the caches above subscribe. */
   readonly events: AuthEventBus
   /**
@@ -59,6 +52,7 @@ export interface TokenPair {
   refreshToken: string
   /** Seconds until the access token expires. */
   expiresIn: number
+  /** The session both tokens belong to (their `sid` claim). */
   sessionId: string
 }
 

@@ -82,6 +82,12 @@ export const ERRORS = {
   INTERNAL_ERROR: { status: 500, message: 'Internal server error' },
 } as const satisfies Record<string, ErrorSpec>
 
+/**
+ * The key of the message in an error body (`JWT_ERROR_MESSAGE_KEY`, the plugin's `messageKey`):
+ * Fastify's. Flask-JWT-Extended's is `msg`.
+ */
+export const DEFAULT_MESSAGE_KEY = 'message'
+
 /** Every code tokenwarden can answer with: a closed union, so `switch (err.code)` narrows. */
 export type ErrorCode = keyof typeof ERRORS
 

@@ -2,7 +2,7 @@
 
 import { STATUS_CODES } from 'node:http'
 import type { FastifyReply } from 'fastify'
-import { bearerChallengeOf, type ErrorCode } from '../core/errors.js'
+import { bearerChallengeOf, DEFAULT_MESSAGE_KEY, type ErrorCode } from '../core/errors.js'
 
 const REALM = 'realm="tokenwarden"'
 
@@ -13,6 +13,6 @@ export function applyChallenge(reply: FastifyReply, code: ErrorCode): void {
 }
 
 /** Fastify's error shape, `{ statusCode, code, error, message }`, under a configurable message key. */
-export function errorBody(statusCode: number, code: string, message: string, messageKey = 'message'): Record<string, unknown> {
+export function errorBody(statusCode: number, code: string, message: string, messageKey = DEFAULT_MESSAGE_KEY): Record<string, unknown> {
   return { statusCode, code, error: STATUS_CODES[statusCode] ?? 'Error', [messageKey]: message }
 }

@@ -33,6 +33,9 @@ export interface LoginThrottle {
   prune(): MaybePromise<number>
 }
 
+/** The throttle's defaults, written once (LOGIN_MAX_FAILURES and AuthOptions.loginMaxFailures refer to maxFailures). */
+export const THROTTLE_DEFAULTS = Object.freeze({ maxFailures: 5, window: 900, baseDelay: 60, maxDelay: 900, maxEntries: 100_000 })
+
 export interface ThrottleOptions {
   /** default: the system clock */
   clock?: Clock
@@ -73,11 +76,11 @@ export interface ThrottleRules {
 export function throttleRules(options: ThrottleOptions = {}): ThrottleRules {
   const rules: ThrottleRules = {
     clock: options.clock ?? systemClock,
-    maxFailures: options.maxFailures ?? 5,
-    windowMs: (options.window ?? 900) * 1000,
-    baseDelayMs: (options.baseDelay ?? 60) * 1000,
-    maxDelayMs: (options.maxDelay ?? 900) * 1000,
-    maxEntries: options.maxEntries ?? 100_000,
+    maxFailures: options.maxFailures ?? THROTTLE_DEFAULTS.maxFailures,
+    windowMs: (options.window ?? THROTTLE_DEFAULTS.window) * 1000,
+    baseDelayMs: (options.baseDelay ?? THROTTLE_DEFAULTS.baseDelay) * 1000,
+    maxDelayMs: (options.maxDelay ?? THROTTLE_DEFAULTS.maxDelay) * 1000,
+    maxEntries: options.maxEntries ?? THROTTLE_DEFAULTS.maxEntries,
   }
   if (!Number.isInteger(rules.maxFailures) || rules.maxFailures < 0) throw new TypeError('maxFailures must be a whole number >= 0')
   for (const [name, v] of [['window', rules.windowMs], ['baseDelay', rules.baseDelayMs], ['maxDelay', rules.maxDelayMs], ['maxEntries', rules.maxEntries]] as const) {

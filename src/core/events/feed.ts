@@ -19,6 +19,9 @@ import { performance } from 'node:perf_hooks'
 import type { AuthEventBus } from './bus.js'
 import type { EventLog } from './types.js'
 
+/** The feed's defaults, written once (INVALIDATION_POLL_MS and INVALIDATION_MAX_LAG_MS refer to them). */
+export const FEED_DEFAULTS = Object.freeze({ pollMs: 250, maxLagMs: 1000, batch: 500 })
+
 export interface EventFeedOptions {
   log: EventLog
   bus: AuthEventBus
@@ -79,9 +82,9 @@ export class EventFeed {
   constructor(options: EventFeedOptions) {
     this.#log = options.log
     this.#bus = options.bus
-    this.#pollMs = options.pollMs ?? 250
-    this.#maxLagMs = options.maxLagMs ?? 1000
-    this.#batch = options.batch ?? 500
+    this.#pollMs = options.pollMs ?? FEED_DEFAULTS.pollMs
+    this.#maxLagMs = options.maxLagMs ?? FEED_DEFAULTS.maxLagMs
+    this.#batch = options.batch ?? FEED_DEFAULTS.batch
     this.#now = options.now ?? (() => performance.now())
     this.#onError = options.onError ?? (() => {})
     this.#onRecover = options.onRecover ?? (() => {})

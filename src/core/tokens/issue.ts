@@ -7,13 +7,19 @@ import { randomToken } from '../random.js'
 import { RESERVED_CLAIMS, type ClaimsInput, type TokenClaims, type TokenType } from './claims.js'
 import type { Keyring } from './keyring.js'
 
+/**
+ * The issuer's defaults, written once: AuthOptions, the plugin and the server's configuration
+ * (ACCESS_TOKEN_TTL, REFRESH_TOKEN_TTL) refer to these.
+ */
+export const ISSUE_DEFAULTS = Object.freeze({ accessTtl: 900, refreshTtl: 2_592_000 })
+
 export interface IssueOptions {
   keyring: Keyring | (() => Keyring)
   /** default: the system clock */
   clock?: Clock
-  /** Access token lifetime in seconds. default: 900 (15 min) */
+  /** Access token lifetime in seconds. default: 900 (15 min; ISSUE_DEFAULTS.accessTtl) */
   accessTtl?: number
-  /** Refresh token lifetime in seconds. default: 2592000 (30 days) */
+  /** Refresh token (and idle session) lifetime in seconds. default: 2592000 (30 days; ISSUE_DEFAULTS.refreshTtl) */
   refreshTtl?: number
   /** Stamped as `iss` when set. default: unset */
   issuer?: string
@@ -52,8 +58,8 @@ export interface TokenIssuer {
 export function createIssuer(options: IssueOptions): TokenIssuer {
   const ring = typeof options.keyring === 'function' ? options.keyring : () => options.keyring as Keyring
   const clock = options.clock ?? systemClock
-  const accessTtl = options.accessTtl ?? 900
-  const refreshTtl = options.refreshTtl ?? 2_592_000
+  const accessTtl = options.accessTtl ?? ISSUE_DEFAULTS.accessTtl
+  const refreshTtl = options.refreshTtl ?? ISSUE_DEFAULTS.refreshTtl
   for (const [name, v] of [['accessTtl', accessTtl], ['refreshTtl', refreshTtl]] as const) {
     if (!Number.isInteger(v) || v <= 0) throw new TypeError(`${name} must be a positive whole number of seconds`)
   }

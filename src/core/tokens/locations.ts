@@ -11,6 +11,21 @@ export function isTokenLocation(value: unknown): value is TokenLocation {
 
 export type SameSite = 'lax' | 'strict' | 'none'
 
+/**
+ * Where tokens are looked for and under which names, by default (Flask-JWT-Extended's): written
+ * once here; the plugin's options and the server's JWT_* variables refer to these.
+ */
+export const LOCATION_DEFAULTS = Object.freeze({
+  /** JWT_TOKEN_LOCATION */
+  locations: Object.freeze(['headers'] as TokenLocation[]) as readonly TokenLocation[],
+  /** JWT_HEADER_NAME (matched case-insensitively) */
+  headerName: 'Authorization',
+  /** JWT_HEADER_TYPE; '' for a bare token */
+  headerType: 'Bearer',
+  /** JWT_QUERY_STRING_NAME */
+  queryStringName: 'jwt',
+})
+
 /** Cookie delivery settings (Flask-JWT-Extended's JWT_*_COOKIE_* family). */
 export interface CookieSettings {
   /** JWT_ACCESS_COOKIE_NAME. default: access_token_cookie */

@@ -27,20 +27,23 @@ import type { Keyring, RingKey } from './keyring.js'
 // subpaths to require() only, so the one class we use is required directly.
 const LRUCache = createRequire(import.meta.url)('mnemonist/lru-cache') as typeof LRUCacheClass
 
+/** The verifier's defaults, written once (AuthOptions.leeway, the plugin's `verify` and JWT_LEEWAY refer to them). */
+export const VERIFY_DEFAULTS = Object.freeze({ leeway: 0, maxTokenLength: 8192, cacheSize: 10_000 })
+
 export interface VerifyOptions {
   /** The ring to verify against, or a function returning the current one (for rotation). */
   keyring: Keyring | (() => Keyring)
   /** default: the system clock */
   clock?: Clock
-  /** Seconds of tolerance for exp, nbf and iat. default: 0 */
+  /** Seconds of tolerance for exp, nbf and iat. default: 0 (VERIFY_DEFAULTS.leeway) */
   leeway?: number
   /** When set, tokens must carry exactly this `iss` (RFC 7519 §4.1.1). default: unset */
   issuer?: string
   /** When set, tokens must list this `aud` (RFC 7519 §4.1.3). default: unset */
   audience?: string
-  /** Tokens longer than this are refused before parsing. default: 8192 */
+  /** Tokens longer than this are refused before parsing. default: 8192 (VERIFY_DEFAULTS.maxTokenLength) */
   maxTokenLength?: number
-  /** Verified tokens kept in the LRU cache; 0 disables it. default: 10000 */
+  /** Verified tokens kept in the LRU cache; 0 disables it. default: 10000 (VERIFY_DEFAULTS.cacheSize) */
   cacheSize?: number
 }
 
@@ -77,9 +80,9 @@ interface CacheEntry {
 export function createVerifier(options: VerifyOptions): TokenVerifier {
   const ring = typeof options.keyring === 'function' ? options.keyring : () => options.keyring as Keyring
   const clock = options.clock ?? systemClock
-  const leewayMs = (options.leeway ?? 0) * 1000
-  const maxLength = options.maxTokenLength ?? 8192
-  const cacheSize = options.cacheSize ?? 10_000
+  const leewayMs = (options.leeway ?? VERIFY_DEFAULTS.leeway) * 1000
+  const maxLength = options.maxTokenLength ?? VERIFY_DEFAULTS.maxTokenLength
+  const cacheSize = options.cacheSize ?? VERIFY_DEFAULTS.cacheSize
   const cache = cacheSize > 0 ? new LRUCache<string, CacheEntry>(cacheSize) : undefined
   const { issuer, audience } = options
   if (leewayMs < 0 || !Number.isFinite(leewayMs)) throw new TypeError('leeway must be a non-negative number')

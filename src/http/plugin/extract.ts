@@ -14,24 +14,16 @@ import type { TokenLocation } from '../../core/tokens/locations.js'
 import type { LocationSettings } from './options.js'
 
 export interface HeaderOptions {
-  /** default: authorization */
+  /** Matched case-insensitively. default: LOCATION_DEFAULTS.headerName (Authorization) */
   name?: string
-  /** default: Bearer ('' for a bare token) */
+  /** The scheme; '' for a bare token. default: LOCATION_DEFAULTS.headerType (Bearer) */
   type?: string
 }
-
-export type Extractor = (request: FastifyRequest) => string | undefined
 
 /** A token and where it was found. */
 export interface LocatedToken {
   token: string
   location: TokenLocation
-}
-
-export function headerExtractor(options: HeaderOptions = {}): Extractor {
-  const name = (options.name ?? 'authorization').toLowerCase()
-  const type = options.type ?? 'Bearer'
-  return (request) => parseAuthorization(request.headers[name], type)
 }
 
 /** The credentials of `<scheme> <credentials>`, or undefined when the header does not fit. */

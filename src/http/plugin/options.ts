@@ -10,6 +10,7 @@ import type { KeyInput, Keyring } from '../../core/tokens/keyring.js'
 import {
   DEFAULT_COOKIE_SETTINGS,
   DEFAULT_JSON_KEYS,
+  LOCATION_DEFAULTS,
   cookieAttributeProblem,
   isTokenLocation,
   type CookieSettings,
@@ -32,17 +33,17 @@ export interface TokenwardenPluginOptions {
   verify?: Omit<VerifyOptions, 'keyring'>
   /** The time source for token creation and cookie lifetimes. default: `verify.clock`, else the system clock */
   clock?: Clock
-  /** For the issuer built from `keys`: accessTtl (default 900 s), refreshTtl (default 30 days). */
+  /** For the issuer built from `keys`: accessTtl, refreshTtl (defaults: ISSUE_DEFAULTS). */
   issue?: Pick<IssueOptions, 'accessTtl' | 'refreshTtl'>
-  /** Where tokens are looked for, in order (JWT_TOKEN_LOCATION). default: ['headers'] */
+  /** Where tokens are looked for, in order (JWT_TOKEN_LOCATION). default: LOCATION_DEFAULTS.locations (headers) */
   locations?: readonly TokenLocation[]
-  /** The header. default: `{ name: 'authorization', type: 'Bearer' }` */
+  /** The header. default: LOCATION_DEFAULTS.headerName and headerType (`Authorization: Bearer`) */
   header?: HeaderOptions
-  /** Cookie names and attributes, and CSRF protection; see CookieSettings. default: Flask-JWT-Extended's */
+  /** Cookie names and attributes, and CSRF protection; see CookieSettings. default: DEFAULT_COOKIE_SETTINGS (Flask-JWT-Extended's) */
   cookies?: Partial<CookieSettings>
-  /** The query parameter of the `query_string` location. default: jwt */
+  /** The query parameter of the `query_string` location. default: LOCATION_DEFAULTS.queryStringName (jwt) */
   queryStringName?: string
-  /** Body keys of the `json` location. default: `{ access: 'access_token', refresh: 'refresh_token' }` */
+  /** Body keys of the `json` location. default: DEFAULT_JSON_KEYS (access_token, refresh_token) */
   jsonKeys?: Partial<JsonKeys>
   /** Flask-JWT-Extended's additional_claims_loader, for tokens made by createAccessToken / createRefreshToken. */
   additionalClaims?: (identity: string, type: TokenType) => Record<string, unknown> | undefined
@@ -56,7 +57,7 @@ export interface TokenwardenPluginOptions {
    * default: none (errors go to the app's error handler, or are sent under `messageKey` when that is set)
    */
   onError?: (error: AuthError, request: FastifyRequest, reply: FastifyReply) => unknown
-  /** The key of the message in error bodies the plugin sends (JWT_ERROR_MESSAGE_KEY). default: message */
+  /** The key of the message in error bodies the plugin sends (JWT_ERROR_MESSAGE_KEY). default: DEFAULT_MESSAGE_KEY (message) */
   messageKey?: string
 }
 
@@ -101,11 +102,11 @@ export function resolveLocationSettings(opts: TokenwardenPluginOptions): Locatio
     if (problem !== undefined) throw new TypeError(`tokenwarden plugin: cookies.${name} ${problem}`)
   }
   return Object.freeze({
-    locations: checkLocations(opts.locations, 'plugin') ?? Object.freeze(['headers'] as TokenLocation[]),
-    headerName: (opts.header?.name ?? 'authorization').toLowerCase(),
-    headerType: opts.header?.type ?? 'Bearer',
+    locations: checkLocations(opts.locations, 'plugin') ?? LOCATION_DEFAULTS.locations,
+    headerName: (opts.header?.name ?? LOCATION_DEFAULTS.headerName).toLowerCase(),
+    headerType: opts.header?.type ?? LOCATION_DEFAULTS.headerType,
     cookies,
-    queryStringName: opts.queryStringName ?? 'jwt',
+    queryStringName: opts.queryStringName ?? LOCATION_DEFAULTS.queryStringName,
     jsonKeys: Object.freeze({ ...DEFAULT_JSON_KEYS, ...definedOnly(opts.jsonKeys ?? {}) }),
   })
 }

@@ -1,0 +1,103 @@
+// The options of createAuth, typed once. Fields that configure a lower layer (the issuer, the
+// verifier, the hasher, the throttle, the user cache, the feed) take that layer's default, named
+// on the field; the defaults this layer owns are AUTH_DEFAULTS. Checked and frozen at
+// construction: a wrong option is a TypeError, once.
+
+import { PASSWORD_MIN, PASSWORD_MIN_CEILING } from './accounts/rules.js'
+import type { LoginThrottle } from './accounts/throttle.js'
+import type { Clock } from './clock.js'
+import type { EventFeedOptions } from './events/feed.js'
+import type { Argon2Params } from './passwords/hash.js'
+import type { LegacyTokenMode } from './sessions/legacy.js'
+import type { Store, UserRecord } from './store.js'
+import type { TokenType } from './tokens/claims.js'
+import type { IssueOptions } from './tokens/issue.js'
+import type { Keyring } from './tokens/keyring.js'
+import { VERIFY_DEFAULTS, type VerifyOptions } from './tokens/verify.js'
+
+/** LEGACY_TOKENS' values. */
+export const LEGACY_TOKEN_MODES = Object.freeze(['off', 'accept'] as const) satisfies readonly LegacyTokenMode[]
+
+/** The defaults of the settings this layer owns, written once (the server's configuration refers to them). */
+export const AUTH_DEFAULTS = Object.freeze({
+  refreshReuseInterval: 10,
+  legacyTokens: 'off' as LegacyTokenMode,
+  passwordMinLength: PASSWORD_MIN,
+})
+
+export interface AuthOptions extends Pick<IssueOptions, 'accessTtl' | 'refreshTtl' | 'csrf'>, Pick<VerifyOptions, 'leeway'> {
+  store: Store
+  /** The ring to sign and verify with, or a function returning the current one (reloaded on rotation). */
+  keyring: Keyring | (() => Keyring)
+  /** default: the system clock */
+  clock?: Clock
+  /** Stamped as `iss` on every token and required on verify (RFC 7519 §4.1.1). default: unset */
+  issuer?: string
+  /** Stamped as `aud` on every token and required on verify (RFC 7519 §4.1.3). default: unset */
+  audience?: string
+  /** argon2id cost. default: DEFAULT_ARGON2 (OWASP's minimum) */
+  argon2?: Partial<Argon2Params>
+  /** Password hashes/verifies running at once; more wait in line (FIFO). default: HasherOptions.maxConcurrent */
+  hashMaxConcurrent?: number
+  /** Verified-token cache size. default: VerifyOptions.cacheSize */
+  verifyCacheSize?: number
+  /** Seconds a spent refresh token is tolerated again (a client retry, a second tab). default: 10 (AUTH_DEFAULTS) */
+  refreshReuseInterval?: number
+  /** Characters a new password needs (NIST SP 800-63B §3.1.1.2), PASSWORD_MIN to PASSWORD_MIN_CEILING. default: 8 (AUTH_DEFAULTS, PASSWORD_MIN) */
+  passwordMinLength?: number
+  /**
+   * Extra claims for the tokens of a user (Flask-JWT-Extended's additional_claims_loader).
+   * Reserved claims (sub, type, exp, sid, roles, ...) in the result are dropped. default: none
+   */
+  additionalClaims?: (user: UserRecord, type: TokenType) => Record<string, unknown> | undefined
+  /** Failed logins per identifier before waits begin; 0 disables the throttle. default: ThrottleOptions.maxFailures */
+  loginMaxFailures?: number
+  /** The login throttle. default: a MemoryLoginThrottle on `clock` with `loginMaxFailures` */
+  throttle?: LoginThrottle
+  /**
+   * `accept`: tokens with no sid that verify against the ring (a Flask + PyJWT app's, signed with
+   * the same secret) are accepted while their user is live, and a legacy refresh token is
+   * exchanged once for a session (see sessions/legacy.ts). default: 'off' (AUTH_DEFAULTS)
+   */
+  legacyTokens?: LegacyTokenMode
+  /**
+   * Seconds a user row read for `accounts.findUser` (GET /auth/me) or a legacy token is reused.
+   * Writes through this Auth drop it at once; another instance's or a direct database edit shows
+   * within it. 0: off. default: UserCacheOptions.ttlMs, in seconds (30)
+   */
+  userCacheTtl?: number
+  /**
+   * The feed that brings other instances' auth events (used when the store keeps an event log;
+   * started by `auth.start()`): pollMs and maxLagMs (INVALIDATION_POLL_MS, INVALIDATION_MAX_LAG_MS;
+   * defaults: FEED_DEFAULTS); past maxLagMs memory is not trusted (fail closed).
+   */
+  feed?: Pick<EventFeedOptions, 'pollMs' | 'maxLagMs' | 'onError' | 'onRecover' | 'now'>
+}
+
+/** The settings the account and session flows read, resolved from AuthOptions. */
+export interface AuthSettings {
+  /** AuthOptions.refreshReuseInterval */
+  readonly refreshReuseInterval: number
+  /** AuthOptions.legacyTokens */
+  readonly legacyTokens: LegacyTokenMode
+  /** AuthOptions.passwordMinLength */
+  readonly passwordMinLength: number
+  /** AuthOptions.leeway */
+  readonly leeway: number
+}
+
+/** Resolves the defaults and refuses nonsense with a TypeError, once. */
+export function resolveSettings(options: AuthOptions): AuthSettings {
+  const settings: AuthSettings = Object.freeze({
+    refreshReuseInterval: options.refreshReuseInterval ?? AUTH_DEFAULTS.refreshReuseInterval,
+    legacyTokens: options.legacyTokens ?? AUTH_DEFAULTS.legacyTokens,
+    passwordMinLength: options.passwordMinLength ?? AUTH_DEFAULTS.passwordMinLength,
+    leeway: options.leeway ?? VERIFY_DEFAULTS.leeway,
+  })
+  if (!(settings.refreshReuseInterval >= 0)) throw new TypeError('refreshReuseInterval must be >= 0 seconds')
+  if (!(LEGACY_TOKEN_MODES as readonly string[]).includes(settings.legacyTokens)) throw new TypeError("legacyTokens must be 'off' or 'accept'")
+  if (!Number.isInteger(settings.passwordMinLength) || settings.passwordMinLength < PASSWORD_MIN || settings.passwordMinLength > PASSWORD_MIN_CEILING) {
+    throw new TypeError(`passwordMinLength must be a whole number from ${PASSWORD_MIN} to ${PASSWORD_MIN_CEILING}`)
+  }
+  return settings
+}
