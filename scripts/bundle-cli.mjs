@@ -17,7 +17,7 @@ await build({
   legalComments: 'none',
   // Native addons (and the package mnemonist is loaded from with createRequire) stay in node_modules,
   // and so does the common-password list (~0.4 MB, imported when a password is first set).
-  external: ['better-sqlite3', '@node-rs/argon2', 'mnemonist', 'pg', 'mysql2', 'ioredis', '@zxcvbn-ts/language-common'],
+  external: ['better-sqlite3', '@node-rs/argon2', '@node-rs/bcrypt', 'mnemonist', 'pg', 'mysql2', 'ioredis', '@zxcvbn-ts/language-common'],
   // CommonJS dependencies call require(); give the ESM bundle one.
   banner: { js: "import { createRequire as __twCreateRequire } from 'node:module'; const require = __twCreateRequire(import.meta.url);" },
   logLevel: 'warning',

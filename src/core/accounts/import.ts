@@ -3,14 +3,15 @@
 // - ids are kept, as strings, so a token whose `sub` is "42" still names the same user;
 // - emails and usernames are normalized exactly as registration does;
 // - password hashes are kept as they are when tokenwarden can verify them (argon2 PHC,
-//   Werkzeug pbkdf2/scrypt) and upgraded at the user's next login; any other is refused;
+//   Werkzeug pbkdf2/scrypt, bcrypt $2a$/$2b$/$2y$) and upgraded at the user's next login; any
+//   other is refused;
 // - a row whose email already has an account is skipped, so a re-run imports nothing twice;
 // - a refused row is reported by its row number and a fixed reason: never its hash, and never
 //   the offending value (it may hold control characters meant for the terminal).
 
 import { isoAt } from '../context.js'
 import type { Clock } from '../clock.js'
-import { passwordHashFormat } from '../passwords/formats.js'
+import { passwordHashFormat, type PasswordHashFormat } from '../passwords/formats.js'
 import type { Store } from '../store.js'
 import { rolesProblem } from './admin.js'
 import { DEFAULT_ROLES, emailProblem, normalizeEmail, normalizeUsername, usernameProblem } from './rules.js'
@@ -39,11 +40,15 @@ export interface ImportReport {
   imported: number
   skipped: ImportIssue[]
   refused: ImportIssue[]
+  /** How many of the imported accounts have each kind of password hash. */
+  hashFormats: Partial<Record<PasswordHashFormat, number>>
 }
 
 export interface ImportOptions {
   /** Check everything, write nothing. default: false */
   dryRun?: boolean
+  /** Called once per record, after it was imported, skipped or refused (a progress bar). default: none */
+  onRecord?: () => void
 }
 
 const ID_RE = /^[\x21-\x7e]{1,64}$/
@@ -55,53 +60,58 @@ const ID_RE = /^[\x21-\x7e]{1,64}$/
  * const report = await importUsers({ store, clock: systemClock }, [
  *   { row: 1, fields: { id: 42, email: 'ada@example.com', password_hash: 'scrypt:32768:8:1$...' } },
  * ])
- * // { imported: 1, skipped: [], refused: [] }
+ * // { imported: 1, skipped: [], refused: [], hashFormats: { 'werkzeug-scrypt': 1 } }
  */
 export async function importUsers(
   ctx: { store: Store; clock: Clock },
   records: Iterable<ImportRecord> | AsyncIterable<ImportRecord>,
   options: ImportOptions = {},
 ): Promise<ImportReport> {
-  const report: ImportReport = { imported: 0, skipped: [], refused: [] }
+  const report: ImportReport = { imported: 0, skipped: [], refused: [], hashFormats: {} }
   // First row of each id, email and username seen in this source: a later one is a duplicate.
   const seen = { id: new Map<string, number>(), email: new Map<string, number>(), username: new Map<string, number>() }
   for await (const record of records) {
     const at = { row: record.row, ...(record.line === undefined ? {} : { line: record.line }) }
     const checked = record.problem ?? checkRecord(record.fields)
-    if (typeof checked === 'string') {
-      report.refused.push({ ...at, reason: checked })
-      continue
-    }
-    const issue = { ...at, id: checked.id }
-    const dup = duplicateOf(seen, checked, record.row)
-    if (dup !== undefined) {
-      report.refused.push({ ...issue, reason: dup })
-      continue
-    }
-    const existing = await ctx.store.findUserByEmail(checked.email)
-    if (existing !== undefined) {
-      const note = existing.id === checked.id ? 'already imported' : `email already belongs to account ${existing.id} (tokens naming ${checked.id} will not find it)`
-      report.skipped.push({ ...issue, reason: note })
-      continue
-    }
-    if ((await ctx.store.findUserById(checked.id)) !== undefined) {
-      report.refused.push({ ...issue, reason: 'id already belongs to an account with another email' })
-      continue
-    }
-    if (checked.username !== null && (await ctx.store.findUserByUsername(checked.username)) !== undefined) {
-      report.refused.push({ ...issue, reason: 'username already belongs to another account' })
-      continue
-    }
-    if (options.dryRun === true) {
+    const outcome = typeof checked === 'string' ? { refused: checked } : await importOne(ctx, checked, seen, record.row, options.dryRun === true)
+    const issue = typeof checked === 'string' ? at : { ...at, id: checked.id }
+    if ('refused' in outcome) report.refused.push({ ...issue, reason: outcome.refused })
+    else if ('skipped' in outcome) report.skipped.push({ ...issue, reason: outcome.skipped })
+    else {
       report.imported++
-      continue
+      report.hashFormats[outcome.imported] = (report.hashFormats[outcome.imported] ?? 0) + 1
     }
-    const result = await ctx.store.createUser({ ...checked, createdAt: checked.createdAt ?? isoAt(ctx.clock.now()) })
-    if (result.ok) report.imported++
-    else if (result.conflict === 'email') report.skipped.push({ ...issue, reason: 'email already exists' })
-    else report.refused.push({ ...issue, reason: 'username already belongs to another account' })
+    options.onRecord?.()
   }
   return report
+}
+
+type Outcome = { imported: PasswordHashFormat } | { skipped: string } | { refused: string }
+
+/** Imports one checked record (or, on a dry run, finds that it would be). */
+async function importOne(
+  ctx: { store: Store; clock: Clock },
+  checked: CheckedRecord,
+  seen: Record<'id' | 'email' | 'username', Map<string, number>>,
+  row: number,
+  dryRun: boolean,
+): Promise<Outcome> {
+  const dup = duplicateOf(seen, checked, row)
+  if (dup !== undefined) return { refused: dup }
+  const existing = await ctx.store.findUserByEmail(checked.email)
+  if (existing !== undefined) {
+    return { skipped: existing.id === checked.id ? 'already imported' : `email already belongs to account ${existing.id} (tokens naming ${checked.id} will not find it)` }
+  }
+  if ((await ctx.store.findUserById(checked.id)) !== undefined) return { refused: 'id already belongs to an account with another email' }
+  if (checked.username !== null && (await ctx.store.findUserByUsername(checked.username)) !== undefined) {
+    return { refused: 'username already belongs to another account' }
+  }
+  if (!dryRun) {
+    const { format: _format, ...account } = checked
+    const result = await ctx.store.createUser({ ...account, createdAt: account.createdAt ?? isoAt(ctx.clock.now()) })
+    if (!result.ok) return result.conflict === 'email' ? { skipped: 'email already exists' } : { refused: 'username already belongs to another account' }
+  }
+  return { imported: checked.format }
 }
 
 interface CheckedRecord {
@@ -109,6 +119,7 @@ interface CheckedRecord {
   email: string
   username: string | null
   passwordHash: string
+  format: PasswordHashFormat
   roles: string[]
   createdAt: string | undefined
 }
@@ -123,14 +134,15 @@ function checkRecord(f: Readonly<Record<string, unknown>>): CheckedRecord | stri
     return 'username must be 3 to 32 characters of a-z, 0-9, _ . -'
   }
   const hash = f.password_hash ?? f.password
-  if (typeof hash !== 'string' || passwordHashFormat(hash) === undefined) {
-    return 'password_hash is not a format tokenwarden verifies (Werkzeug pbkdf2/scrypt, argon2 PHC)'
+  const format = typeof hash === 'string' ? passwordHashFormat(hash) : undefined
+  if (typeof hash !== 'string' || format === undefined) {
+    return 'password_hash is not a format tokenwarden verifies (Werkzeug pbkdf2/scrypt, bcrypt $2a$/$2b$/$2y$, argon2 PHC)'
   }
   const roles = parseRoles(f.roles)
   if (roles === undefined) return 'roles must be a list of role names (A-Z a-z 0-9 _ . : -, at most 32)'
   const createdAt = parseTime(f.created_at)
   if (createdAt === null) return 'created_at must be an ISO-8601 date and time'
-  return { id, email: normalizeEmail(f.email), username: rawUsername === null ? null : normalizeUsername(rawUsername), passwordHash: hash, roles, createdAt }
+  return { id, email: normalizeEmail(f.email), username: rawUsername === null ? null : normalizeUsername(rawUsername), passwordHash: hash, format, roles, createdAt }
 }
 
 /** An array of names, or one string of names separated by spaces, commas or semicolons. */

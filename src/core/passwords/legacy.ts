@@ -1,10 +1,12 @@
-// Werkzeug's password hashes (generate_password_hash in Flask apps), verified so users of a
-// migrated Flask app can log in with their old passwords. Formats:
+// Password hashes another stack made, verified so users of a migrated Flask app can log in with
+// their old passwords (and are then rehashed to argon2id): Werkzeug's (generate_password_hash),
+// here, and bcrypt's (flask-bcrypt, passlib: bcrypt.ts). Werkzeug's formats:
 //   pbkdf2:<hash>:<iterations>$<salt>$<hex>   (Werkzeug >= 2.3 default was pbkdf2:sha256:600000)
 //   scrypt:<n>:<r>:<p>$<salt>$<hex>           (Werkzeug >= 3.0 default, 64-byte key)
 
 import { pbkdf2, scrypt, timingSafeEqual } from 'node:crypto'
 import { promisify } from 'node:util'
+import { isBcryptHash, verifyBcrypt } from './bcrypt.js'
 
 const pbkdf2Async = promisify(pbkdf2)
 const scryptAsync = promisify(scrypt) as (pw: string, salt: string, len: number, opts: object) => Promise<Buffer>
@@ -13,6 +15,20 @@ const WERKZEUG = /^(pbkdf2:(sha1|sha256|sha512)(?::(\d{1,7}))?|scrypt(?::(\d{1,8
 
 export function isWerkzeugHash(stored: string): boolean {
   return WERKZEUG.test(stored)
+}
+
+/**
+ * The check for a hash another stack made (Werkzeug pbkdf2/scrypt, bcrypt), or undefined when
+ * `stored` is none of them. The check resolves to false on a mismatch and on a malformed hash.
+ *
+ * @example
+ * const check = legacyVerifier(user.passwordHash)
+ * if (check !== undefined && (await check('hunter22'))) rehash()
+ */
+export function legacyVerifier(stored: string): ((password: string) => Promise<boolean>) | undefined {
+  if (isWerkzeugHash(stored)) return (password) => verifyWerkzeug(stored, password)
+  if (isBcryptHash(stored)) return (password) => verifyBcrypt(stored, password)
+  return undefined
 }
 
 /** Constant-time check of a password against a Werkzeug hash; malformed input is a mismatch. */

@@ -1,5 +1,6 @@
 // Password hashing: argon2id PHC strings at OWASP's parameters, mismatch and malformed hashes
-// as values (never exceptions), and real Werkzeug hashes from a Flask app verifying with rehash.
+// as values (never exceptions), and real Werkzeug hashes from a Flask app verifying with rehash
+// (bcrypt ones: bcrypt.test.ts).
 
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
@@ -47,7 +48,7 @@ test('malformed stored hashes are a mismatch, never a throw', async () => {
     '$argon2id$v=19$m=19456,t=2,p=1$',
     '$argon2id$v=19$m=19456,t=2,p=1$!!!$@@@',
     '$argon2i$v=19$m=notanumber',
-    '$2b$12$abcdefghijklmnopqrstuuABCDEFGHIJKLMNOPQRSTUVWXYZ01234', // bcrypt is not supported
+    '$2b$12$abcdefghijklmnopqrstuuABCDEFGHIJKLMNOPQRSTUVWXYZ01234', // bcrypt's shape, no password's hash (bcrypt.test.ts)
     'pbkdf2:sha256:1000$salt$zz',
     'pbkdf2:md5:1000$salt$abcd',
     'pbkdf2:sha256:0$salt$' + 'ab'.repeat(32),
