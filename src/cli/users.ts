@@ -23,7 +23,7 @@ export const USERS_USAGE = `Usage: tokenwarden users <create|list|import|disable
   create --email EMAIL [--username NAME] [--admin] [--password-stdin]
          the password is read from stdin with --password-stdin, else from TOKENWARDEN_PASSWORD
   list [--q TEXT] [--limit N] [--offset N] [--json]
-  import (--flask-sqlite PATH [--table user] | FILE.jsonl | FILE.csv) [--dry-run] [--json]
+  import (--from DATABASE_URL [--table user] [--columns F=COL,...] | FILE.jsonl | FILE.csv) [--dry-run] [--json]
          keeps ids and password hashes (tokenwarden users import --help)
   disable | enable | delete | revoke (--email EMAIL | --id ID)
          revoke ends every session; running servers refuse the account's tokens within their bound
@@ -57,7 +57,7 @@ type Env = Record<string, string | undefined>
  * process.exitCode = await usersMain(['create', '--email', 'root@example.com', '--admin', '--password-stdin'])
  */
 export async function usersMain(argv: string[], env: Env = loadEnv(), io: UsersIo = consoleIo): Promise<number> {
-  // `import` has options of its own (--flask-sqlite, --table, --dry-run).
+  // `import` has options of its own (--from, --table, --columns, --dry-run).
   if (argv[0] === 'import') return importMain(argv.slice(1), env, io)
   if (argv.some((a) => a === '--password' || a.startsWith('--password='))) {
     io.err('tokenwarden users: --password is not accepted (it would show in ps and shell history); use --password-stdin or TOKENWARDEN_PASSWORD')

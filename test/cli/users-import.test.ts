@@ -1,39 +1,24 @@
-// `tokenwarden users import`: a Flask + PyJWT app's SQLite users (real Werkzeug hashes) land
-// with their ids and hashes, log in through the HTTP app with their old password (and the hash
-// becomes argon2id), a re-run imports nothing twice, and bad rows are refused by row number
-// without their hash ever being printed.
+// `tokenwarden users import`: a Flask + PyJWT app's SQLite users (real Werkzeug and bcrypt
+// hashes) land with their ids and hashes, log in through the HTTP app with their old password
+// (and the hash becomes argon2id), a re-run imports nothing twice, and bad rows are refused by
+// row number without their hash ever being printed. Also: bcrypt's 72 bytes end at the rehash,
+// the progress bar is drawn only on a terminal, a missing @node-rs/bcrypt is announced at import,
+// and no file of the command statically imports a native module. (--from: users-import-from.test.ts.)
 
 import assert from 'node:assert/strict'
 import { spawnSync } from 'node:child_process'
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { after, test } from 'node:test'
+import { PassThrough } from 'node:stream'
+import { test } from 'node:test'
 import SqliteDatabase from 'better-sqlite3'
-import { usersMain, type UsersIo } from '../../src/cli/users.js'
-import { createStore } from '../../src/store/create.js'
+import { usersMain } from '../../src/cli/users.js'
 import { json, testApp } from '../helpers.js'
+import { ARGON2, BCRYPT, captureIo as io, importEnv, PBKDF2, SCRYPT, tempDir, usersIn } from './import-fixtures.js'
 
-// generate_password_hash('hunter22') from Werkzeug 3 (scrypt default) and with method='pbkdf2:sha256:1000'.
-const SCRYPT = 'scrypt:32768:8:1$CJWYMGbhfdgqbA3v$0f277e07346b165e76c99a0ba3d20c85d3162150d151fe43b7906a0a3b5a7bb6d71e8916434ea1ad4c132a7e41d70aca044a9af8e19cab7f505774df140439c3'
-const PBKDF2 = 'pbkdf2:sha256:1000$FYXZiSvtlwDQEHBN$a5169a4cce39d13d17df5f1f76375a3799cf9ea0edc5e739e80c459f104d8193'
-const ARGON2 = '$argon2id$v=19$m=1024,t=1,p=1$c29tZXNhbHRzb21lc2FsdA$3Ht2Fh2xZyBqDmEXK2Y4lMUXZ8qb5KF3JbYXuvT7G0A'
-const BCRYPT = '$2b$12$R9h/cIPz0gi.URNNX3kh2OPST9/PgBkqquzi.Ss7KIUgO2t0jWMUW'
-
-const dir = mkdtempSync(join(tmpdir(), 'tokenwarden-import-'))
-after(() => rmSync(dir, { recursive: true, force: true }))
-
+const dir = tempDir('tokenwarden-import-')
+const env = (extra: Record<string, string> = {}) => importEnv(dir, extra)
 let n = 0
-function env(extra: Record<string, string> = {}) {
-  return { NODE_ENV: 'test', JWT_SECRET: 'x'.repeat(32), DATABASE_URL: `sqlite:${join(dir, `tw${++n}.sqlite`)}`, ARGON2_MEMORY_COST: '1024', ARGON2_TIME_COST: '1', ...extra }
-}
-
-function io() {
-  const out: string[] = []
-  const err: string[] = []
-  const value: UsersIo = { out: (l) => out.push(l), err: (l) => err.push(l), readStdin: async () => '' }
-  return { io: value, out, err, all: () => [...out, ...err].join('\n') }
-}
 
 /** The seed app's own schema (shared/peers/flask_pyjwt_app.py), plus the rows given. */
 function flaskDb(rows: [number, string, string][], extraColumns = ''): string {
@@ -44,16 +29,6 @@ function flaskDb(rows: [number, string, string][], extraColumns = ''): string {
   for (const row of rows) insert.run(...row)
   db.close()
   return path
-}
-
-async function usersIn(databaseUrl: string) {
-  const store = (await createStore({ databaseUrl: databaseUrl }))
-  try {
-    await store.migrate()
-    return (await store.listUsers({ limit: 100, offset: 0 })).users.sort((a, b) => a.id.localeCompare(b.id))
-  } finally {
-    await store.close()
-  }
 }
 
 function subOf(token: string): unknown {
@@ -105,7 +80,7 @@ test('bad rows are refused by row number, the rest imported, exit code 1, no has
   const file = join(dir, 'users.jsonl')
   const lines = [
     { id: 1, email: 'ada@example.com', password_hash: SCRYPT },
-    { id: 2, email: 'bob@example.com', password_hash: BCRYPT },
+    { id: 2, email: 'bob@example.com', password_hash: `$2x$${BCRYPT.slice(4)}` },
     { id: 3, email: 'not an email', password_hash: PBKDF2 },
     { id: 4, email: 'ADA@example.com', password_hash: PBKDF2 },
     'this line is not json',
@@ -119,16 +94,16 @@ test('bad rows are refused by row number, the rest imported, exit code 1, no has
   const t = io()
   assert.equal(await usersMain(['import', file], e, t.io), 1)
   assert.deepEqual(t.err, [
-    'row 2 (line 2): refused: password_hash is not a format tokenwarden verifies (Werkzeug pbkdf2/scrypt, argon2 PHC)',
+    'row 2 (line 2): refused: password_hash is not a format tokenwarden verifies (Werkzeug pbkdf2/scrypt, bcrypt $2a$/$2b$/$2y$, argon2 PHC)',
     'row 3 (line 3): refused: email must be a valid email address',
     'row 4 (line 4, id "4"): refused: duplicate email (first seen in row 1)',
     'row 5 (line 5): refused: line is not a JSON object',
     'row 6 (line 6, id "1"): refused: duplicate id (first seen in row 1)',
     'row 7 (line 7): refused: email must be a valid email address',
-    'row 8 (line 8): refused: password_hash is not a format tokenwarden verifies (Werkzeug pbkdf2/scrypt, argon2 PHC)',
+    'row 8 (line 8): refused: password_hash is not a format tokenwarden verifies (Werkzeug pbkdf2/scrypt, bcrypt $2a$/$2b$/$2y$, argon2 PHC)',
   ])
   assert.equal(t.out.at(-1), 'Imported 2, skipped 0 (email already exists), refused 7.')
-  for (const secret of ['$2b$', 'hunter22', 'pbkdf2:', 'scrypt:', '\u001b']) assert.ok(!t.all().includes(secret), secret)
+  for (const secret of [BCRYPT.slice(7), 'hunter22', 'pbkdf2:', 'scrypt:', '\u001b']) assert.ok(!t.all().includes(secret), secret)
   const users = await usersIn(e.DATABASE_URL)
   assert.deepEqual(users.map((u) => u.id), ['1', '9'])
   assert.deepEqual(users[1]!.roles, ['user', 'editor'])
@@ -184,8 +159,11 @@ test('an email that already has another account is skipped and said so; an id ta
 test('usage and source errors exit 2 and import nothing', async () => {
   const e = env()
   const cases: [string[], RegExp][] = [
-    [['import'], /either --flask-sqlite PATH or one FILE/],
-    [['import', 'a.jsonl', 'b.jsonl'], /either --flask-sqlite/],
+    [['import'], /give one source: --from DATABASE_URL, --flask-sqlite PATH, or one FILE/],
+    [['import', 'a.jsonl', 'b.jsonl'], /give one source/],
+    [['import', 'a.jsonl', '--from', 'sqlite:x.db'], /give one source/],
+    [['import', '--flask-sqlite', 'x.db', '--from', 'sqlite:x.db'], /give one source/],
+    [['import', join(dir, 'users.jsonl'), '--table', 'user'], /--table and --columns go with --from or --flask-sqlite/],
     [['import', '--flask-sqlite', join(dir, 'missing.db')], /cannot open/],
     [['import', '--flask-sqlite', flaskDb([]), '--table', 'users'], /no table "users"/],
     [['import', '--flask-sqlite', flaskDb([]), '--table', 'user; drop table user'], /plain SQL table name/],
@@ -224,4 +202,67 @@ test('the tokenwarden binary runs `users import --flask-sqlite`', () => {
   })
   assert.equal(run.status, 0, run.stderr)
   assert.equal(run.stdout.trim(), 'Imported 1, skipped 0 (email already exists), refused 0.')
+})
+
+// python3-bcrypt (flask-bcrypt's engine): bcrypt.hashpw(('x' * 72 + 'A').encode(), bcrypt.gensalt(4)).
+const BCRYPT_73 = '$2b$04$eii4IZ2bDqSjnCpslNqix.iF.Y1pZ6ONU102DzRRBtP74rQePZxOS'
+
+test('bcrypt\'s 72 bytes: any password sharing them logs in once; the argon2id rehash keeps the one typed, only', async () => {
+  const e = env()
+  assert.equal(await usersMain(['import', '--flask-sqlite', flaskDb([[7, 'long@example.com', BCRYPT_73]])], e, io().io), 0)
+  const [original, other] = [`${'x'.repeat(72)}A`, `${'x'.repeat(72)}B-and-more`]
+  const { app } = await testApp({ DATABASE_URL: e.DATABASE_URL })
+  const login = (password: string) => app.inject({ method: 'POST', url: '/auth/login', payload: { email: 'long@example.com', password } })
+  try {
+    assert.equal((await login(other)).statusCode, 200, 'bcrypt never read past byte 72')
+    assert.ok((await usersIn(e.DATABASE_URL))[0]!.passwordHash.startsWith('$argon2id$'))
+    assert.equal(json(await login(original)).code, 'INVALID_CREDENTIALS', 'argon2id reads every byte')
+    assert.equal((await login(other)).statusCode, 200)
+  } finally {
+    await app.close()
+  }
+})
+
+/** A stream that says it is a terminal, keeping what is drawn on it. */
+function terminal(isTTY: boolean) {
+  const stream = Object.assign(new PassThrough(), { isTTY, columns: 100 })
+  let drawn = ''
+  stream.on('data', (d: Buffer) => (drawn += d.toString()))
+  return { stream, drawn: () => drawn }
+}
+
+test('a progress bar on a terminal (cleared before the report); none when standard error is not one', async () => {
+  const file = join(dir, 'progress.jsonl')
+  writeFileSync(file, [1, 2, 3].map((i) => JSON.stringify({ id: i, email: `p${i}@example.com`, password_hash: PBKDF2 })).join('\n'))
+  const tty = terminal(true)
+  const t = io(tty.stream)
+  assert.equal(await usersMain(['import', file], env(), t.io), 0)
+  assert.match(tty.drawn(), /Importing users \[[^\]]*\] 100% \| 3\/3 rows/)
+  assert.ok(!tty.drawn().includes('Imported'), 'the report is not drawn on the bar')
+  assert.deepEqual(t.out, ['Imported 3, skipped 0 (email already exists), refused 0.'])
+
+  const piped = terminal(false)
+  assert.equal(await usersMain(['import', file], env(), io(piped.stream).io), 0)
+  assert.equal(piped.drawn(), '')
+})
+
+test('without @node-rs/bcrypt the import of bcrypt hashes succeeds and says how to make them usable', () => {
+  const file = join(dir, 'bcrypt.jsonl')
+  writeFileSync(file, `${JSON.stringify({ id: 1, email: 'b@example.com', password_hash: BCRYPT })}\n`)
+  const run = spawnSync(process.execPath, ['--import', './test/support/hide-packages.mjs', '--import', 'tsx', 'src/cli/main.ts', 'users', 'import', file], {
+    cwd: join(import.meta.dirname, '../..'),
+    env: { PATH: process.env.PATH, TW_HIDE_PACKAGES: '@node-rs/bcrypt', ...env() },
+    encoding: 'utf8',
+  })
+  assert.equal(run.status, 0, run.stderr)
+  assert.equal(run.stdout.trim(), 'Imported 1, skipped 0 (email already exists), refused 0.')
+  assert.match(run.stderr, /warning: 1 account\(s\) have bcrypt password hashes, .*npm install @node-rs\/bcrypt$/m)
+  assert.ok(!run.stderr.includes(BCRYPT.slice(7)))
+})
+
+test('no file of the command imports a native module or driver statically (the bundle loads without them)', () => {
+  const NATIVE = /^import\s+(?!type\b)[^'"]*from\s+'(better-sqlite3|pg|mysql2(\/promise)?|ioredis|@node-rs\/argon2|@node-rs\/bcrypt)'/m
+  const cli = join(import.meta.dirname, '../../src/cli')
+  const offenders = readdirSync(cli).filter((f) => f.endsWith('.ts') && NATIVE.test(readFileSync(join(cli, f), 'utf8')))
+  assert.deepEqual(offenders, [])
 })
