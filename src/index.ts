@@ -1,22 +1,30 @@
 // The public API of tokenwarden: an explicit list, no `export *`.
 
-export { endUserSessions, listAccounts, updateAccount, userSessions, type AccountPatch } from './core/accounts/admin.js'
-export { ensureAdmin, type AdminSeed } from './core/accounts/bootstrap.js'
-export { changePassword, deleteOwnAccount, deleteUser, renameUser } from './core/accounts/self.js'
-export { MemoryLoginThrottle, throttleKey, type AttemptOutcome, type LoginThrottle, type ThrottleOptions } from './core/accounts/throttle.js'
-export { createAuth, type Auth, type AuthOptions, type LogoutScope } from './core/auth.js'
+export type { AccountPatch } from './core/accounts/admin.js'
+export { DEFAULT_PAGE_SIZE, type Admin, type UserQuery } from './core/accounts/admin-service.js'
+export type { AdminSeed } from './core/accounts/bootstrap.js'
+export type { RegisterInput } from './core/accounts/register.js'
+export type { Accounts, Credentials, Login, PasswordChange } from './core/accounts/service.js'
+export { MemoryLoginThrottle, THROTTLE_DEFAULTS, throttleKey, type AttemptOutcome, type LoginThrottle, type ThrottleOptions } from './core/accounts/throttle.js'
+export type { User } from './core/accounts/user.js'
+export { createAuth, type Auth } from './core/auth.js'
+export { AUTH_DEFAULTS, type AuthOptions } from './core/auth-options.js'
 export { ManualClock, systemClock, type Clock } from './core/clock.js'
 export { ConfigError, parseConfig, parseDuration, type ServerConfig } from './core/config.js'
 export type { TokenConfig } from './core/config-tokens.js'
 export type { ClientInfo, TokenPair } from './core/context.js'
-export { AuthError, ERRORS, isAuthError, type ErrorCode, type TokenErrorCode } from './core/errors.js'
+export { AuthError, DEFAULT_MESSAGE_KEY, ERRORS, isAuthError, type ErrorCode, type TokenErrorCode } from './core/errors.js'
+export { FEED_DEFAULTS } from './core/events/feed.js'
+export type { AuthEvent, RevocationReason } from './core/events/types.js'
 export { createPasswordHasher, DEFAULT_ARGON2, type Argon2Params, type HasherOptions, type PasswordHasher } from './core/passwords/hash.js'
+export type { LogoutScope, RefreshOptions, Sessions } from './core/sessions/service.js'
+export type { Session } from './core/sessions/session.js'
 export type { NewSession, NewUser, SessionRecord, Store, UserRecord } from './core/store.js'
 export type { ClaimsInput, TokenClaims, TokenType } from './core/tokens/claims.js'
-export { createIssuer, type IssueOptions, type TokenIssuer } from './core/tokens/issue.js'
+export { createIssuer, ISSUE_DEFAULTS, type IssueOptions, type TokenIssuer } from './core/tokens/issue.js'
 export { ALGORITHMS, createRingKey, Keyring, thumbprint, type Algorithm, type KeyInput, type RingKey } from './core/tokens/keyring.js'
 export { publicJwks, type JwkSet, type PublicJwk } from './core/tokens/jwks.js'
-export { DEFAULT_COOKIE_SETTINGS, TOKEN_LOCATIONS, type CookieSettings, type JsonKeys, type SameSite, type TokenLocation } from './core/tokens/locations.js'
+export { DEFAULT_COOKIE_SETTINGS, LOCATION_DEFAULTS, TOKEN_LOCATIONS, type CookieSettings, type JsonKeys, type SameSite, type TokenLocation } from './core/tokens/locations.js'
 export {
   configuredEntry,
   generateStoredKey,
@@ -30,7 +38,7 @@ export {
   type RingFile,
   type StoredKey,
 } from './core/tokens/ring-file.js'
-export { createVerifier, type TokenVerifier, type VerifyOptions } from './core/tokens/verify.js'
+export { createVerifier, VERIFY_DEFAULTS, type TokenVerifier, type VerifyOptions } from './core/tokens/verify.js'
 export { buildApp, type App, type AppDeps } from './http/app.js'
 export {
   tokenwarden,
@@ -39,6 +47,7 @@ export {
   type TokenwardenDecorator,
   type TokenwardenPluginOptions,
 } from './http/plugin/index.js'
+export { createStore, type StoreOptions } from './store/create.js'
 export { MemoryStore } from './store/memory.js'
 export { KyselyStore } from './store/kysely/store.js'
 export { SqlLoginThrottle } from './store/kysely/throttle.js'

@@ -92,6 +92,6 @@ export async function signUpAdmin(
   auth: Auth,
   { email = 'root@example.com', password = 'admin password 1' }: { email?: string; password?: string } = {},
 ): Promise<{ id: string; tokens: Tokens }> {
-  const user = await auth.register({ email, password, roles: ['user', 'admin'] })
+  const user = await auth.accounts.register({ email, password, roles: ['user', 'admin'] })
   return { id: user.id, tokens: await logIn(app, email, password) }
 }

@@ -1,14 +1,11 @@
 // `tokenwarden users disable | enable | roles | delete | revoke`: the admin API's account changes
-// from the command line, through the same core flows, so each is recorded with its auth event
+// from the command line, through the same admin service, so each is recorded with its auth event
 // and every running server refuses the affected tokens within its bound (docs/scaling.md).
 // The last-administrator rule applies here too; `users create --admin` is the way back in.
 
-import { endUserSessions, updateAccount } from '../core/accounts/admin.js'
-import { normalizeEmail } from '../core/accounts/rules.js'
-import { deleteUser } from '../core/accounts/self.js'
+import type { User } from '../core/accounts/user.js'
 import type { Auth } from '../core/auth.js'
 import { isAuthError } from '../core/errors.js'
-import type { UserRecord } from '../core/store.js'
 
 export const ADMIN_COMMANDS = ['disable', 'enable', 'roles', 'delete', 'revoke'] as const
 export type AdminCommand = (typeof ADMIN_COMMANDS)[number]
@@ -41,9 +38,8 @@ export async function adminCommand(auth: Auth, command: AdminCommand, target: Ad
     io.err(`${prefix}: --set ROLE[,ROLE...] is required (the complete new list; --set '' removes every role)`)
     return 2
   }
-  const ctx = auth.context
-  const user: UserRecord | undefined =
-    target.id !== undefined ? await ctx.store.findUserById(target.id) : await ctx.store.findUserByEmail(normalizeEmail(target.email!))
+  const { accounts, admin } = auth
+  const user: User | undefined = target.id !== undefined ? await accounts.findUser(target.id) : await accounts.findByEmail(target.email!)
   if (user === undefined) {
     io.err(`${prefix}: USER_NOT_FOUND: no account ${target.id !== undefined ? `with id ${target.id}` : `<${target.email}>`}`)
     return 1
@@ -52,22 +48,22 @@ export async function adminCommand(auth: Auth, command: AdminCommand, target: Ad
     switch (command) {
       case 'disable':
       case 'enable': {
-        const { revoked } = await updateAccount(ctx, user.id, { disabled: command === 'disable' })
+        const { revoked } = await admin.updateUser(user.id, { disabled: command === 'disable' })
         io.out(`${command === 'disable' ? 'Disabled' : 'Enabled'} ${user.id} <${user.email}>${revoked > 0 ? `; ${revoked} sessions revoked` : ''}`)
         return 0
       }
       case 'roles': {
         const roles = target.set!.split(',').map((r) => r.trim()).filter((r) => r !== '')
-        const { user: updated, revoked } = await updateAccount(ctx, user.id, { roles })
+        const { user: updated, revoked } = await admin.updateUser(user.id, { roles })
         io.out(`Roles of ${user.id} <${user.email}>: ${updated.roles.join(', ') || '(none)'}${revoked > 0 ? `; ${revoked} sessions revoked` : ''}`)
         return 0
       }
       case 'delete':
-        await deleteUser(ctx, user.id, 'user_deleted')
+        await admin.deleteUser(user.id)
         io.out(`Deleted ${user.id} <${user.email}> and its sessions`)
         return 0
       case 'revoke':
-        io.out(`Revoked ${await endUserSessions(ctx, user.id)} sessions of ${user.id} <${user.email}>`)
+        io.out(`Revoked ${await admin.endUserSessions(user.id)} sessions of ${user.id} <${user.email}>`)
         return 0
     }
   } catch (err) {

@@ -5,13 +5,13 @@
 
 import { randomBytes } from 'node:crypto'
 import { parseArgs } from 'node:util'
-import { listAccounts } from '../core/accounts/admin.js'
 import { ADMIN_ROLES } from '../core/accounts/bootstrap.js'
 import { DEFAULT_ROLES } from '../core/accounts/rules.js'
 import { createAuth } from '../core/auth.js'
 import { ConfigError, parseConfig, type ServerConfig } from '../core/config.js'
 import { isAuthError } from '../core/errors.js'
-import type { Store, UserRecord } from '../core/store.js'
+import type { User } from '../core/accounts/user.js'
+import type { Store } from '../core/store.js'
 import { Keyring } from '../core/tokens/keyring.js'
 import { createStore } from '../store/create.js'
 import { loadEnv } from './env.js'
@@ -157,7 +157,7 @@ interface CreateOptions {
 async function create(store: Store, config: ServerConfig, o: CreateOptions, io: UsersIo): Promise<number> {
   const auth = accountService(store, config)
   try {
-    const user = await auth.register({ email: o.email, username: o.username, password: o.password, roles: o.admin ? ADMIN_ROLES : DEFAULT_ROLES })
+    const user = await auth.accounts.register({ email: o.email, username: o.username, password: o.password, roles: o.admin ? ADMIN_ROLES : DEFAULT_ROLES })
     io.out(o.json ? JSON.stringify(view(user)) : `Created user ${user.id} <${user.email}> roles: ${user.roles.join(', ')}`)
     return 0
   } catch (err) {
@@ -170,7 +170,7 @@ async function create(store: Store, config: ServerConfig, o: CreateOptions, io: 
 
 async function list(store: Store, o: { q: string | undefined; limit: number; offset: number; json: boolean }, io: UsersIo): Promise<number> {
   const auth = accountService(store, undefined)
-  const { users, total } = await listAccounts(auth.context, { q: o.q, limit: o.limit, offset: o.offset })
+  const { users, total } = await auth.admin.listUsers({ q: o.q, limit: o.limit, offset: o.offset })
   if (o.json) {
     io.out(JSON.stringify({ users: users.map(view), total, limit: o.limit, offset: o.offset }))
     return 0
@@ -182,7 +182,7 @@ async function list(store: Store, o: { q: string | undefined; limit: number; off
   return 0
 }
 
-function view(u: UserRecord) {
+function view(u: User) {
   return { id: u.id, email: u.email, username: u.username, roles: u.roles, disabled: u.disabled, created_at: u.createdAt }
 }
 

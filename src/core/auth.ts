@@ -1,41 +1,44 @@
-// The auth service: the account and session flows wired to a store, a key ring, a clock and
-// a password hasher. The HTTP server and the CLI both drive tokenwarden through this.
+// createAuth: tokenwarden's accounts and sessions wired to a store, a key ring, a clock and a
+// password hasher, handed out as three small services (accounts, sessions, admin) with plain
+// methods. The server's routes, the CLI, the Fastify plugins and a host app's own handlers all
+// drive tokenwarden through these; the wide context the flows share stays inside.
 
-import { register, type RegisterInput } from './accounts/register.js'
-import { login, type Credentials } from './accounts/login.js'
-import { MemoryLoginThrottle } from './accounts/throttle.js'
+import { createAdmin, type Admin } from './accounts/admin-service.js'
 import { withUserCache } from './accounts/cached-store.js'
+import { createAccounts, type Accounts } from './accounts/service.js'
+import { MemoryLoginThrottle } from './accounts/throttle.js'
 import { UserCache } from './accounts/user-cache.js'
 import { resolveSettings, type AuthOptions } from './auth-options.js'
-import { systemClock } from './clock.js'
-import type { AuthContext, ClientInfo, TokenPair } from './context.js'
-import { createPasswordHasher } from './passwords/hash.js'
-import { checkSession } from './sessions/check.js'
-import { SessionGate } from './sessions/gate.js'
-import { LegacyTokens } from './sessions/legacy.js'
-import { refresh } from './sessions/refresh.js'
-import { revokeSession, revokeUserSessions } from './sessions/revoke.js'
-import type { UserRecord } from './store.js'
-import type { TokenClaims, TokenType } from './tokens/claims.js'
-import { createIssuer, type TokenIssuer } from './tokens/issue.js'
-import { createVerifier, type TokenVerifier } from './tokens/verify.js'
-import { isoAt } from './context.js'
+import { systemClock, type Clock } from './clock.js'
+import { isoAt, type AuthContext } from './context.js'
 import { applyTo, forgetLive } from './events/apply.js'
 import { AuthEventBus } from './events/bus.js'
 import { EventFeed } from './events/feed.js'
-import type { RevocationReason } from './events/types.js'
+import { createPasswordHasher } from './passwords/hash.js'
+import { SessionGate } from './sessions/gate.js'
+import { LegacyTokens } from './sessions/legacy.js'
+import { createSessions, type Sessions } from './sessions/service.js'
+import { createIssuer, type TokenIssuer } from './tokens/issue.js'
+import { createVerifier, type TokenVerifier } from './tokens/verify.js'
+
+export type { AuthOptions } from './auth-options.js'
 
 /** How long the event log keeps an event: an instance away longer than this drops its caches on return. */
 export const EVENT_RETENTION_MS = 24 * 3600 * 1000
 
-export type { AuthOptions } from './auth-options.js'
-
-export type LogoutScope = 'local' | 'global' | 'others'
-
 export interface Auth {
-  readonly context: AuthContext
+  /** Register, log in, look up and change one's own account. */
+  readonly accounts: Accounts
+  /** Authenticate tokens against their sessions, refresh, log out, list and revoke sessions. */
+  readonly sessions: Sessions
+  /** Any account: list, read, change roles or disabled, delete, end its sessions. */
+  readonly admin: Admin
+  /** Signs tokens with the ring's signing key (what `accounts.login` and `sessions.refresh` use). */
   readonly issuer: TokenIssuer
+  /** Verifies tokens (signature and claims; not the session: see `sessions.check`). */
   readonly verifier: TokenVerifier
+  /** The time source every flow reads. */
+  readonly clock: Clock
   /** Every auth event this instance applies; subscribe to observe them (metrics, audit). */
   readonly events: AuthEventBus
   /** The feed from the store's event log; undefined when the store keeps none. */
@@ -47,26 +50,19 @@ export interface Auth {
   start(): Promise<void>
   /** Stops the feed. */
   stop(): Promise<void>
-  register(input: RegisterInput): Promise<UserRecord>
-  login(credentials: Credentials, client?: ClientInfo): Promise<TokenPair & { user: UserRecord }>
-  /** `client` is recorded on a session a legacy refresh token opens. */
-  refresh(refreshToken: string, client?: ClientInfo): Promise<TokenPair>
-  /** Verifies a token and checks its session is live. Throws AuthError. */
-  authenticate(token: string, type?: TokenType): Promise<TokenClaims>
-  /** The liveness check alone, for an already verified token (sync when answered from memory). */
-  checkSession(claims: TokenClaims): void | Promise<void>
-  logout(claims: TokenClaims, scope?: LogoutScope): Promise<number>
-  revokeSession(sid: string, reason: RevocationReason): Promise<boolean>
-  revokeUserSessions(userId: string, reason: RevocationReason, exceptSid?: string): Promise<number>
   /** Drops expired and revoked sessions, dead gate entries and stale throttle streaks; returns how many session rows were deleted. */
   prune(): Promise<number>
 }
 
+/** Each Auth's context, for the tests in this repository (contextOf); not part of the public API. */
+const contexts = new WeakMap<Auth, AuthContext>()
+
 /**
  * @example
  * const auth = createAuth({ store, keyring: Keyring.of([{ alg: 'HS256', secret }]) })
- * await auth.register({ email: 'ada@example.com', password: 'correct horse' })
- * const { accessToken } = await auth.login({ identifier: { email: 'ada@example.com' }, password: 'correct horse' })
+ * await auth.accounts.register({ email: 'ada@example.com', password: 'correct horse battery' })
+ * const { accessToken } = await auth.accounts.login({ email: 'ada@example.com', password: 'correct horse battery' })
+ * const claims = await auth.sessions.authenticate(accessToken)
  */
 export function createAuth(options: AuthOptions): Auth {
   const clock = options.clock ?? systemClock
@@ -102,10 +98,13 @@ export function createAuth(options: AuthOptions): Auth {
 
   events.subscribe(applyTo({ gate, users, legacy: ctx.legacy, clock, refreshTtl: issuer.refreshTtl }))
 
-  return {
-    context: ctx,
+  const auth: Auth = Object.freeze({
+    accounts: createAccounts(ctx),
+    sessions: createSessions(ctx),
+    admin: createAdmin(ctx),
     issuer,
     verifier,
+    clock,
     events,
     feed,
     async start() {
@@ -116,43 +115,29 @@ export function createAuth(options: AuthOptions): Auth {
     async stop() {
       await feed?.stop()
     },
-    register: (input) => register(ctx, input),
-    login: (credentials, client = {}) => login(ctx, credentials, client),
-    refresh: (token, client) => refresh(ctx, token, client),
-    async authenticate(token, type) {
-      const claims = verifier.verify(token, type)
-      await checkSession(ctx, claims)
-      return claims
-    },
-    checkSession: (claims) => checkSession(ctx, claims),
-    async logout(claims, scope = 'local') {
-      const sid = claims.sid
-      if (scope === 'local') {
-        if (sid !== undefined) return Number(await revokeSession(ctx, sid, 'logout'))
-        // A legacy token has no session: only the token itself can be retired.
-        if (ctx.legacy === undefined) return 0
-        const event = { type: 'legacy_token_revoked', jti: claims.jti, forgetAt: ctx.legacy.forgetAt(claims) } as const
-        // Applied here at once, like every event, then recorded for the other instances.
-        ctx.events.publish(event)
-        await options.store.events?.append(event)
-        return 1
-      }
-      return revokeUserSessions(ctx, claims.sub, scope === 'global' ? 'logout_global' : 'logout_others', scope === 'others' ? sid : undefined)
-    },
-    revokeSession: (sid, reason) => revokeSession(ctx, sid, reason),
-    revokeUserSessions: (userId, reason, exceptSid) => revokeUserSessions(ctx, userId, reason, exceptSid),
     async prune() {
       const now = clock.now()
-      ctx.gate.prune(now)
+      gate.prune(now)
       ctx.legacy?.prune(now)
-      ctx.users.prune(now)
+      users.prune(now)
       await throttle.prune()
       // A missing row reads as dead (checkSession, refresh), so deleting an expired or revoked
       // session never brings a token back: revocation records can go once written. The leeway
       // keeps a just-expired row for tokens still accepted under clock-skew tolerance.
-      const leewayMs = settings.leeway * 1000
       await options.store.events?.prune(isoAt(now - EVENT_RETENTION_MS))
-      return options.store.pruneSessions(isoAt(now - leewayMs))
+      return options.store.pruneSessions(isoAt(now - settings.leeway * 1000))
     },
-  }
+  })
+  contexts.set(auth, ctx)
+  return auth
+}
+
+/**
+ * The internal context of an Auth. For tests and tools inside this repository that must reach
+ * the store or the gate behind the services; src/index.ts does not export it.
+ */
+export function contextOf(auth: Auth): AuthContext {
+  const ctx = contexts.get(auth)
+  if (ctx === undefined) throw new TypeError('contextOf: not an Auth made by createAuth')
+  return ctx
 }

@@ -3,7 +3,8 @@
 
 import { Type, type Static } from 'typebox'
 import { MAX_ROLES, ROLE_PATTERN } from '../core/accounts/admin.js'
-import type { SessionRecord, UserRecord } from '../core/store.js'
+import type { User } from '../core/accounts/user.js'
+import type { Session } from '../core/sessions/session.js'
 import { Password, Username, UserView, userView } from './schemas.js'
 
 export const IdParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 64 }) })
@@ -22,7 +23,7 @@ export const SessionView = Type.Object({
 export type SessionView = Static<typeof SessionView>
 export const SessionList = Type.Object({ sessions: Type.Array(SessionView) })
 
-export function sessionView(s: SessionRecord, currentSid: string | undefined): SessionView {
+export function sessionView(s: Session, currentSid: string | undefined): SessionView {
   return {
     id: s.id,
     created_at: s.createdAt,
@@ -53,12 +54,11 @@ export const AdminUserView = Type.Object({
 })
 export type AdminUserView = Static<typeof AdminUserView>
 
-export function adminUserView(u: UserRecord): AdminUserView {
+export function adminUserView(u: User): AdminUserView {
   return { ...userView(u), disabled: u.disabled, updated_at: u.updatedAt }
 }
 
 export const MAX_PAGE_SIZE = 100
-export const DEFAULT_PAGE_SIZE = 20
 
 /** Either limit/offset or page/per_page (1-based); q filters on email or username. */
 export const UserListQuery = Type.Object({

@@ -30,7 +30,6 @@ import { sessionRoutes } from './routes/sessions.js'
 import { userRoutes } from './routes/users.js'
 import { registerAuthRateLimit } from './rate-limit.js'
 import { registerCors } from './cors.js'
-import { ensureAdmin } from '../core/accounts/bootstrap.js'
 
 export interface AppDeps {
   /** default: createStore(config) for config.databaseUrl, migrated at build */
@@ -119,7 +118,7 @@ export async function buildApp(config: ServerConfig, deps: AppDeps = {}): Promis
   await app.register(tokenwarden, {
     verifier: auth.verifier,
     issuer: auth.issuer,
-    clock: auth.context.clock,
+    clock: auth.clock,
     locations: config.tokenLocation,
     header: { name: config.headerName, type: config.headerType },
     // Cookie support (@fastify/cookie's hooks on every route) only when cookies are a location.
@@ -127,12 +126,12 @@ export async function buildApp(config: ServerConfig, deps: AppDeps = {}): Promis
     queryStringName: config.queryStringName,
     jsonKeys: config.jsonKeys,
     isRevoked: (claims) => {
-      const pending = auth.checkSession(claims)
+      const pending = auth.sessions.check(claims)
       return pending === undefined ? false : pending.then(() => false)
     },
   })
   await app.register(healthRoutes, { auth, store, signal: invalidation.signal })
-  await app.register(jwksRoutes, { keyring, issuer: config.issuer, clock: auth.context.clock })
+  await app.register(jwksRoutes, { keyring, issuer: config.issuer, clock: auth.clock })
   await app.register(authRoutes, { prefix: '/auth', auth })
   await app.register(meRoutes, { prefix: '/auth', auth })
   await app.register(sessionRoutes, { prefix: '/auth', auth })
@@ -141,7 +140,7 @@ export async function buildApp(config: ServerConfig, deps: AppDeps = {}): Promis
   if (config.adminEmail !== undefined && config.adminPassword !== undefined) {
     let seeded
     try {
-      seeded = await ensureAdmin(auth.context, { email: config.adminEmail, password: config.adminPassword })
+      seeded = await auth.admin.ensureAdmin({ email: config.adminEmail, password: config.adminPassword })
     } catch (err) {
       await app.close()
       // A guessable ADMIN_PASSWORD is misconfiguration, named once before listening.

@@ -3,7 +3,7 @@
 
 import { Type, type Static } from 'typebox'
 import { EMAIL_MAX, PASSWORD_MAX_UTF16, PASSWORD_TOO_LONG, USERNAME_PATTERN, USERNAME_RULE } from '../core/accounts/rules.js'
-import type { UserRecord } from '../core/store.js'
+import type { User } from '../core/accounts/user.js'
 
 // `errorMessage` words a field's rule for clients where the schema alone would not
 // (src/http/validation.ts; a pattern or a UTF-16 bound says little to a person).
@@ -59,6 +59,6 @@ export const ErrorResponse = Type.Object({
 })
 
 /** The public view of a user: never the password hash. */
-export function userView(u: UserRecord): UserView {
+export function userView(u: User): UserView {
   return { id: u.id, email: u.email, username: u.username, roles: u.roles, created_at: u.createdAt }
 }

@@ -225,7 +225,7 @@ describe('cookie-mode auth in Chromium', { skip: missing }, () => {
   // login?cookies=true would swap the browser's cookies for the attacker's account. Cookie logins
   // refuse form bodies (415), and a JSON body cannot be sent cross-origin without a preflight.
   test('a cross-site form cannot log the browser into another account', async () => {
-    await t.auth.register({ email: 'mallory@example.com', password: 'mallory password 1' })
+    await t.auth.accounts.register({ email: 'mallory@example.com', password: 'mallory password 1' })
     const evil = await context.newPage()
     try {
       const action = `${api}/auth/login?cookies=true`

@@ -143,7 +143,7 @@ describe('CORS_ORIGINS in Chromium', { skip: missing }, () => {
     let a: Api
     before(async () => {
       a = await api({ JWT_TOKEN_LOCATION: 'cookies', CORS_ORIGINS: `${sameSite},${crossSite}` })
-      await a.t.auth.register(CREDS)
+      await a.t.auth.accounts.register(CREDS)
     })
 
     test('login with credentials: include, /auth/me by cookie, writes need the CSRF echo, refresh, logout', async () => {
@@ -201,7 +201,7 @@ describe('CORS_ORIGINS in Chromium', { skip: missing }, () => {
     let a: Api
     before(async () => {
       a = await api({ JWT_TOKEN_LOCATION: 'cookies', JWT_COOKIE_SAMESITE: 'none', JWT_COOKIE_SECURE: 'true', CORS_ORIGINS: crossSite })
-      await a.t.auth.register(CREDS)
+      await a.t.auth.accounts.register(CREDS)
     })
 
     test('where third-party cookies are allowed: login, /auth/me, CSRF echo from the login answer', async () => {

@@ -38,7 +38,7 @@ describe('JWT_COOKIE_PARTITIONED in Chromium, third-party cookies blocked as shi
   async function api(env: Record<string, string>): Promise<string> {
     const t = await testApp({ ...CROSS_SITE_COOKIES, CORS_ORIGINS: `${spaOrigin},${otherSite}`, ...env })
     apps.push(t)
-    await t.auth.register(CREDS)
+    await t.auth.accounts.register(CREDS)
     return t.app.listen({ host: '127.0.0.1', port: 0 })
   }
 

@@ -79,7 +79,7 @@ test('users roles --set removes a role: sessions end; users revoke ends them too
 
 test('refusals: unknown account 1, last admin 1, missing --email/--id or --set 2', async () => {
   const { t: s, env } = await server()
-  await s.auth.register({ email: 'root@example.com', password: 'admin password 1', roles: ['user', 'admin'] })
+  await s.auth.accounts.register({ email: 'root@example.com', password: 'admin password 1', roles: ['user', 'admin'] })
   let cli = io()
   assert.equal(await usersMain(['disable', '--email', 'nobody@example.com'], env, cli.io), 1)
   assert.match(cli.err[0]!, /USER_NOT_FOUND/)

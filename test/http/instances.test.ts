@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { after, test } from 'node:test'
 import { bearer, json, signUp, signUpAdmin, testApp, type TestApp } from '../helpers.js'
+import { contextOf } from '../../src/core/auth.js'
 
 const dirs: string[] = []
 const apps: TestApp[] = []
@@ -82,7 +83,7 @@ test('the database gone: protected routes answer 503 SERVICE_UNAVAILABLE once pa
   await until(async () => (await t.app.inject({ url: '/health/ready' })).statusCode, 200, 2000)
   // Every read now fails as a lost PostgreSQL connection does (pg gives this error no code).
   const down = async (): Promise<never> => Promise.reject(new Error('Connection terminated unexpectedly'))
-  const store = t.auth.context.store as unknown as Record<string, unknown> & { events: Record<string, unknown> }
+  const store = contextOf(t.auth).store as unknown as Record<string, unknown> & { events: Record<string, unknown> }
   Object.assign(store.events, { read: down, head: down })
   Object.assign(store, { findSession: down, findUserById: down, findUserByEmail: down })
   await new Promise((r) => setTimeout(r, 250))
@@ -108,7 +109,7 @@ test('GET /auth/me for a live session whose account row is gone or disabled is a
   assert.equal((await me()).statusCode, 200)
   // As another instance's change looks before its revocation event arrives: the row changed
   // (written through the store, not the session flows), the session is still held live.
-  const store = t.auth.context.store
+  const store = contextOf(t.auth).store
   await store.updateUser(String(user.id), { disabled: true, updatedAt: new Date().toISOString() })
   const disabled = await me()
   assert.equal(disabled.statusCode, 401)

@@ -6,12 +6,13 @@ import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import type { LightMyRequestResponse } from 'fastify'
 import { bearer, json, signUp, signUpAdmin, testApp } from '../helpers.js'
+import { contextOf } from '../../src/core/auth.js'
 
 async function setup() {
   const t = await testApp()
   const admin = await signUpAdmin(t.app, t.auth)
   const h = bearer(admin.tokens.access_token)
-  const row = () => t.auth.context.store.findUserById(admin.id)
+  const row = () => contextOf(t.auth).store.findUserById(admin.id)
   return { ...t, admin, h, row, before: await row() }
 }
 
@@ -90,6 +91,6 @@ test('a disabled admin does not count; with a second enabled admin, delete and s
   // The second is now the last one: deleting them through the admin API is refused.
   const h2 = bearer(json<{ access_token: string }>(await s.app.inject({ method: 'POST', url: '/auth/login', payload: { email: 'second@example.com', password: 'admin password 2' } })).access_token)
   assertLastAdmin(await s.app.inject({ method: 'DELETE', url: `/admin/users/${second.id}`, headers: h2 }))
-  assert.equal((await s.auth.context.store.findUserById(second.id))?.disabled, false)
+  assert.equal((await contextOf(s.auth).store.findUserById(second.id))?.disabled, false)
   await s.app.close()
 })

@@ -9,6 +9,7 @@ import { spawnSync } from 'node:child_process'
 import { after, before, test } from 'node:test'
 import { ConfigError } from '../../src/core/config.js'
 import { bearer, json, signUpAdmin, TEST_SECRET, testApp, testConfig, type TestApp, type Tokens } from '../helpers.js'
+import { contextOf } from '../../src/core/auth.js'
 
 const PBKDF2 = 'pbkdf2:sha256:1000$FYXZiSvtlwDQEHBN$a5169a4cce39d13d17df5f1f76375a3799cf9ea0edc5e739e80c459f104d8193'
 const PYTHON = '/usr/bin/python3'
@@ -48,7 +49,7 @@ after(async () => {
 /** A user imported from the Flask app: id kept as a string, Werkzeug hash kept. */
 async function flaskUser(app: TestApp = t, roles = ['user']): Promise<string> {
   const id = String(++n)
-  const r = await app.auth.context.store.createUser({ id, email: `u${id}@example.com`, username: null, passwordHash: PBKDF2, roles, createdAt: new Date(app.clock.now()).toISOString() })
+  const r = await contextOf(app.auth).store.createUser({ id, email: `u${id}@example.com`, username: null, passwordHash: PBKDF2, roles, createdAt: new Date(app.clock.now()).toISOString() })
   assert.ok(r.ok)
   return id
 }

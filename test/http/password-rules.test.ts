@@ -6,6 +6,7 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import { bearer, json, logIn, signUp, testApp } from '../helpers.js'
+import { contextOf } from '../../src/core/auth.js'
 
 const NFC = 'Cr\u00e8me br\u00fbl\u00e9e 42'
 const NFD = NFC.normalize('NFD')
@@ -80,7 +81,7 @@ test('an existing account with a now-weak password still logs in', async () => {
   const { app, auth } = await testApp()
   const { user } = await signUp(app, { email: 'ada@example.com' })
   // As stored before the rules existed.
-  await auth.context.store.updateUser(user.id as string, { passwordHash: await auth.context.hasher.hash('12345678'), updatedAt: new Date().toISOString() })
+  await contextOf(auth).store.updateUser(user.id as string, { passwordHash: await contextOf(auth).hasher.hash('12345678'), updatedAt: new Date().toISOString() })
   await logIn(app, 'ada@example.com', '12345678')
   await app.close()
 })

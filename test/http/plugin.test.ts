@@ -106,7 +106,7 @@ test('the server: revocation is checked on every request despite the cache', asy
   const { tokens } = await signUp(app)
   assert.equal((await app.inject({ url: '/auth/me', headers: bearer(tokens.access_token) })).statusCode, 200)
   assert.equal((await app.inject({ url: '/auth/me', headers: bearer(tokens.access_token) })).statusCode, 200)
-  await auth.revokeSession(auth.verifier.verify(tokens.access_token).sid!, 'admin_revoked')
+  await auth.sessions.revoke(auth.verifier.verify(tokens.access_token).sid!, { reason: 'admin_revoked' })
   const res = await app.inject({ url: '/auth/me', headers: bearer(tokens.access_token) })
   assert.equal(json(res).code, 'TOKEN_REVOKED')
   await app.close()

@@ -5,6 +5,7 @@ import assert from 'node:assert/strict'
 import { after, before, test } from 'node:test'
 import { MemoryStore } from '../../src/store/memory.js'
 import { bearer, json, signUp, testApp, type TestApp, type Tokens } from '../helpers.js'
+import { contextOf } from '../../src/core/auth.js'
 
 let t: TestApp
 before(async () => {
@@ -88,7 +89,7 @@ test('the spent refresh token after the reuse interval -> 401 REFRESH_TOKEN_REUS
   const legit = await refreshBearer(rotated.refresh_token)
   assert.equal(legit.statusCode, 401)
   assert.equal(json(legit).code, 'TOKEN_REVOKED')
-  const store = t.auth.context.store
+  const store = contextOf(t.auth).store
   const session = await store.findSession(String(claims(tokens.refresh_token).sid))
   assert.equal(session?.revokedReason, 'refresh_token_reused')
 })

@@ -4,6 +4,7 @@
 import assert from 'node:assert/strict'
 import { after, before, test } from 'node:test'
 import { json, testApp, type TestApp, type Tokens } from '../helpers.js'
+import { contextOf } from '../../src/core/auth.js'
 
 let t: TestApp
 before(async () => {
@@ -36,7 +37,7 @@ test('register -> 201 with id, email, username, created_at; never the password o
   assert.ok(!res.body.includes(PASSWORD))
   assert.ok(!res.body.includes('$argon2'))
   // The stored hash is argon2id.
-  const stored = await t.auth.context.store.findUserById(body.id as string)
+  const stored = await contextOf(t.auth).store.findUserById(body.id as string)
   assert.ok(stored?.passwordHash.startsWith('$argon2id$'))
 })
 
@@ -158,7 +159,7 @@ test('extra body fields cannot set roles, id or disabled (no privilege escalatio
   const body = json(res)
   assert.deepEqual(body.roles, ['user'])
   assert.notEqual(body.id, 'chosen-id')
-  const stored = await t.auth.context.store.findUserByEmail(email)
+  const stored = await contextOf(t.auth).store.findUserByEmail(email)
   assert.deepEqual(stored?.roles, ['user'])
   assert.equal(stored?.disabled, false)
   assert.ok(stored?.passwordHash.startsWith('$argon2id$'))

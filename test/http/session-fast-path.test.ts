@@ -6,6 +6,7 @@ import { test } from 'node:test'
 import type { Store } from '../../src/core/store.js'
 import { createStore } from '../../src/store/create.js'
 import { bearer, json, signUp, testApp } from '../helpers.js'
+import { contextOf } from '../../src/core/auth.js'
 
 /** Wraps a store so every method call is counted by name. */
 function countingStore(inner: Store): { store: Store; calls: Map<string, number> } {
@@ -74,14 +75,14 @@ test('a store wrapped in a Proxy keeps working through every write path (no #pri
   const wrapped: Store = new Proxy(shared, { get: (t, p, r) => Reflect.get(t, p, r) })
   const { app, auth } = await testApp({}, { store: wrapped })
   try {
-    const admin = await auth.register({ email: 'root@example.com', password: 'admin password 1', roles: ['user', 'admin'] })
+    const admin = await auth.accounts.register({ email: 'root@example.com', password: 'admin password 1', roles: ['user', 'admin'] })
     const { tokens, user } = await signUp(app)
     // updateUser with the last-admin check, a username conflict, deleteUser, revocations.
     assert.equal((await app.inject({ method: 'PATCH', url: '/auth/me', headers: bearer(tokens.access_token), payload: { username: 'ada' } })).statusCode, 200)
-    assert.equal((await auth.context.store.updateUser(admin.id, { disabled: true, updatedAt: new Date().toISOString() }, { keepAnAdmin: true }) as { conflict?: string }).conflict, 'last_admin')
-    assert.equal((await auth.context.store.createUser({ id: 'x', email: 'ada@example.com', username: null, passwordHash: 'h', roles: [], createdAt: new Date().toISOString() })).ok, false)
-    assert.equal(await auth.revokeUserSessions(String(user.id), 'admin_revoked'), 1)
-    assert.equal(await auth.context.store.deleteUser(String(user.id)), true)
+    assert.equal((await contextOf(auth).store.updateUser(admin.id, { disabled: true, updatedAt: new Date().toISOString() }, { keepAnAdmin: true }) as { conflict?: string }).conflict, 'last_admin')
+    assert.equal((await contextOf(auth).store.createUser({ id: 'x', email: 'ada@example.com', username: null, passwordHash: 'h', roles: [], createdAt: new Date().toISOString() })).ok, false)
+    assert.equal(await auth.sessions.revokeAll(String(user.id), { reason: 'admin_revoked' }), 1)
+    assert.equal(await contextOf(auth).store.deleteUser(String(user.id)), true)
   } finally {
     await app.close()
   }

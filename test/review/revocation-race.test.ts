@@ -13,8 +13,8 @@ const ADA = { email: 'ada@example.com', password: 'correct horse battery' }
 
 test('a logout landing while an unknown session is being read from the store still kills its tokens', async () => {
   const { auth, store, clock } = coreAuth()
-  await auth.register(ADA)
-  const pair = await auth.login({ identifier: { email: ADA.email }, password: ADA.password })
+  await auth.accounts.register(ADA)
+  const pair = await auth.accounts.login({ email: ADA.email, password: ADA.password })
   // A second service over the same store: its gate has never seen the session (a restart).
   const other = createAuth({ store, keyring: Keyring.of([{ alg: 'HS256', secret: TEST_SECRET }]), clock, argon2: { memoryCost: 1024, timeCost: 1 } })
   const find = store.findSession.bind(store)
@@ -25,36 +25,36 @@ test('a logout landing while an unknown session is being read from the store sti
     await held
     return snapshot
   }
-  const inFlight = other.authenticate(pair.accessToken).then(
+  const inFlight = other.sessions.authenticate(pair.accessToken).then(
     () => 'accepted',
     (err: { code?: string }) => err.code,
   )
   await new Promise((resolve) => setImmediate(resolve))
-  assert.equal(await other.logout(other.verifier.verify(pair.accessToken)), 1)
+  assert.equal(await other.sessions.logout(other.verifier.verify(pair.accessToken)), 1)
   release()
   await inFlight
   store.findSession = find
-  await assert.rejects(other.authenticate(pair.accessToken), { code: 'TOKEN_REVOKED' })
+  await assert.rejects(other.sessions.authenticate(pair.accessToken), { code: 'TOKEN_REVOKED' })
 })
 
 test('a session revoked right after its refresh rotated stays revoked: the new tokens do not work', async () => {
   const { auth, store } = coreAuth()
-  await auth.register(ADA)
-  const pair = await auth.login({ identifier: { email: ADA.email }, password: ADA.password })
+  await auth.accounts.register(ADA)
+  const pair = await auth.accounts.login({ email: ADA.email, password: ADA.password })
   const rotate = store.rotateRefresh.bind(store)
   store.rotateRefresh = async (r) => {
     const swapped = await rotate(r)
     // An admin disables the user (or a logout lands) between the swap and the gate update.
-    await auth.revokeSession(r.sessionId, 'logout')
+    await auth.sessions.revoke(r.sessionId, { reason: 'logout' })
     return swapped
   }
-  const next = await auth.refresh(pair.refreshToken).catch((err: { code?: string }) => String(err.code))
+  const next = await auth.sessions.refresh(pair.refreshToken).catch((err: { code?: string }) => String(err.code))
   store.rotateRefresh = rotate
   if (typeof next === 'string') {
     assert.equal(next, 'TOKEN_REVOKED')
   } else {
-    await assert.rejects(auth.authenticate(next.accessToken), { code: 'TOKEN_REVOKED' })
-    await assert.rejects(auth.refresh(next.refreshToken), { code: 'TOKEN_REVOKED' })
+    await assert.rejects(auth.sessions.authenticate(next.accessToken), { code: 'TOKEN_REVOKED' })
+    await assert.rejects(auth.sessions.refresh(next.refreshToken), { code: 'TOKEN_REVOKED' })
   }
-  await assert.rejects(auth.authenticate(pair.accessToken), { code: 'TOKEN_REVOKED' })
+  await assert.rejects(auth.sessions.authenticate(pair.accessToken), { code: 'TOKEN_REVOKED' })
 })

@@ -1,7 +1,8 @@
 // Administering accounts: list, change roles, disable, delete, and look at or end a user's
-// sessions. The security rule lives here, not in the HTTP layer: disabling a user or taking
-// a role away revokes every session of theirs at once, so no token carrying the old roles
-// (or belonging to a disabled account) is accepted on the next request.
+// sessions (the flows behind the admin service, admin-service.ts). The security rule lives
+// here, not in the HTTP layer: disabling a user or taking a role away revokes every session of
+// theirs at once, so no token carrying the old roles (or belonging to a disabled account) is
+// accepted on the next request.
 
 import { isoAt, type AuthContext } from '../context.js'
 import { AuthError } from '../errors.js'
@@ -36,7 +37,7 @@ export function rolesProblem(roles: readonly string[]): string | undefined {
  * demote or disable the only enabled admin.
  *
  * @example
- * const { user, revoked } = await updateAccount(auth.context, id, { disabled: true })
+ * const { user, revoked } = await updateAccount(ctx, id, { disabled: true })
  */
 export async function updateAccount(ctx: AuthContext, userId: string, patch: AccountPatch): Promise<{ user: UserRecord; revoked: number }> {
   const roles = patch.roles === undefined ? undefined : [...new Set(patch.roles)]
@@ -68,7 +69,7 @@ export async function updateAccount(ctx: AuthContext, userId: string, patch: Acc
  * One page of users, optionally filtered by a case-insensitive substring of email or username.
  *
  * @example
- * const { users, total } = await listAccounts(auth.context, { q: 'example.com', limit: 20, offset: 0 })
+ * const { users, total } = await listAccounts(ctx, { q: 'example.com', limit: 20, offset: 0 })
  */
 export async function listAccounts(ctx: AuthContext, query: UserQuery): Promise<{ users: UserRecord[]; total: number }> {
   const q = query.q?.trim()

@@ -22,7 +22,7 @@ export interface AdminSeed {
  * Creates the admin account unless an account with that email exists.
  *
  * @example
- * const { created } = await ensureAdmin(auth.context, { email: 'root@example.com', password })
+ * const { created } = await ensureAdmin(ctx, { email: 'root@example.com', password })
  */
 export async function ensureAdmin(ctx: AuthContext, seed: AdminSeed): Promise<{ user: UserRecord; created: boolean }> {
   const existing = await ctx.store.findUserByEmail(normalizeEmail(seed.email))

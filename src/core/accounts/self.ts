@@ -1,7 +1,8 @@
-// Self-service on one's own account: change the password, rename, delete. The sensitive two
-// (password, delete) re-check the current password under the throttle, so a stolen access
-// token cannot be turned into a password-guessing oracle; the HTTP layer also demands a
-// fresh token for them (Flask-JWT-Extended's fresh_jwt_required).
+// Self-service on one's own account: change the password, rename, delete (the flows behind the
+// accounts service, service.ts). The sensitive two (password, delete) re-check the current
+// password under the throttle, so a stolen access token cannot be turned into a
+// password-guessing oracle; the HTTP layer also demands a fresh token for them
+// (Flask-JWT-Extended's fresh_jwt_required).
 
 import { isoAt, type AuthContext } from '../context.js'
 import { AuthError } from '../errors.js'
@@ -34,7 +35,7 @@ export async function confirmPassword(ctx: AuthContext, user: UserRecord, passwo
  * the user (the one making the change, `keepSid`, stays signed in).
  *
  * @example
- * await changePassword(auth.context, claims.sub, claims.sid, 'old password', 'new password')
+ * await changePassword(ctx, claims.sub, claims.sid, 'old password', 'new password')
  */
 export async function changePassword(
   ctx: AuthContext,
@@ -61,7 +62,7 @@ export async function changePassword(
  * Sets (or, with null, clears) the user's username. USERNAME_TAKEN when another account has it.
  *
  * @example
- * const user = await renameUser(auth.context, claims.sub, 'ada')
+ * const user = await renameUser(ctx, claims.sub, 'ada')
  */
 export async function renameUser(ctx: AuthContext, userId: string, username: string | null): Promise<UserRecord> {
   if (username !== null) {
@@ -83,7 +84,7 @@ export async function renameUser(ctx: AuthContext, userId: string, username: str
  * there is no such user; LAST_ADMIN (nothing changed) when it is the only enabled admin.
  *
  * @example
- * if (!(await deleteUser(auth.context, id, 'user_deleted'))) throw new AuthError('USER_NOT_FOUND')
+ * if (!(await deleteUser(ctx, id, 'user_deleted'))) throw new AuthError('USER_NOT_FOUND')
  */
 export async function deleteUser(ctx: AuthContext, userId: string, reason: 'user_deleted' | 'account_deleted'): Promise<boolean> {
   const user = await ctx.store.findUserById(userId)
@@ -104,7 +105,7 @@ export async function deleteUser(ctx: AuthContext, userId: string, reason: 'user
  * is the only enabled admin.
  *
  * @example
- * await deleteOwnAccount(auth.context, claims.sub, 'current password')
+ * await deleteOwnAccount(ctx, claims.sub, 'current password')
  */
 export async function deleteOwnAccount(ctx: AuthContext, userId: string, password: string): Promise<void> {
   const user = await requireUser(ctx, userId)

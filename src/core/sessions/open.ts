@@ -74,9 +74,13 @@ export function issuePair(
   sid: string,
   opts: { fresh: boolean; refreshJti: string; refreshExp: number },
 ): TokenPair {
-  const input = { sub: user.id, sid, fresh: opts.fresh, roles: user.roles, extra: ctx.additionalClaims?.(user, 'access') }
-  const access = ctx.issuer.issue('access', input)
   const refreshInput = { sub: user.id, sid, extra: ctx.additionalClaims?.(user, 'refresh') }
   const refresh = ctx.issuer.issue('refresh', refreshInput, { jti: opts.refreshJti, exp: opts.refreshExp })
-  return { accessToken: access.token, refreshToken: refresh.token, expiresIn: ctx.issuer.accessTtl, sessionId: sid }
+  return withAccess(ctx, user, sid, opts.fresh, refresh.token)
+}
+
+/** Signs an access token for the session and pairs it with `refreshToken`, the session's current one. */
+export function withAccess(ctx: AuthContext, user: UserRecord, sid: string, fresh: boolean, refreshToken: string): TokenPair {
+  const access = ctx.issuer.issue('access', { sub: user.id, sid, fresh, roles: user.roles, extra: ctx.additionalClaims?.(user, 'access') })
+  return { accessToken: access.token, refreshToken, expiresIn: ctx.issuer.accessTtl, sessionId: sid }
 }

@@ -8,16 +8,33 @@
 // presented later, can only be a stolen copy: the whole session is revoked, which kills its
 // access tokens too, and the caller gets REFRESH_TOKEN_REUSED. With LEGACY_TOKENS=accept, a
 // refresh token with no sid (from a Flask app) is exchanged once for a new session (legacy.ts).
+//
+// `rotate: false` is Flask-JWT-Extended's refresh, for clients that keep their one refresh token:
+// the current refresh token buys a new access token and stays the session's current one (no
+// swap, so the session's expiry and last-used time stay as they were). Reuse detection still
+// holds for every token the session spent before.
 
 import { randomUUID } from 'node:crypto'
 import { isoAt, type AuthContext, type ClientInfo, type TokenPair } from '../context.js'
 import { AuthError } from '../errors.js'
 import type { SessionRecord } from '../store.js'
 import { exchangeLegacyRefresh } from './legacy.js'
-import { issuePair } from './open.js'
+import { issuePair, withAccess } from './open.js'
 import { revokeSession } from './revoke.js'
 
-export async function refresh(ctx: AuthContext, refreshToken: string, client: ClientInfo = {}): Promise<TokenPair> {
+export interface RefreshOptions {
+  /** Recorded on a session a legacy refresh token opens (LEGACY_TOKENS=accept). default: none */
+  client?: ClientInfo
+  /**
+   * true: a new refresh token replaces the presented one, and a spent one used again later
+   * revokes the session (RFC 9700 §4.14.2). false: the presented refresh token stays current
+   * and only a new access token is signed, for clients that keep one refresh token
+   * (Flask-JWT-Extended's refresh); the session's expiry is not extended. default: true
+   */
+  rotate?: boolean
+}
+
+export async function refresh(ctx: AuthContext, refreshToken: string, { client = {}, rotate = true }: RefreshOptions = {}): Promise<TokenPair> {
   const claims = ctx.verifier.verify(refreshToken, 'refresh')
   const sid = claims.sid
   if (sid === undefined) {
@@ -31,6 +48,7 @@ export async function refresh(ctx: AuthContext, refreshToken: string, client: Cl
     throw new AuthError('TOKEN_REVOKED')
   }
 
+  if (claims.jti === session.refreshJti && !rotate) return withAccess(ctx, user, sid, false, refreshToken)
   if (claims.jti === session.refreshJti) {
     const now = ctx.clock.now()
     const toJti = randomUUID()

@@ -1,12 +1,13 @@
-// /auth: register, login, me, refresh, logout. Thin: parse, call the auth service, shape the
-// response. Every guarded route goes through the public plugin's guard.
+// /auth: register, login, me, refresh, logout. Thin: parse, call the accounts and sessions
+// services, shape the response. Every guarded route goes through the public plugin's guard.
 
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { Auth } from '../../core/auth.js'
 import type { TokenLocation } from '../../core/tokens/locations.js'
 import { AuthError } from '../../core/errors.js'
-import { missingTokenError, parseAuthorization } from '../plugin/extract.js'
+import { basicCredentials } from '../plugin/basic.js'
+import { missingTokenError } from '../plugin/extract.js'
 import { LoginBody, LogoutQuery, RegisterBody, UserView, userView } from '../schemas.js'
 import { CookieQuery, TokenDelivery, deliverTokens, wantsCookies } from './deliver.js'
 
@@ -24,27 +25,15 @@ function client(request: FastifyRequest) {
   return { userAgent: request.headers['user-agent'], ip: request.ip }
 }
 
-/** HTTP Basic credentials (RFC 7617) as a login body: `user:password`, user an email or username. */
-function basicLoginBody(request: FastifyRequest): LoginBody | undefined {
-  const encoded = parseAuthorization(request.headers.authorization, 'Basic')
-  if (encoded === undefined) return undefined
-  const decoded = Buffer.from(encoded, 'base64').toString('utf8')
-  const colon = decoded.indexOf(':')
-  if (colon < 1) throw new AuthError('VALIDATION_FAILED', 'Basic credentials must be user:password')
-  const user = decoded.slice(0, colon)
-  const password = decoded.slice(colon + 1)
-  return user.includes('@') ? { email: user, password } : { username: user, password }
-}
-
 export async function authRoutes(app: FastifyInstance, { auth }: AuthRoutesOptions): Promise<void> {
   const r = app.withTypeProvider<TypeBoxTypeProvider>()
-  const { users } = auth.context
+  const { accounts, sessions } = auth
   const guard = app.tokenwarden.guard()
 
   r.post('/register', { schema: { body: RegisterBody, response: { 201: UserView } } }, async (request, reply) => {
     // Only these fields: anything else in the body (e.g. `roles`) must not reach the account.
     const { email, password, username } = request.body
-    const user = await auth.register({ email, password, username })
+    const user = await accounts.register({ email, password, username })
     return reply.code(201).send(userView(user))
   })
 
@@ -54,7 +43,7 @@ export async function authRoutes(app: FastifyInstance, { auth }: AuthRoutesOptio
       schema: { body: LoginBody, querystring: CookieQuery, response: { 200: TokenDelivery } },
       // Basic credentials stand in for a body, so the schema sees one shape whichever way they came.
       preValidation: async (request) => {
-        const basic = basicLoginBody(request)
+        const basic: LoginBody | undefined = basicCredentials(request)
         if (basic !== undefined && (request.body === undefined || request.body === null)) request.body = basic
         else if (request.body === undefined || request.body === null) (request as { body: unknown }).body = {}
       },
@@ -69,19 +58,15 @@ export async function authRoutes(app: FastifyInstance, { auth }: AuthRoutesOptio
       if (email !== undefined && username !== undefined) {
         throw new AuthError('VALIDATION_FAILED', 'body.email and body.username were both given; send one of them')
       }
-      const identifier = email !== undefined ? { email } : { username: username! }
-      return deliverTokens(app, reply, await auth.login({ identifier, password }, client(request)), asCookies)
+      return deliverTokens(app, reply, await accounts.login({ email, username, password }, client(request)), asCookies)
     },
   )
 
   r.get('/me', { onRequest: guard, schema: { response: { 200: UserView } } }, async (request) => {
     // From the user cache: current after any write through this server, within its TTL otherwise.
-    const user = await users.get(request.identity!)
     // A live session whose account was deleted or disabled an instant ago (its revocation is on
-    // the way): the token is what fails, as Flask-JWT-Extended's user lookup error says.
-    if (user === undefined) throw new AuthError('TOKEN_USER_NOT_FOUND')
-    if (user.disabled) throw new AuthError('TOKEN_REVOKED')
-    return userView(user)
+    // the way) fails as the token's, as Flask-JWT-Extended's user lookup error says.
+    return userView(await accounts.currentUser(request.jwt!))
   })
 
   r.post('/refresh', { schema: { response: { 200: TokenDelivery } } }, async (request: FastifyRequest, reply: FastifyReply) => {
@@ -94,7 +79,7 @@ export async function authRoutes(app: FastifyInstance, { auth }: AuthRoutesOptio
     const found = app.tokenwarden.locate(request, { refresh: true, locations })
     if (found === undefined) throw missingTokenError(request, locations, app.tokenwarden.settings)
     const fromCookie = found.location === 'cookies'
-    if (!fromCookie) return deliverTokens(app, reply, await auth.refresh(found.token, client(request)), false)
+    if (!fromCookie) return deliverTokens(app, reply, await sessions.refresh(found.token, { client: client(request) }), false)
     // A refresh cookie that can never work again (expired, forged, revoked, reused, its account
     // disabled) is cleared with the refusal, so the browser stops sending it. Never on a failed
     // CSRF echo: another site can cause that one, and must not be able to log anyone out.
@@ -107,7 +92,7 @@ export async function authRoutes(app: FastifyInstance, { auth }: AuthRoutesOptio
     // A cookie is sent by the browser on its own: the CSRF echo proves the page asked (double submit).
     app.tokenwarden.checkCsrf(request, claims)
     try {
-      return deliverTokens(app, reply, await auth.refresh(found.token, client(request)), true)
+      return deliverTokens(app, reply, await sessions.refresh(found.token, { client: client(request) }), true)
     } catch (err) {
       throw clearingCookies(reply, err)
     }
@@ -120,7 +105,7 @@ export async function authRoutes(app: FastifyInstance, { auth }: AuthRoutesOptio
   }
 
   r.post('/logout', { onRequest: guard, schema: { querystring: LogoutQuery } }, async (request, reply) => {
-    await auth.logout(request.jwt!, request.query.scope ?? 'local')
+    await sessions.logout(request.jwt!, request.query.scope ?? 'local')
     if (app.tokenwarden.settings.locations.includes('cookies')) app.tokenwarden.unsetJwtCookies(reply)
     return reply.code(204).send()
   })

@@ -5,7 +5,6 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { FastifyInstance } from 'fastify'
 import type { Auth } from '../../core/auth.js'
-import { changePassword, deleteOwnAccount, renameUser } from '../../core/accounts/self.js'
 import { UserView, userView } from '../schemas.js'
 import { ChangePasswordBody, DeleteAccountBody, PatchMeBody } from '../account-schemas.js'
 
@@ -15,23 +14,23 @@ export interface MeRoutesOptions {
 
 export async function meRoutes(app: FastifyInstance, { auth }: MeRoutesOptions): Promise<void> {
   const r = app.withTypeProvider<TypeBoxTypeProvider>()
-  const ctx = auth.context
+  const { accounts } = auth
   const fresh = app.tokenwarden.guard({ fresh: true })
   const guard = app.tokenwarden.guard()
 
   // Every other session is revoked: whoever else held the old password is signed out.
   r.put('/me/password', { onRequest: fresh, schema: { body: ChangePasswordBody } }, async (request, reply) => {
     const claims = request.jwt!
-    await changePassword(ctx, claims.sub, claims.sid, request.body.current_password, request.body.new_password)
+    await accounts.changePassword(claims.sub, { currentPassword: request.body.current_password, newPassword: request.body.new_password, keepSessionId: claims.sid })
     return reply.code(204).send()
   })
 
   r.delete('/me', { onRequest: fresh, schema: { body: DeleteAccountBody } }, async (request, reply) => {
-    await deleteOwnAccount(ctx, request.identity!, request.body.password)
+    await accounts.deleteOwnAccount(request.identity!, request.body.password)
     return reply.code(204).send()
   })
 
   r.patch('/me', { onRequest: guard, schema: { body: PatchMeBody, response: { 200: UserView } } }, async (request) => {
-    return userView(await renameUser(ctx, request.identity!, request.body.username))
+    return userView(await accounts.rename(request.identity!, request.body.username))
   })
 }

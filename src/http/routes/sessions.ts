@@ -4,7 +4,6 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { FastifyInstance } from 'fastify'
 import type { Auth } from '../../core/auth.js'
-import { isoAt } from '../../core/context.js'
 import { AuthError } from '../../core/errors.js'
 import { IdParams, SessionList, sessionView } from '../account-schemas.js'
 
@@ -14,20 +13,16 @@ export interface SessionRoutesOptions {
 
 export async function sessionRoutes(app: FastifyInstance, { auth }: SessionRoutesOptions): Promise<void> {
   const r = app.withTypeProvider<TypeBoxTypeProvider>()
-  const { store, clock } = auth.context
+  const { sessions } = auth
   const guard = app.tokenwarden.guard()
 
   r.get('/sessions', { onRequest: guard, schema: { response: { 200: SessionList } } }, async (request) => {
     const claims = request.jwt!
-    const sessions = await store.listLiveSessions(claims.sub, isoAt(clock.now()))
-    return { sessions: sessions.map((s) => sessionView(s, claims.sid)) }
+    return { sessions: (await sessions.list(claims.sub)).map((s) => sessionView(s, claims.sid)) }
   })
 
   r.delete('/sessions/:id', { onRequest: guard, schema: { params: IdParams } }, async (request, reply) => {
-    const session = await store.findSession(request.params.id)
-    const live = session !== undefined && session.revokedAt === null && Date.parse(session.expiresAt) > clock.now()
-    if (!live || session.userId !== request.identity) throw new AuthError('SESSION_NOT_FOUND')
-    await auth.revokeSession(session.id, 'user_revoked')
+    if (!(await sessions.revoke(request.params.id, { userId: request.identity!, reason: 'user_revoked' }))) throw new AuthError('SESSION_NOT_FOUND')
     return reply.code(204).send()
   })
 }

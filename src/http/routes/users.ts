@@ -5,7 +5,6 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { FastifyInstance } from 'fastify'
 import type { Auth } from '../../core/auth.js'
-import { normalizeUsername } from '../../core/accounts/rules.js'
 import { AuthError } from '../../core/errors.js'
 import { PublicProfile, UsernameParams } from '../account-schemas.js'
 
@@ -15,11 +14,11 @@ export interface UserRoutesOptions {
 
 export async function userRoutes(app: FastifyInstance, { auth }: UserRoutesOptions): Promise<void> {
   const r = app.withTypeProvider<TypeBoxTypeProvider>()
-  const { store } = auth.context
+  const { accounts } = auth
   const maybe = app.tokenwarden.guard({ optional: true })
 
   r.get('/:username', { onRequest: maybe, schema: { params: UsernameParams, response: { 200: PublicProfile } } }, async (request) => {
-    const user = await store.findUserByUsername(normalizeUsername(request.params.username))
+    const user = await accounts.findByUsername(request.params.username)
     // Disabled accounts have no public face.
     if (user === undefined || user.username === null || user.disabled) throw new AuthError('USER_NOT_FOUND')
     const profile = { id: user.id, username: user.username, created_at: user.createdAt }

@@ -4,13 +4,14 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import { AuthError } from '../../../src/core/errors.js'
+import { contextOf } from '../../../src/core/auth.js'
 import { coreAuth } from '../../helpers.js'
 
 const PASSWORD = 'correct horse battery'
 
 async function attempt(auth: ReturnType<typeof coreAuth>['auth'], identifier: { email: string } | { username: string }, password: string) {
   try {
-    await auth.login({ identifier, password })
+    await auth.accounts.login({ ...identifier, password })
     return { code: 'OK', retryAfter: undefined }
   } catch (err) {
     assert.ok(err instanceof AuthError)
@@ -20,7 +21,7 @@ async function attempt(auth: ReturnType<typeof coreAuth>['auth'], identifier: { 
 
 test('existing and unknown accounts get the same answers, attempt by attempt', async () => {
   const { auth } = coreAuth()
-  await auth.register({ email: 'ada@example.com', password: PASSWORD })
+  await auth.accounts.register({ email: 'ada@example.com', password: PASSWORD })
   const known = []
   const unknown = []
   for (let i = 0; i < 8; i++) {
@@ -37,7 +38,7 @@ test('existing and unknown accounts get the same answers, attempt by attempt', a
 
 test('while throttled even the right password waits; afterwards it succeeds and resets', async () => {
   const { auth, clock } = coreAuth()
-  await auth.register({ email: 'ada@example.com', password: PASSWORD })
+  await auth.accounts.register({ email: 'ada@example.com', password: PASSWORD })
   for (let i = 0; i < 5; i++) await attempt(auth, { email: 'ada@example.com' }, 'wrong password')
   assert.deepEqual(await attempt(auth, { email: 'ada@example.com' }, PASSWORD), { code: 'LOGIN_THROTTLED', retryAfter: 60 })
   clock.advance(60_000)
@@ -69,8 +70,8 @@ test('parallel guesses cannot exceed the budget', async () => {
 
 test('a disabled account answers ACCOUNT_DISABLED only to the right password', async () => {
   const { auth } = coreAuth()
-  const user = await auth.register({ email: 'ada@example.com', password: PASSWORD })
-  await auth.context.store.updateUser(user.id, { disabled: true, updatedAt: new Date().toISOString() })
+  const user = await auth.accounts.register({ email: 'ada@example.com', password: PASSWORD })
+  await contextOf(auth).store.updateUser(user.id, { disabled: true, updatedAt: new Date().toISOString() })
   assert.equal((await attempt(auth, { email: 'ada@example.com' }, 'wrong password')).code, 'INVALID_CREDENTIALS')
   assert.equal((await attempt(auth, { email: 'ada@example.com' }, PASSWORD)).code, 'ACCOUNT_DISABLED')
 })

@@ -50,17 +50,17 @@ for (const [kind, legacyHash] of Object.entries(WERKZEUG)) {
     })
     assert.ok(created.ok)
     // A wrong password changes nothing.
-    assert.equal(await codeOf(auth.login({ identifier: { email: 'flask@example.com' }, password: 'hunter23' })), 'INVALID_CREDENTIALS')
+    assert.equal(await codeOf(auth.accounts.login({ email: 'flask@example.com', password: 'hunter23' })), 'INVALID_CREDENTIALS')
     assert.equal((await store.findUserById('u-flask'))!.passwordHash, legacyHash)
 
     clock.advance(1000)
-    const pair = await auth.login({ identifier: { email: 'flask@example.com' }, password: 'hunter22' })
-    assert.equal((await auth.authenticate(pair.accessToken, 'access')).sub, 'u-flask')
+    const pair = await auth.accounts.login({ email: 'flask@example.com', password: 'hunter22' })
+    assert.equal((await auth.sessions.authenticate(pair.accessToken, 'access')).sub, 'u-flask')
     const after = (await store.findUserById('u-flask'))!
     assert.ok(after.passwordHash.startsWith('$argon2id$v=19$m=1024,t=1,p=1$'), 'upgraded to the current argon2id parameters')
     assert.equal(after.updatedAt, new Date(clock.now()).toISOString())
     // The new hash works, by username too.
-    const again = await auth.login({ identifier: { username: 'Flask' }, password: 'hunter22' })
+    const again = await auth.accounts.login({ username: 'Flask', password: 'hunter22' })
     assert.ok(again.accessToken.length > 0)
     assert.equal((await store.findUserById('u-flask'))!.passwordHash, after.passwordHash, 'no second rehash')
   })
@@ -68,16 +68,16 @@ for (const [kind, legacyHash] of Object.entries(WERKZEUG)) {
 
 test('unknown account and wrong password fail the same way', async () => {
   const { auth } = setup()
-  await auth.register({ email: 'ada@example.com', password: 'correct horse' })
-  assert.equal(await codeOf(auth.login({ identifier: { email: 'ada@example.com' }, password: 'wrong horse' })), 'INVALID_CREDENTIALS')
-  assert.equal(await codeOf(auth.login({ identifier: { email: 'bob@example.com' }, password: 'correct horse' })), 'INVALID_CREDENTIALS')
-  assert.equal(await codeOf(auth.login({ identifier: { username: 'nobody' }, password: 'correct horse' })), 'INVALID_CREDENTIALS')
-  assert.equal(await codeOf(auth.login({ identifier: { email: ' ADA@example.com ' }, password: 'correct horse' })), undefined)
+  await auth.accounts.register({ email: 'ada@example.com', password: 'correct horse' })
+  assert.equal(await codeOf(auth.accounts.login({ email: 'ada@example.com', password: 'wrong horse' })), 'INVALID_CREDENTIALS')
+  assert.equal(await codeOf(auth.accounts.login({ email: 'bob@example.com', password: 'correct horse' })), 'INVALID_CREDENTIALS')
+  assert.equal(await codeOf(auth.accounts.login({ username: 'nobody', password: 'correct horse' })), 'INVALID_CREDENTIALS')
+  assert.equal(await codeOf(auth.accounts.login({ email: ' ADA@example.com ', password: 'correct horse' })), undefined)
 })
 
 test('a disabled account cannot log in', async () => {
   const { store, clock, auth } = setup()
-  const user = await auth.register({ email: 'off@example.com', password: 'correct horse' })
+  const user = await auth.accounts.register({ email: 'off@example.com', password: 'correct horse' })
   await store.updateUser(user.id, { disabled: true, updatedAt: new Date(clock.now()).toISOString() })
-  assert.equal(await codeOf(auth.login({ identifier: { email: 'off@example.com' }, password: 'correct horse' })), 'ACCOUNT_DISABLED')
+  assert.equal(await codeOf(auth.accounts.login({ email: 'off@example.com', password: 'correct horse' })), 'ACCOUNT_DISABLED')
 })

@@ -5,18 +5,17 @@
 
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
-import { ensureAdmin } from '../../../src/core/accounts/bootstrap.js'
 import { passwordWeakness } from '../../../src/core/accounts/password-policy.js'
 import { normalizePassword, passwordProblem } from '../../../src/core/accounts/rules.js'
-import { changePassword, deleteOwnAccount } from '../../../src/core/accounts/self.js'
 import { ConfigError, parseConfig } from '../../../src/core/config.js'
 import { commonPasswords } from '../../../src/core/passwords/common.js'
+import { contextOf } from '../../../src/core/auth.js'
 import { coreAuth } from '../../helpers.js'
 
 // "Crème brûlée 42" composed (NFC) and decomposed (NFD): the same text, different code points.
 const NFC = 'Cr\u00e8me br\u00fbl\u00e9e 42'
 const NFD = NFC.normalize('NFD')
-const login = (auth: ReturnType<typeof coreAuth>['auth'], password: string, email = 'ada@example.com') => auth.login({ identifier: { email }, password })
+const login = (auth: ReturnType<typeof coreAuth>['auth'], password: string, email = 'ada@example.com') => auth.accounts.login({ email, password })
 
 test('NFC and NFD forms differ as strings but normalize alike', () => {
   assert.notEqual(NFC, NFD)
@@ -31,31 +30,32 @@ test('registered in either form, the password logs in in either form; the hash i
     [NFD, NFC],
   ] as const) {
     const { auth } = coreAuth()
-    const user = await auth.register({ email: 'ada@example.com', password: registered })
+    const user = await auth.accounts.register({ email: 'ada@example.com', password: registered })
     await login(auth, registered)
     await login(auth, other)
-    assert.equal((await auth.context.hasher.verify(user.passwordHash, NFC)).ok, true)
+    const stored = await contextOf(auth).store.findUserById(user.id)
+    assert.equal((await contextOf(auth).hasher.verify(stored!.passwordHash, NFC)).ok, true)
   }
 })
 
 test('change password and account deletion confirm in either form', async () => {
   const { auth } = coreAuth()
-  const user = await auth.register({ email: 'ada@example.com', password: NFD })
-  await changePassword(auth.context, user.id, undefined, NFC, `${NFD} new`)
+  const user = await auth.accounts.register({ email: 'ada@example.com', password: NFD })
+  await auth.accounts.changePassword(user.id, { currentPassword: NFC, newPassword: `${NFD} new` })
   await login(auth, `${NFC} new`)
-  await deleteOwnAccount(auth.context, user.id, `${NFD} new`)
-  assert.equal(await auth.context.store.findUserById(user.id), undefined)
+  await auth.accounts.deleteOwnAccount(user.id, `${NFD} new`)
+  assert.equal(await contextOf(auth).store.findUserById(user.id), undefined)
 })
 
 test('a hash of a raw NFD password made before normalization still logs in, and is rehashed to NFC', async () => {
   const { auth, store } = coreAuth()
-  const user = await auth.register({ email: 'ada@example.com', password: NFC })
+  const user = await auth.accounts.register({ email: 'ada@example.com', password: NFC })
   // What register stored before this change: the hash of the string as typed.
-  await store.updateUser(user.id, { passwordHash: await auth.context.hasher.hash(NFD), updatedAt: user.updatedAt })
+  await store.updateUser(user.id, { passwordHash: await contextOf(auth).hasher.hash(NFD), updatedAt: user.updatedAt })
   await assert.rejects(login(auth, NFC), { code: 'INVALID_CREDENTIALS' }) // NFC never matched a raw NFD hash
   await login(auth, NFD)
   const after = await store.findUserById(user.id)
-  assert.equal((await auth.context.hasher.verify(after!.passwordHash, NFC)).ok, true)
+  assert.equal((await contextOf(auth).hasher.verify(after!.passwordHash, NFC)).ok, true)
   await login(auth, NFC) // rehashed: now both forms log in
 })
 
@@ -63,17 +63,17 @@ test('lone surrogates: refused where a password is set, a plain mismatch at logi
   const { auth } = coreAuth()
   for (const password of ['abcdefgh\ud800', 'abcdefgh\udfff', '\udc00abcdefghij']) {
     assert.equal(normalizePassword(password), undefined)
-    await assert.rejects(auth.register({ email: 'ada@example.com', password }), { code: 'VALIDATION_FAILED', message: /surrogate/ })
+    await assert.rejects(auth.accounts.register({ email: 'ada@example.com', password }), { code: 'VALIDATION_FAILED', message: /surrogate/ })
   }
-  const user = await auth.register({ email: 'ada@example.com', password: 'abcdefgh\u{1F511}' }) // a well-formed pair is fine
+  const user = await auth.accounts.register({ email: 'ada@example.com', password: 'abcdefgh\u{1F511}' }) // a well-formed pair is fine
   await login(auth, 'abcdefgh\u{1F511}')
   // Both lone surrogates would have hashed as U+FFFD: neither logs in, nor errors otherwise.
   const { auth: other } = coreAuth()
-  await other.context.store.createUser({ ...user, passwordHash: await other.context.hasher.hash('abcdefgh\ufffd') })
+  await contextOf(other).store.createUser({ ...user, passwordHash: await contextOf(other).hasher.hash('abcdefgh\ufffd') })
   for (const password of ['abcdefgh\ud800', 'abcdefgh\udfff']) await assert.rejects(login(other, password), { code: 'INVALID_CREDENTIALS' })
   await login(other, 'abcdefgh\ufffd')
-  await assert.rejects(changePassword(auth.context, user.id, undefined, 'abcdefgh\u{1F511}', 'new password \ud800'), { code: 'VALIDATION_FAILED' })
-  await assert.rejects(changePassword(auth.context, user.id, undefined, 'abcdefgh\ud800', 'a fine new password'), { code: 'PASSWORD_INCORRECT' })
+  await assert.rejects(auth.accounts.changePassword(user.id, { currentPassword: 'abcdefgh\u{1F511}', newPassword: 'new password \ud800' }), { code: 'VALIDATION_FAILED' })
+  await assert.rejects(auth.accounts.changePassword(user.id, { currentPassword: 'abcdefgh\ud800', newPassword: 'a fine new password' }), { code: 'PASSWORD_INCORRECT' })
 })
 
 test('the common list loads once, as a Set, and holds the usual suspects', async () => {
@@ -104,21 +104,21 @@ test('passwordWeakness: common (any case), whitespace only, own email, local par
 
 test('register, change, bootstrap refuse a weak password with PASSWORD_TOO_WEAK; login does not check', async () => {
   const { auth, store } = coreAuth()
-  await assert.rejects(auth.register({ email: 'ada@example.com', password: '12345678' }), { code: 'PASSWORD_TOO_WEAK', message: 'password is too common' })
-  await assert.rejects(auth.register({ email: 'ada.lovelace@example.com', password: 'Ada.Lovelace' }), {
+  await assert.rejects(auth.accounts.register({ email: 'ada@example.com', password: '12345678' }), { code: 'PASSWORD_TOO_WEAK', message: 'password is too common' })
+  await assert.rejects(auth.accounts.register({ email: 'ada.lovelace@example.com', password: 'Ada.Lovelace' }), {
     code: 'PASSWORD_TOO_WEAK',
     message: 'password must not be your email or username',
   })
-  await assert.rejects(ensureAdmin(auth.context, { email: 'root@example.com', password: 'password1' }), { code: 'PASSWORD_TOO_WEAK' })
-  const user = await auth.register({ email: 'ada@example.com', password: 'correct horse battery', username: 'ada_lovelace' })
-  await assert.rejects(changePassword(auth.context, user.id, undefined, 'correct horse battery', 'ADA_LOVELACE'), {
+  await assert.rejects(auth.admin.ensureAdmin({ email: 'root@example.com', password: 'password1' }), { code: 'PASSWORD_TOO_WEAK' })
+  const user = await auth.accounts.register({ email: 'ada@example.com', password: 'correct horse battery', username: 'ada_lovelace' })
+  await assert.rejects(auth.accounts.changePassword(user.id, { currentPassword: 'correct horse battery', newPassword: 'ADA_LOVELACE' }), {
     code: 'PASSWORD_TOO_WEAK',
     message: 'new_password must not be your email or username',
   })
   // A refused new password costs no throttle attempt and changes nothing.
   await login(auth, 'correct horse battery')
   // An account whose password predates the rules still logs in.
-  await store.updateUser(user.id, { passwordHash: await auth.context.hasher.hash('12345678'), updatedAt: user.updatedAt })
+  await store.updateUser(user.id, { passwordHash: await contextOf(auth).hasher.hash('12345678'), updatedAt: user.updatedAt })
   await login(auth, '12345678')
 })
 
@@ -131,7 +131,7 @@ test('PASSWORD_MIN_LENGTH: default 8, 8 to 128, applied where a password is set'
   assert.throws(() => parseConfig({ PASSWORD_MIN_LENGTH: '16', ADMIN_EMAIL: 'root@example.com', ADMIN_PASSWORD: 'fourteen chars' }), (err: unknown) => err instanceof ConfigError && err.variable === 'ADMIN_PASSWORD')
   assert.throws(() => coreAuth({ passwordMinLength: 6 }), TypeError)
   const { auth } = coreAuth({ passwordMinLength: 12 })
-  await assert.rejects(auth.register({ email: 'ada@example.com', password: 'ten chars!' }), { code: 'VALIDATION_FAILED', message: 'password must be at least 12 characters' })
-  const user = await auth.register({ email: 'ada@example.com', password: 'twelve chars' })
-  await assert.rejects(changePassword(auth.context, user.id, undefined, 'twelve chars', 'eleven char'), { code: 'VALIDATION_FAILED', message: /^new_password must be at least 12/ })
+  await assert.rejects(auth.accounts.register({ email: 'ada@example.com', password: 'ten chars!' }), { code: 'VALIDATION_FAILED', message: 'password must be at least 12 characters' })
+  const user = await auth.accounts.register({ email: 'ada@example.com', password: 'twelve chars' })
+  await assert.rejects(auth.accounts.changePassword(user.id, { currentPassword: 'twelve chars', newPassword: 'eleven char' }), { code: 'VALIDATION_FAILED', message: /^new_password must be at least 12/ })
 })

@@ -1,0 +1,87 @@
+// The sessions service: authenticate a token against its session, refresh, log out, list and
+// revoke sessions, as plain methods over the flows in this folder. A revocation made here takes
+// effect at once on this instance (the guard's next check refuses it) and on the others within
+// the feed's bound. Expected outcomes are values (`revoke` answers false for no such session);
+// refusals are AuthErrors with stable codes.
+
+import type { AuthContext, TokenPair } from '../context.js'
+import { isoAt } from '../context.js'
+import type { RevocationReason } from '../events/types.js'
+import type { TokenClaims, TokenType } from '../tokens/claims.js'
+import { checkSession } from './check.js'
+import { refresh, type RefreshOptions } from './refresh.js'
+import { revokeSession, revokeUserSessions } from './revoke.js'
+import { publicSession, type Session } from './session.js'
+
+export type { RefreshOptions }
+
+/** Which sessions a logout ends: this one, every one of the user's, or every other one. */
+export type LogoutScope = 'local' | 'global' | 'others'
+
+export interface Sessions {
+  /**
+   * Verifies a token (signature, claims, `type`: default 'access') and checks its session is
+   * live. TOKEN_* codes for a bad token, TOKEN_REVOKED for an ended session.
+   */
+  authenticate(token: string, type?: TokenType): Promise<TokenClaims>
+  /**
+   * The liveness check alone, for claims already verified: throws TOKEN_REVOKED (or
+   * SERVICE_UNAVAILABLE). Returns undefined when memory answers, a promise when the store must:
+   * the guard's per-request fast path, so no promise is made in the common case.
+   */
+  check(claims: TokenClaims): void | Promise<void>
+  /**
+   * A new access token (not fresh) for a refresh token's session, and (with rotation, the
+   * default) a new refresh token. TOKEN_* codes, TOKEN_REVOKED, REFRESH_TOKEN_REUSED.
+   */
+  refresh(refreshToken: string, options?: RefreshOptions): Promise<TokenPair>
+  /**
+   * Ends the session of `claims` (a verified access or refresh token), all of the user's
+   * sessions, or all but this one; their tokens are refused at once. Returns how many ended.
+   */
+  logout(claims: TokenClaims, scope?: LogoutScope): Promise<number>
+  /**
+   * Ends one session; false when it is not live (or, with `userId`, not that user's: answer
+   * both alike, so a user cannot probe others' session ids). `reason` default: 'user_revoked'.
+   */
+  revoke(sessionId: string, options?: { userId?: string; reason?: RevocationReason }): Promise<boolean>
+  /** Ends every live session of the user but `except`; returns how many. `reason` default: 'admin_revoked'. */
+  revokeAll(userId: string, options?: { except?: string; reason?: RevocationReason }): Promise<number>
+  /** The user's live sessions, newest first. */
+  list(userId: string): Promise<Session[]>
+}
+
+export function createSessions(ctx: AuthContext): Sessions {
+  return Object.freeze({
+    async authenticate(token, type = 'access') {
+      const claims = ctx.verifier.verify(token, type)
+      await checkSession(ctx, claims)
+      return claims
+    },
+    check: (claims) => checkSession(ctx, claims),
+    refresh: (refreshToken, options) => refresh(ctx, refreshToken, options),
+    async logout(claims, scope = 'local') {
+      const sid = claims.sid
+      if (scope === 'local') {
+        if (sid !== undefined) return Number(await revokeSession(ctx, sid, 'logout'))
+        // A legacy token has no session: only the token itself can be retired.
+        if (ctx.legacy === undefined) return 0
+        const event = { type: 'legacy_token_revoked', jti: claims.jti, forgetAt: ctx.legacy.forgetAt(claims) } as const
+        // Applied here at once, like every event, then recorded for the other instances.
+        ctx.events.publish(event)
+        await ctx.store.events?.append(event)
+        return 1
+      }
+      return revokeUserSessions(ctx, claims.sub, scope === 'global' ? 'logout_global' : 'logout_others', scope === 'others' ? sid : undefined)
+    },
+    async revoke(sessionId, { userId, reason = 'user_revoked' } = {}) {
+      const session = await ctx.store.findSession(sessionId)
+      const live = session !== undefined && session.revokedAt === null && Date.parse(session.expiresAt) > ctx.clock.now()
+      if (!live || (userId !== undefined && session.userId !== userId)) return false
+      await revokeSession(ctx, session.id, reason)
+      return true
+    },
+    revokeAll: (userId, { except, reason = 'admin_revoked' } = {}) => revokeUserSessions(ctx, userId, reason, except),
+    list: async (userId) => (await ctx.store.listLiveSessions(userId, isoAt(ctx.clock.now()))).map(publicSession),
+  } satisfies Sessions)
+}
