@@ -1,7 +1,7 @@
 // Password hashing: argon2id through @node-rs/argon2 (off the event loop, on libuv threads),
 // stored as PHC strings. Hashes from a Flask app (Werkzeug pbkdf2/scrypt, bcrypt) verify too and
 // are flagged for rehashing, so a migrated user's next login upgrades them to argon2id.
-// Every hash and verify (dummy and Werkzeug ones included) passes one FIFO limit, by default
+// Every hash and verify (dummy, Werkzeug and bcrypt ones included) passes one FIFO limit, by default
 // one per CPU this process may run on: libuv's four pool threads hashing on one core ran
 // 74 verifies/s against 124.5/s one at a time, and starved the event loop (bench/analysis.md).
 
