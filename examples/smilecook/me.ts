@@ -1,0 +1,68 @@
+// MeResource (`GET /me`, behind @jwt_required), and two routes the seed describes but does not
+// list: a password change that wants a fresh token ("for critical operations like changing a
+// password, we require that the access token is fresh"), and adding or removing a friend, so
+// that `friends` holds something.
+
+import type { FastifyInstance } from 'fastify'
+import { AuthError, type Auth, type User } from '../../src/index.js'
+import { sendError } from '../shared/errors.js'
+import type { Friends } from './friends.js'
+import { ownView } from './users.js'
+
+export interface MeOptions {
+  auth: Auth
+  friends: Friends
+}
+
+const passwordChangeSchema = {
+  type: 'object',
+  required: ['current_password', 'new_password'],
+  properties: {
+    current_password: { type: 'string', minLength: 1, maxLength: 2048 },
+    new_password: { type: 'string', minLength: 1, maxLength: 2048 },
+  },
+} as const
+
+const friendSchema = {
+  type: 'object',
+  required: ['username'],
+  properties: { username: { type: 'string', minLength: 1, maxLength: 64 } },
+} as const
+
+export async function meResources(app: FastifyInstance, { auth, friends }: MeOptions): Promise<void> {
+  const tw = app.tokenwarden
+
+  // MeResource.get: User.get_by_id(get_jwt_identity()), loaded by the guard (a deleted account's token is refused there).
+  app.get('/me', { onRequest: tw.guard() }, async (request) => ownView(request.currentUser as User, friends))
+
+  // @jwt_required(fresh=True): only a token from POST /token, not one from POST /refresh. Ends every other session.
+  app.put<{ Body: { current_password: string; new_password: string } }>(
+    '/me/password',
+    { onRequest: tw.guard({ fresh: true }), schema: { body: passwordChangeSchema } },
+    async (request, reply) => {
+      await auth.accounts.changePassword(request.identity!, {
+        currentPassword: request.body.current_password,
+        newPassword: request.body.new_password,
+        keepSessionId: request.jwt!.sid,
+      })
+      return reply.code(204).send()
+    },
+  )
+
+  app.post<{ Body: { username: string } }>('/me/friends', { onRequest: tw.guard(), schema: { body: friendSchema } }, async (request, reply) => {
+    const me = request.currentUser as User
+    const friend = await auth.accounts.findByUsername(request.body.username)
+    if (friend === undefined) return sendError(reply, new AuthError('USER_NOT_FOUND'), 'msg', 'user not found')
+    if (friend.id === me.id) throw new AuthError('VALIDATION_FAILED', 'username must be another user', { details: { field: 'username' } })
+    await friends.add(me.id, friend.id)
+    return ownView(me, friends)
+  })
+
+  app.delete<{ Params: { username: string } }>('/me/friends/:username', { onRequest: tw.guard() }, async (request, reply) => {
+    const me = request.currentUser as User
+    const friend = await auth.accounts.findByUsername(request.params.username)
+    if (friend === undefined) return sendError(reply, new AuthError('USER_NOT_FOUND'), 'msg', 'user not found')
+    await friends.remove(me.id, friend.id)
+    return ownView(me, friends)
+  })
+}
