@@ -41,7 +41,7 @@ export function uploadPage(token: string, files: readonly StoredFile[], maxFileB
 			></textarea>
 			<button type="submit">Submit</button>
 		</form>
-		<p>Files up to ${escape(formatBytes(maxFileBytes))}.</p>
+		<p>Files up to ${escape(formatBytes(maxFileBytes, true))}.</p>
 		<h2>Your files</h2>
 		<ul id="files">
 ${rows}

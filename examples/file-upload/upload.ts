@@ -72,12 +72,13 @@ export function checkDeclaredLength(request: FastifyRequest, limits: UploadLimit
 }
 
 function tooLarge(limits: UploadLimits): UploadError {
-  return new UploadError('FILE_TOO_LARGE', `The file is larger than the ${formatBytes(limits.maxFileBytes)} a file may have`)
+  return new UploadError('FILE_TOO_LARGE', `The file is larger than the ${formatBytes(limits.maxFileBytes, true)} a file may have`)
 }
 
-export function formatBytes(n: number): string {
+/** `50 MiB`, `2.9 MiB`, `512 bytes`; `exact`: in a unit only when it divides the size (limits are stated exactly). */
+export function formatBytes(n: number, exact = false): string {
   for (const [unit, size] of [['GiB', 2 ** 30], ['MiB', 2 ** 20], ['KiB', 2 ** 10]] as const) {
-    if (n >= size) return `${Number((n / size).toFixed(n % size === 0 ? 0 : 1))} ${unit}`
+    if (n >= size && (!exact || n % size === 0)) return `${Number((n / size).toFixed(1))} ${unit}`
   }
   return n === 1 ? '1 byte' : `${n} bytes`
 }
