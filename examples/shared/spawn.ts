@@ -56,6 +56,34 @@ export async function runScript(script: string, args: string[], env: NodeJS.Proc
   return { code, output: p.output() }
 }
 
+/** An example that exited before it listened: its exit code and output. */
+export class ExampleExited extends Error {
+  constructor(
+    readonly name: string,
+    readonly code: number | null,
+    readonly output: string,
+  ) {
+    super(`${name} exited with code ${code} before listening:\n${output}`)
+    this.name = 'ExampleExited'
+  }
+}
+
+/**
+ * Starts the example expecting it to refuse to start (a configuration error): resolves with its
+ * exit code and output; one that listens after all is stopped, and this rejects.
+ */
+export async function expectStartFailure(name: string, env: NodeJS.ProcessEnv): Promise<Finished> {
+  let started: ExampleProcess
+  try {
+    started = await spawnExample(name, env)
+  } catch (err) {
+    if (err instanceof ExampleExited) return { code: err.code, output: err.output }
+    throw err
+  }
+  await started.stop()
+  throw new Error(`${name} started listening at ${started.url}; expected it to refuse:\n${started.output()}`)
+}
+
 /** Starts `npx tsx examples/<name>/server.ts` and resolves once it listens (rejects if it exits or takes over 60 s). */
 export async function spawnExample(name: string, env: NodeJS.ProcessEnv): Promise<ExampleProcess> {
   const p = launch(`examples/${name}/server.ts`, [], env)
@@ -74,7 +102,7 @@ export async function spawnExample(name: string, env: NodeJS.ProcessEnv): Promis
     p.child.stdout.on('data', check)
     void p.exited.then((code) => {
       clearTimeout(timer)
-      reject(new Error(`${name} exited with code ${code} before listening:\n${p.output()}`))
+      reject(new ExampleExited(name, code, p.output()))
     })
   })
   return {

@@ -44,6 +44,8 @@ export async function buildSmilecook(config: ExampleConfig, deps: SmilecookDeps 
   try {
     const friends = await Friends.open(store)
     installErrors(app, { messageKey: JWT_ERROR_MESSAGE_KEY, message: fjeMessage })
+    // JSON bodies only (and tutorial 1's form): anything else is 415 UNSUPPORTED_MEDIA_TYPE.
+    app.removeContentTypeParser('text/plain')
     await app.register(tokenwarden, { ...guardOptions(auth) })
     await app.register(usersResources, { auth, friends })
     await app.register(meResources, { auth, friends })

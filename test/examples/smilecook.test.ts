@@ -14,7 +14,7 @@ import { after, test } from 'node:test'
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify'
 import { buildSmilecook, type Smilecook } from '../../examples/smilecook/app.js'
 import { exampleConfig } from '../../examples/shared/config.js'
-import { exampleEnv, spawnExample } from '../../examples/shared/spawn.js'
+import { exampleEnv, expectStartFailure, spawnExample } from '../../examples/shared/spawn.js'
 import { ManualClock } from '../../src/index.js'
 
 const SECRET = 'smilecook-test-secret-at-least-32-bytes-long'
@@ -334,10 +334,8 @@ test('npm run example:smilecook: starts with no setup, keeps its development sec
 
 test('NODE_ENV=production without JWT_SECRET: refuses to start, naming the variable', { timeout: 120_000 }, async () => {
   const dataDir = tempDir()
-  await assert.rejects(spawnExample('smilecook', exampleEnv({ PORT: '0', DATA_DIR: dataDir, NODE_ENV: 'production' })), (err: Error) => {
-    assert.match(err.message, /exited with code 2 before listening/)
-    assert.match(err.message, /smilecook: configuration error: JWT_SECRET: is required when NODE_ENV=production/)
-    return true
-  })
+  const failure = await expectStartFailure('smilecook', exampleEnv({ PORT: '0', DATA_DIR: dataDir, NODE_ENV: 'production' }))
+  assert.equal(failure.code, 2)
+  assert.match(failure.output, /^smilecook: configuration error: JWT_SECRET: is required when NODE_ENV=production/m)
   assert.throws(() => statSync(join(dataDir, 'jwt-secret')), /ENOENT/, 'no development secret in production')
 })
