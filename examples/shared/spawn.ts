@@ -59,11 +59,11 @@ export async function runScript(script: string, args: string[], env: NodeJS.Proc
 /** An example that exited before it listened: its exit code and output. */
 export class ExampleExited extends Error {
   constructor(
-    readonly name: string,
+    readonly example: string,
     readonly code: number | null,
     readonly output: string,
   ) {
-    super(`${name} exited with code ${code} before listening:\n${output}`)
+    super(`${example} exited with code ${code} before listening:\n${output}`)
     this.name = 'ExampleExited'
   }
 }
