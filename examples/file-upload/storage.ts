@@ -47,23 +47,10 @@ export type UploadTables = {
 }
 
 /** An uploaded file, without its bytes. */
-export interface StoredFile {
-  id: number
-  description: string
-  filename: string
-  contentType: string
-  size: number
-  sha256: string
-  createdAt: string
-}
+export type StoredFile = Omit<Selectable<UploadsTable>, 'userId'>
 
-export interface NewFile {
+export type NewFile = Omit<StoredFile, 'id' | 'createdAt'> & {
   userId: string
-  description: string
-  filename: string
-  contentType: string
-  size: number
-  sha256: string
   /** The bytes, in parts of at most PART_BYTES, read only inside the transaction. */
   parts: AsyncIterable<Buffer>
 }
