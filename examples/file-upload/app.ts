@@ -14,7 +14,7 @@ import { exampleLogger } from '../shared/logger.js'
 import type { FileUploadConfig } from './config.js'
 import { installUploadErrors } from './errors.js'
 import { fileRoutes } from './routes.js'
-import { seedUsers } from './seed.js'
+import { DEMO_USER, seedUsers } from './seed.js'
 import { FileStore } from './storage.js'
 
 /** The query parameter of the token, as the tutorial's `request.args.get('token')`. */
@@ -55,7 +55,9 @@ export async function buildFileUpload(config: FileUploadConfig, deps: FileUpload
   try {
     const files = new FileStore(store.db, store.dialect)
     await files.migrate()
-    if (deps.seed ?? config.env !== 'production') await seedUsers(auth)
+    if ((deps.seed ?? config.env !== 'production') && (await seedUsers(auth))) {
+      app.log.info({ username: DEMO_USER.username }, 'added the demo account (its password is in examples/file-upload/README.md)')
+    }
     installUploadErrors(app)
     await app.register(multipart)
     await app.register(tokenwarden, { ...guardOptions(auth), queryStringName: QUERY_TOKEN })
