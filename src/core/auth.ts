@@ -11,6 +11,7 @@ import { UserCache } from './accounts/user-cache.js'
 import { resolveSettings, type AuthOptions } from './auth-options.js'
 import { systemClock, type Clock } from './clock.js'
 import { isoAt, type AuthContext } from './context.js'
+import { ActivityChannel } from './events/activity.js'
 import { applyTo, forgetLive } from './events/apply.js'
 import { AuthEventBus } from './events/bus.js'
 import { EventFeed } from './events/feed.js'
@@ -41,6 +42,13 @@ export interface Auth {
   readonly clock: Clock
   /** Every auth event this instance applies; subscribe to observe them (metrics, audit). */
   readonly events: AuthEventBus
+  /**
+   * This instance's activity: logins, refreshes, refused tokens and password hash timings, each
+   * with its outcome. Local only (never written to the event log); subscribe to observe (metrics, audit).
+   */
+  readonly activity: ActivityChannel
+  /** What this instance holds in memory now (session gate, user cache, hashes in flight), for metrics. */
+  stats(): AuthStats
   /** The feed from the store's event log; undefined when the store keeps none. */
   readonly feed: EventFeed | undefined
   /**
@@ -52,6 +60,16 @@ export interface Auth {
   stop(): Promise<void>
   /** Drops expired and revoked sessions, dead gate entries and stale throttle streaks; returns how many session rows were deleted. */
   prune(): Promise<number>
+}
+
+/** What one instance holds in memory at the moment of asking; cheap to read (a scrape reads it). */
+export interface AuthStats {
+  /** Sessions the gate holds as live, and revoked ones it remembers until their tokens expire. */
+  readonly sessions: { readonly live: number; readonly dead: number }
+  /** User rows cached, and reads answered from memory (hits) or by the store (misses) since start. */
+  readonly userCache: { readonly size: number; readonly hits: number; readonly misses: number }
+  /** Password hashes and verifies running now, waiting for a slot, and the limit on running. */
+  readonly hashes: { readonly running: number; readonly queued: number; readonly max: number }
 }
 
 /** Each Auth's context, for the tests in this repository (contextOf); not part of the public API. */
@@ -72,6 +90,7 @@ export function createAuth(options: AuthOptions): Auth {
   const verifier = createVerifier({ ...tokenOptions, leeway: settings.leeway, cacheSize: options.verifyCacheSize })
   const throttle = options.throttle ?? new MemoryLoginThrottle({ clock, maxFailures: options.loginMaxFailures })
   const events = new AuthEventBus()
+  const activity = new ActivityChannel()
   const log = options.store.events
   const feed = log === undefined ? undefined : new EventFeed({ log, bus: events, ...options.feed, onGap: () => forgetLive({ gate, users }) })
   let started = false
@@ -84,12 +103,13 @@ export function createAuth(options: AuthOptions): Auth {
     store: withUserCache(options.store, users, events),
     users,
     clock,
-    hasher: createPasswordHasher(options.argon2, { maxConcurrent: options.hashMaxConcurrent }),
+    hasher: createPasswordHasher(options.argon2, { maxConcurrent: options.hashMaxConcurrent, activity }),
     issuer,
     verifier,
     gate,
     settings,
     events,
+    activity,
     trustMemory,
     throttle,
     additionalClaims: options.additionalClaims,
@@ -106,7 +126,13 @@ export function createAuth(options: AuthOptions): Auth {
     verifier,
     clock,
     events,
+    activity,
     feed,
+    stats: () => ({
+      sessions: gate.size,
+      userCache: users.stats,
+      hashes: { running: ctx.hasher.load.running, queued: ctx.hasher.load.queued, max: ctx.hasher.load.max },
+    }),
     async start() {
       if (feed === undefined || started) return
       await feed.start()

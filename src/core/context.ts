@@ -5,6 +5,7 @@ import type { LoginThrottle } from './accounts/throttle.js'
 import type { UserCache } from './accounts/user-cache.js'
 import type { Clock } from './clock.js'
 import type { AuthSettings } from './auth-options.js'
+import type { ActivityChannel } from './events/activity.js'
 import type { AuthEventBus } from './events/bus.js'
 import type { PasswordHasher } from './passwords/hash.js'
 import type { SessionGate } from './sessions/gate.js'
@@ -26,6 +27,8 @@ export interface AuthContext {
   readonly settings: AuthSettings
   /** Every auth event, this instance's and (through the feed) the others': the caches above subscribe. */
   readonly events: AuthEventBus
+  /** This instance's logins, refreshes, refused tokens and hash timings, for its own subscribers (never replicated). */
+  readonly activity: ActivityChannel
   /**
    * Whether memory (the gate's "live", the user cache) may be trusted now: false while this
    * instance is behind the event feed by more than its bound (events/feed.ts); always true for

@@ -3,7 +3,8 @@
 // then a new session. Legacy or weaker hashes are upgraded after a successful check.
 
 import { isoAt, type AuthContext, type ClientInfo, type TokenPair } from '../context.js'
-import { AuthError } from '../errors.js'
+import { AuthError, isAuthError } from '../errors.js'
+import type { LoginOutcome } from '../events/activity.js'
 import { openSession } from '../sessions/open.js'
 import type { UserRecord } from '../store.js'
 import type { PasswordCheck } from '../passwords/hash.js'
@@ -58,11 +59,38 @@ export async function matchPassword(ctx: AuthContext, stored: string | undefined
   return raw.ok ? { ok: true, needsRehash: true, password: normalized } : mismatch
 }
 
+/** Logs in, and publishes the outcome once on the activity channel (with the account's id when the password matched). */
 export async function login(ctx: AuthContext, credentials: Credentials, client: ClientInfo): Promise<TokenPair & { user: UserRecord }> {
-  const user = await throttledCheck(ctx, throttleKey(credentials.identifier), () => checkCredentials(ctx, credentials))
-  if (user === undefined) throw new AuthError('INVALID_CREDENTIALS')
-  if (user.disabled) throw new AuthError('ACCOUNT_DISABLED')
-  return { ...(await openSession(ctx, user, client)), user }
+  let userId: string | undefined
+  try {
+    const user = await throttledCheck(ctx, throttleKey(credentials.identifier), () => checkCredentials(ctx, credentials))
+    if (user === undefined) throw new AuthError('INVALID_CREDENTIALS')
+    userId = user.id
+    if (user.disabled) throw new AuthError('ACCOUNT_DISABLED')
+    const pair = await openSession(ctx, user, client)
+    ctx.activity.publish({ type: 'login', outcome: 'success', userId, sessionId: pair.sessionId })
+    return { ...pair, user }
+  } catch (err) {
+    ctx.activity.publish({ type: 'login', outcome: loginOutcome(err), userId, sessionId: undefined })
+    throw err
+  }
+}
+
+/** The outcome a failed login counts as. */
+function loginOutcome(err: unknown): LoginOutcome {
+  if (!isAuthError(err)) return 'error'
+  switch (err.code) {
+    case 'INVALID_CREDENTIALS':
+      return 'invalid_credentials'
+    case 'LOGIN_THROTTLED':
+      return 'throttled'
+    case 'ACCOUNT_DISABLED':
+      return 'disabled'
+    case 'LOGIN_INTERRUPTED':
+      return 'interrupted'
+    default:
+      return 'error'
+  }
 }
 
 /**

@@ -41,6 +41,8 @@ export class UserCache {
   readonly #loading = new Map<string, Promise<UserRecord | undefined>>()
   /** Writes in flight per id: while any runs, reads go to the store and nothing is kept. */
   readonly #writing = new Map<string, number>()
+  #hits = 0
+  #misses = 0
 
   constructor(load: (id: string) => Promise<UserRecord | undefined>, options: UserCacheOptions) {
     const { ttlMs = 30_000, max = 10_000 } = options
@@ -57,15 +59,27 @@ export class UserCache {
     return this.#entries.size
   }
 
+  /** Entries held, and reads since construction answered from memory (hits) or not (misses: the store, or a read of it in flight). */
+  get stats(): { size: number; hits: number; misses: number } {
+    return { size: this.#entries.size, hits: this.#hits, misses: this.#misses }
+  }
+
   /** The user (or undefined when absent): synchronously from memory on a hit, else a promise. */
   get(id: string): UserRecord | undefined | Promise<UserRecord | undefined> {
     const now = this.#clock.now()
-    if (!this.#trusted()) return this.#load(id)
+    if (!this.#trusted()) {
+      this.#misses++
+      return this.#load(id)
+    }
     const hit = this.#entries.get(id)
     if (hit !== undefined) {
-      if (now < hit.until) return hit.user
+      if (now < hit.until) {
+        this.#hits++
+        return hit.user
+      }
       this.#entries.delete(id)
     }
+    this.#misses++
     if (this.#writing.has(id)) return this.#load(id)
     const inFlight = this.#loading.get(id)
     if (inFlight !== undefined) return inFlight

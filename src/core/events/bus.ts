@@ -1,6 +1,8 @@
-// The in-process side of auth events: subscribers (the session gate, the user cache, legacy
-// token state, and later metrics and the audit log) each get every event once, in order,
-// whether it happened here or arrived from another instance through the feed.
+// The in-process side of events: subscribers each get every event once, in order. Two buses are
+// built on it: AuthEventBus here (the replicated invalidation events: the session gate, the user
+// cache, legacy token state, metrics and the audit log subscribe, whether an event happened here
+// or arrived from another instance through the feed) and ActivityChannel (events/activity.ts:
+// this instance's logins, refreshes, refused tokens and hash timings, never replicated).
 
 import type { AuthEvent } from './types.js'
 
@@ -10,23 +12,23 @@ export type EventOrigin = 'local' | 'feed'
 export type AuthEventHandler = (event: AuthEvent, origin: EventOrigin) => void
 
 /**
- * Handlers run synchronously, in subscription order: an event published here has taken effect
- * on every cache before publish() returns. A handler that throws does not stop the others.
- *
- * @example
- * const bus = new AuthEventBus()
- * const off = bus.subscribe((e) => { if (e.type === 'user_updated') users.invalidate(e.userId) })
- * bus.publish({ type: 'user_updated', userId: 'u1' })
+ * Handlers run synchronously, in subscription order: an event published has reached every
+ * subscriber before publish() returns. A handler that throws does not stop the others.
  */
-export class AuthEventBus {
-  readonly #handlers: AuthEventHandler[] = []
-  readonly #onError: (err: unknown, event: AuthEvent) => void
+export class EventChannel<E, O = undefined> {
+  readonly #handlers: ((event: E, origin: O) => void)[] = []
+  readonly #onError: (err: unknown, event: E) => void
 
-  constructor(onError: (err: unknown, event: AuthEvent) => void = () => {}) {
+  constructor(onError: (err: unknown, event: E) => void = () => {}) {
     this.#onError = onError
   }
 
-  subscribe(handler: AuthEventHandler): () => void {
+  /** True while anyone listens: a publisher on the request path may skip building an event nobody reads. */
+  get active(): boolean {
+    return this.#handlers.length > 0
+  }
+
+  subscribe(handler: (event: E, origin: O) => void): () => void {
     this.#handlers.push(handler)
     return () => {
       const i = this.#handlers.indexOf(handler)
@@ -34,7 +36,7 @@ export class AuthEventBus {
     }
   }
 
-  publish(event: AuthEvent, origin: EventOrigin = 'local'): void {
+  protected emit(event: E, origin: O): void {
     for (const handler of this.#handlers) {
       try {
         handler(event, origin)
@@ -42,5 +44,17 @@ export class AuthEventBus {
         this.#onError(err, event)
       }
     }
+  }
+}
+
+/**
+ * @example
+ * const bus = new AuthEventBus()
+ * const off = bus.subscribe((e) => { if (e.type === 'user_updated') users.invalidate(e.userId) })
+ * bus.publish({ type: 'user_updated', userId: 'u1' })
+ */
+export class AuthEventBus extends EventChannel<AuthEvent, EventOrigin> {
+  publish(event: AuthEvent, origin: EventOrigin = 'local'): void {
+    this.emit(event, origin)
   }
 }

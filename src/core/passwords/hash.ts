@@ -4,6 +4,7 @@
 // Every hash and verify (dummy, Werkzeug and bcrypt ones included) passes one FIFO limit, by default
 // one per CPU this process may run on: libuv's four pool threads hashing on one core ran
 // 74 verifies/s against 124.5/s one at a time, and starved the event loop (bench/analysis.md).
+// With a listener on the activity channel, each one reports its duration (`password_hashed`).
 
 // @node-rs/argon2 is an optional peer dependency (a host that only verifies tokens never hashes):
 // it is imported at the first hash or verify, or by ready(), which a server awaits before it listens.
@@ -11,6 +12,8 @@
 import type { Algorithm } from '@node-rs/argon2'
 import { randomBytes } from 'node:crypto'
 import { availableParallelism } from 'node:os'
+import { performance } from 'node:perf_hooks'
+import type { ActivityChannel, HashAlgorithm, HashOperation } from '../events/activity.js'
 import { importOptional, MissingPackageError } from '../optional-module.js'
 import { legacyVerifier } from './legacy.js'
 import { createLimiter } from './limiter.js'
@@ -31,9 +34,16 @@ export interface HasherOptions {
    * default: os.availableParallelism() (on Linux it honours CPU affinity, e.g. taskset)
    */
   maxConcurrent?: number
+  /** Where each hash and verify reports its duration (`password_hashed`), while anyone listens. default: none */
+  activity?: ActivityChannel
 }
 
 export const DEFAULT_ARGON2: Readonly<Argon2Params> = Object.freeze({ memoryCost: 19456, timeCost: 2, parallelism: 1 })
+
+/** Which argon2 a PHC string names (imported hashes may be argon2i or argon2d; ours are argon2id). */
+function argon2Variant(stored: string): HashAlgorithm {
+  return stored.startsWith('$argon2i$') ? 'argon2i' : stored.startsWith('$argon2d$') ? 'argon2d' : 'argon2id'
+}
 
 /** Argon2id's value in @node-rs/argon2's (const) enum. */
 const ARGON2ID = 2 as Algorithm
@@ -74,6 +84,18 @@ export function createPasswordHasher(params: Partial<Argon2Params> = {}, hasherO
   if (!Number.isInteger(p.timeCost) || p.timeCost < 1) throw new TypeError('argon2 timeCost must be an integer >= 1')
   if (!Number.isInteger(p.parallelism) || p.parallelism < 1 || p.parallelism > 255) throw new TypeError('argon2 parallelism must be an integer from 1 to 255')
   const limit = createLimiter(hasherOptions.maxConcurrent ?? availableParallelism())
+  const { activity } = hasherOptions
+  /** Runs `task` under the limit, timed from when it gets its slot when the activity channel has a listener. */
+  const run = <T>(algorithm: HashAlgorithm, operation: HashOperation, task: () => Promise<T>): Promise<T> =>
+    limit.run(async () => {
+      if (activity === undefined || !activity.active) return task()
+      const started = performance.now()
+      try {
+        return await task()
+      } finally {
+        activity.publish({ type: 'password_hashed', algorithm, operation, seconds: (performance.now() - started) / 1000 })
+      }
+    })
   const options = { algorithm: ARGON2ID, memoryCost: p.memoryCost, timeCost: p.timeCost, parallelism: p.parallelism }
   const current = `$argon2id$v=19$m=${p.memoryCost},t=${p.timeCost},p=${p.parallelism}$`
   let dummy: Promise<string> | undefined
@@ -82,7 +104,7 @@ export function createPasswordHasher(params: Partial<Argon2Params> = {}, hasherO
     if (stored.startsWith('$argon2')) {
       let ok: boolean
       try {
-        ok = await limit.run(async () => (await loadArgon2()).verify(stored, password))
+        ok = await run(argon2Variant(stored), 'verify', async () => (await loadArgon2()).verify(stored, password))
       } catch (err) {
         // A missing module is an error to report; anything else the library throws is a bad hash.
         if (err instanceof MissingPackageError) throw err
@@ -93,14 +115,14 @@ export function createPasswordHasher(params: Partial<Argon2Params> = {}, hasherO
     const legacy = legacyVerifier(stored)
     if (legacy !== undefined) {
       // pbkdf2, scrypt and bcrypt run on the same libuv pool: they share the limit.
-      const ok = await limit.run(() => legacy(password))
+      const ok = await run(legacy.algorithm, 'verify', () => legacy.verify(password))
       return { ok, needsRehash: ok }
     }
     return { ok: false, needsRehash: false }
   }
 
   // The module is awaited inside the task, so a call joins the queue at once (FIFO order kept).
-  const hash = (password: string): Promise<string> => limit.run(async () => (await loadArgon2()).hash(password, options))
+  const hash = (password: string): Promise<string> => run('argon2id', 'hash', async () => (await loadArgon2()).hash(password, options))
 
   return {
     params: p,

@@ -17,17 +17,24 @@ export function isWerkzeugHash(stored: string): boolean {
   return WERKZEUG.test(stored)
 }
 
+/** A hash another stack made, with its algorithm (for metrics) and its check. */
+export interface LegacyVerifier {
+  readonly algorithm: 'pbkdf2' | 'scrypt' | 'bcrypt'
+  /** Resolves to false on a mismatch and on a malformed hash. */
+  verify(password: string): Promise<boolean>
+}
+
 /**
  * The check for a hash another stack made (Werkzeug pbkdf2/scrypt, bcrypt), or undefined when
- * `stored` is none of them. The check resolves to false on a mismatch and on a malformed hash.
+ * `stored` is none of them.
  *
  * @example
- * const check = legacyVerifier(user.passwordHash)
- * if (check !== undefined && (await check('hunter22'))) rehash()
+ * const legacy = legacyVerifier(user.passwordHash)
+ * if (legacy !== undefined && (await legacy.verify('hunter22'))) rehash()
  */
-export function legacyVerifier(stored: string): ((password: string) => Promise<boolean>) | undefined {
-  if (isWerkzeugHash(stored)) return (password) => verifyWerkzeug(stored, password)
-  if (isBcryptHash(stored)) return (password) => verifyBcrypt(stored, password)
+export function legacyVerifier(stored: string): LegacyVerifier | undefined {
+  if (isWerkzeugHash(stored)) return { algorithm: stored.startsWith('scrypt') ? 'scrypt' : 'pbkdf2', verify: (password) => verifyWerkzeug(stored, password) }
+  if (isBcryptHash(stored)) return { algorithm: 'bcrypt', verify: (password) => verifyBcrypt(stored, password) }
   return undefined
 }
 

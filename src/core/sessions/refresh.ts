@@ -13,11 +13,16 @@
 // the current refresh token buys a new access token and stays the session's current one (no
 // swap, so the session's expiry and last-used time stay as they were). Reuse detection still
 // holds for every token the session spent before.
+//
+// Every refresh publishes its outcome once on the activity channel (rotated, kept, retried,
+// legacy_exchanged, reused, expired, invalid, revoked, error).
 
 import { randomUUID } from 'node:crypto'
 import { isoAt, type AuthContext, type ClientInfo, type TokenPair } from '../context.js'
-import { AuthError } from '../errors.js'
+import { AuthError, isAuthError } from '../errors.js'
+import type { RefreshOutcome } from '../events/activity.js'
 import type { SessionRecord } from '../store.js'
+import type { TokenClaims } from '../tokens/claims.js'
 import { exchangeLegacyRefresh } from './legacy.js'
 import { issuePair, withAccess } from './open.js'
 import { revokeSession } from './revoke.js'
@@ -34,12 +39,45 @@ export interface RefreshOptions {
   rotate?: boolean
 }
 
-export async function refresh(ctx: AuthContext, refreshToken: string, { client = {}, rotate = true }: RefreshOptions = {}): Promise<TokenPair> {
-  const claims = ctx.verifier.verify(refreshToken, 'refresh')
+export async function refresh(ctx: AuthContext, refreshToken: string, options: RefreshOptions = {}): Promise<TokenPair> {
+  let claims: TokenClaims | undefined
+  try {
+    claims = ctx.verifier.verify(refreshToken, 'refresh')
+    const { outcome, pair } = await refreshVerified(ctx, claims, refreshToken, options)
+    ctx.activity.publish({ type: 'refresh', outcome, userId: claims.sub, sessionId: pair.sessionId })
+    return pair
+  } catch (err) {
+    ctx.activity.publish({ type: 'refresh', outcome: refreshOutcome(err), userId: claims?.sub, sessionId: claims?.sid })
+    throw err
+  }
+}
+
+/**
+ * The outcome a refused refresh counts as: a refusal of the token itself (TOKEN_*, CSRF_FAILED)
+ * is `expired` or `invalid`. Also for callers that check a refresh token before handing it here
+ * (the server's refresh route verifies a cookie and its CSRF echo first).
+ */
+export function refreshOutcome(err: unknown): RefreshOutcome {
+  if (!isAuthError(err)) return 'error'
+  switch (err.code) {
+    case 'REFRESH_TOKEN_REUSED':
+      return 'reused'
+    case 'TOKEN_REVOKED':
+      return 'revoked'
+    case 'TOKEN_EXPIRED':
+      return 'expired'
+    default:
+      return err.code.startsWith('TOKEN_') || err.code === 'CSRF_FAILED' ? 'invalid' : 'error'
+  }
+}
+
+type Refreshed = { outcome: RefreshOutcome; pair: TokenPair }
+
+async function refreshVerified(ctx: AuthContext, claims: TokenClaims, refreshToken: string, { client = {}, rotate = true }: RefreshOptions): Promise<Refreshed> {
   const sid = claims.sid
   if (sid === undefined) {
     if (ctx.legacy === undefined) throw new AuthError('TOKEN_CLAIM_INVALID', 'sid claim is required')
-    return exchangeLegacyRefresh(ctx, ctx.legacy, claims, client)
+    return { outcome: 'legacy_exchanged', pair: await exchangeLegacyRefresh(ctx, ctx.legacy, claims, client) }
   }
   let session = await liveSession(ctx, sid, claims.sub)
   const user = await ctx.store.findUserById(claims.sub)
@@ -48,7 +86,7 @@ export async function refresh(ctx: AuthContext, refreshToken: string, { client =
     throw new AuthError('TOKEN_REVOKED')
   }
 
-  if (claims.jti === session.refreshJti && !rotate) return withAccess(ctx, user, sid, false, refreshToken)
+  if (claims.jti === session.refreshJti && !rotate) return { outcome: 'kept', pair: withAccess(ctx, user, sid, false, refreshToken) }
   if (claims.jti === session.refreshJti) {
     const now = ctx.clock.now()
     const toJti = randomUUID()
@@ -63,7 +101,7 @@ export async function refresh(ctx: AuthContext, refreshToken: string, { client =
     if (swapped) {
       // Revoked between the swap and now (logout, theft, disable): the new pair would be dead on arrival.
       if (!ctx.gate.admit(sid, user.id, expMs)) throw new AuthError('TOKEN_REVOKED')
-      return issuePair(ctx, user, sid, { fresh: false, refreshJti: toJti, refreshExp: expMs / 1000 })
+      return { outcome: 'rotated', pair: issuePair(ctx, user, sid, { fresh: false, refreshJti: toJti, refreshExp: expMs / 1000 }) }
     }
     // Another request rotated first: judge this one against the row as it is now.
     session = await liveSession(ctx, sid, claims.sub)
@@ -72,11 +110,8 @@ export async function refresh(ctx: AuthContext, refreshToken: string, { client =
   const now = ctx.clock.now()
   const rotatedAt = session.rotatedAt === null ? NaN : Date.parse(session.rotatedAt)
   if (claims.jti === session.prevRefreshJti && now - rotatedAt <= ctx.settings.refreshReuseInterval * 1000) {
-    return issuePair(ctx, user, sid, {
-      fresh: false,
-      refreshJti: session.refreshJti,
-      refreshExp: Date.parse(session.expiresAt) / 1000,
-    })
+    const pair = issuePair(ctx, user, sid, { fresh: false, refreshJti: session.refreshJti, refreshExp: Date.parse(session.expiresAt) / 1000 })
+    return { outcome: 'retried', pair }
   }
   await revokeSession(ctx, sid, 'refresh_token_reused')
   throw new AuthError('REFRESH_TOKEN_REUSED')

@@ -6,6 +6,7 @@
 
 import type { AuthContext, TokenPair } from '../context.js'
 import { isoAt } from '../context.js'
+import { isAuthError } from '../errors.js'
 import type { RevocationReason } from '../events/types.js'
 import type { TokenClaims, TokenType } from '../tokens/claims.js'
 import { checkSession } from './check.js'
@@ -21,7 +22,8 @@ export type LogoutScope = 'local' | 'global' | 'others'
 export interface Sessions {
   /**
    * Verifies a token (signature, claims, `type`: default 'access') and checks its session is
-   * live. TOKEN_* codes for a bad token, TOKEN_REVOKED for an ended session.
+   * live. TOKEN_* codes for a bad token, TOKEN_REVOKED for an ended session; each refusal is
+   * published on the activity channel (`token_rejected`).
    */
   authenticate(token: string, type?: TokenType): Promise<TokenClaims>
   /**
@@ -54,9 +56,14 @@ export interface Sessions {
 export function createSessions(ctx: AuthContext): Sessions {
   return Object.freeze({
     async authenticate(token, type = 'access') {
-      const claims = ctx.verifier.verify(token, type)
-      await checkSession(ctx, claims)
-      return claims
+      try {
+        const claims = ctx.verifier.verify(token, type)
+        await checkSession(ctx, claims)
+        return claims
+      } catch (err) {
+        if (isAuthError(err)) ctx.activity.publish({ type: 'token_rejected', code: err.code })
+        throw err
+      }
     },
     check: (claims) => checkSession(ctx, claims),
     refresh: (refreshToken, options) => refresh(ctx, refreshToken, options),
