@@ -160,7 +160,12 @@ test('fresh vs non-fresh: /token gives a fresh access token, /refresh a non-fres
 
   const change = { current_password: JACK.password, new_password: 'a brand new fish supper' }
   refused(await app.inject({ method: 'PUT', url: '/me/password', headers: bearer(stale), payload: change }), 401, 'TOKEN_NOT_FRESH', 'message', 'Fresh token required')
+  const wrong = { ...change, current_password: 'not his password' }
+  refused(await app.inject({ method: 'PUT', url: '/me/password', headers: bearer(tokens.access_token), payload: wrong }), 403, 'PASSWORD_INCORRECT')
+  const other = await token(app, JACK)
   assert.equal((await app.inject({ method: 'PUT', url: '/me/password', headers: bearer(tokens.access_token), payload: change })).statusCode, 204)
+  refused(await app.inject({ url: '/me', headers: bearer(other.access_token) }), 401, 'TOKEN_REVOKED', 'message', 'Token has been revoked')
+  assert.equal((await app.inject({ method: 'POST', url: '/token', payload: { email: JACK.email, password: change.new_password } })).statusCode, 200)
 
   // The client keeps its one refresh token, as with Flask-JWT-Extended: no rotation, no reuse alarm.
   clock.advance(60_000)
