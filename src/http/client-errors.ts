@@ -10,8 +10,7 @@ import { STATUS_CODES, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { Socket } from 'node:net'
 import type { ConnectionError, FastifyInstance } from 'fastify'
 import { AuthError, ERRORS, type ErrorCode } from '../core/errors.js'
-import { errorBody } from './challenge.js'
-import { sendError } from './errors.js'
+import { errorBody, sendError } from './challenge.js'
 
 /** The registry code for an error Node's HTTP parser or server raised on a connection. */
 function codeOf(err: ConnectionError): ErrorCode {

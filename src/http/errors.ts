@@ -7,7 +7,7 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { AuthError, isAuthError, type ErrorCode } from '../core/errors.js'
 import { isUnavailable } from '../store/unavailable.js'
-import { applyChallenge, errorBody } from './challenge.js'
+import { sendError } from './challenge.js'
 import { describeValidation } from './validation.js'
 
 const FRAMEWORK_CODES: Record<string, ErrorCode> = {
@@ -39,15 +39,18 @@ export function toAuthError(err: FastifyError | Error): AuthError {
   return new AuthError('INTERNAL_ERROR', undefined, { cause: err })
 }
 
-export function sendError(reply: FastifyReply, err: AuthError, messageKey?: string): FastifyReply {
-  applyChallenge(reply, err.code)
-  if (err.retryAfter !== undefined) reply.header('retry-after', String(Math.ceil(err.retryAfter)))
-  const body = errorBody(err.statusCode, err.code, err.message, messageKey)
-  if (err.details?.field !== undefined) body.field = err.details.field
-  return reply.code(err.statusCode).type('application/json; charset=utf-8').send(body)
+/** The error handler and the 404 handler: the server's whole app. */
+export function installErrorHandling(app: FastifyInstance, messageKey?: string): void {
+  installErrorHandler(app, messageKey)
+  app.setNotFoundHandler((request, reply) => {
+    request.log.info({ code: 'ROUTE_NOT_FOUND' }, 'route not found')
+    // The path is not echoed: it is input, and may hold a token or an address.
+    return sendError(reply, new AuthError('ROUTE_NOT_FOUND'), messageKey)
+  })
 }
 
-export function installErrorHandling(app: FastifyInstance, messageKey?: string): void {
+/** The error handler alone (encapsulated: the mounted auth routes of a host app get it, the host's own routes keep theirs). */
+export function installErrorHandler(app: FastifyInstance, messageKey?: string): void {
   app.setErrorHandler((err: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
     const authErr = toAuthError(err)
     if (authErr.code === 'INTERNAL_ERROR') {
@@ -58,11 +61,6 @@ export function installErrorHandling(app: FastifyInstance, messageKey?: string):
       request.log.info({ code: authErr.code, statusCode: authErr.statusCode }, 'request rejected')
     }
     return sendError(reply, authErr, messageKey)
-  })
-  app.setNotFoundHandler((request, reply) => {
-    request.log.info({ code: 'ROUTE_NOT_FOUND' }, 'route not found')
-    // The path is not echoed: it is input, and may hold a token or an address.
-    return sendError(reply, new AuthError('ROUTE_NOT_FOUND'), messageKey)
   })
 }
 

@@ -2,14 +2,16 @@
 // `app.tokenwarden.guard({ optional, fresh, refresh, roles, locations })`. The tokenwarden
 // server itself is built on this plugin; there is no second code path.
 //
-// What it adds: `app.tokenwarden` (guard, token creation, cookie helpers), and on every request
-// `jwt` (the verified claims), `identity` (their `sub`), `currentUser` (from `loadUser`) and
-// `tokenLocation`. Failures are AuthErrors (401/403 with a code); the RFC 6750 challenge header
-// is set here so it is right even under the host app's own error handler.
+// What it adds: `app.tokenwarden` (guard, token creation, cookie helpers, and with `auth` the
+// accounts, sessions and admin services), and on every request `jwt` (the verified claims),
+// `identity` (their `sub`), `currentUser` (from `loadUser`) and `tokenLocation`. Failures are
+// AuthErrors (401/403 with a code); the RFC 6750 challenge header is set here so it is right
+// even under the host app's own error handler.
 
 import cookie from '@fastify/cookie'
 import type { FastifyInstance, FastifyReply, FastifyRequest, onRequestHookHandler, preHandlerHookHandler, RouteOptions } from 'fastify'
 import fp from 'fastify-plugin'
+import type { Auth } from '../../core/auth.js'
 import { systemClock } from '../../core/clock.js'
 import { isAuthError, type AuthError } from '../../core/errors.js'
 import type { TokenClaims, TokenType } from '../../core/tokens/claims.js'
@@ -17,7 +19,7 @@ import { createIssuer, type TokenIssuer } from '../../core/tokens/issue.js'
 import { Keyring } from '../../core/tokens/keyring.js'
 import type { TokenLocation } from '../../core/tokens/locations.js'
 import { createVerifier, type TokenVerifier } from '../../core/tokens/verify.js'
-import { applyChallenge, errorBody } from '../challenge.js'
+import { applyChallenge, sendError } from '../challenge.js'
 import { clearTokenCookies, cookieReader, setTokenCookies } from './cookies.js'
 import { checkCsrf } from './csrf.js'
 import { locateToken, type LocatedToken } from './extract.js'
@@ -39,6 +41,12 @@ export interface CreateTokenOptions {
 }
 
 export interface TokenwardenDecorator {
+  /**
+   * tokenwarden's services (`accounts`, `sessions`, `admin`) for the host's own handlers: the
+   * Auth the tokenwardenAuth plugin opened, or the one passed as `auth`. Reading it on a plugin
+   * registered without one is a TypeError.
+   */
+  readonly auth: Auth
   readonly verifier: TokenVerifier
   /** The issuer, when the plugin was given one or a key that can sign. */
   readonly issuer: TokenIssuer | undefined
@@ -90,17 +98,39 @@ function ringOf(keys: TokenwardenPluginOptions['keys']): Keyring | undefined {
   return Keyring.of(keys)
 }
 
+/** What `auth` replaces: giving both would leave one of them silently unused. */
+const FROM_AUTH = ['keys', 'verifier', 'issuer', 'verify', 'issue', 'additionalClaims'] as const
+
+/**
+ * The session check of `auth` as an isRevoked hook, then the host's own `also`: no promise when
+ * the gate answers from memory (the guard's fast path).
+ */
+function sessionCheck(auth: Auth, also: TokenwardenPluginOptions['isRevoked']): NonNullable<TokenwardenPluginOptions['isRevoked']> {
+  return (claims, request) => {
+    const pending = auth.sessions.check(claims)
+    if (pending === undefined) return also === undefined ? false : also(claims, request)
+    return pending.then(() => (also === undefined ? false : also(claims, request)))
+  }
+}
+
 async function tokenwardenPlugin(app: FastifyInstance, opts: TokenwardenPluginOptions): Promise<void> {
+  const { auth } = opts
+  const given = auth === undefined ? undefined : FROM_AUTH.find((name) => opts[name] !== undefined)
+  if (given !== undefined) throw new TypeError(`tokenwarden plugin: \`${given}\` comes from \`auth\`; pass one or the other`)
   const ring = ringOf(opts.keys)
-  if (opts.verifier === undefined && ring === undefined) throw new TypeError('tokenwarden plugin: pass `verifier` or at least one key in `keys`')
+  if (auth === undefined && opts.verifier === undefined && ring === undefined) {
+    throw new TypeError('tokenwarden plugin: pass `auth`, `verifier` or at least one key in `keys`')
+  }
   if (opts.issuer !== undefined && opts.additionalClaims !== undefined) {
     throw new TypeError('tokenwarden plugin: additionalClaims applies to the issuer built from `keys`; configure your own issuer instead')
   }
   const settings = resolveLocationSettings(opts)
-  const clock = opts.clock ?? opts.verify?.clock ?? systemClock
-  const verifier = opts.verifier ?? createVerifier({ ...opts.verify, keyring: ring! })
+  const clock = opts.clock ?? auth?.clock ?? opts.verify?.clock ?? systemClock
+  const verifier = auth?.verifier ?? opts.verifier ?? createVerifier({ ...opts.verify, keyring: ring! })
+  const isRevoked = auth === undefined ? opts.isRevoked : sessionCheck(auth, opts.isRevoked)
   const hook = opts.additionalClaims
   const issuer =
+    auth?.issuer ??
     opts.issuer ??
     (ring !== undefined && ring.signing.canSign
       ? createIssuer({
@@ -156,7 +186,13 @@ async function tokenwardenPlugin(app: FastifyInstance, opts: TokenwardenPluginOp
       .then(() => onError?.(err, request, reply))
       .then((body) => {
         if (reply.sent) return
-        reply.code(err.statusCode).send(body !== undefined ? body : errorBody(err.statusCode, err.code, err.message, messageKey))
+        if (body !== undefined) {
+          if (err.retryAfter !== undefined) reply.header('retry-after', String(Math.ceil(err.retryAfter)))
+          return void reply.code(err.statusCode).send(body)
+        }
+        // As the server's error handler answers and logs it: same body, headers and log line.
+        request.log.info({ code: err.code, statusCode: err.statusCode }, 'request rejected')
+        sendError(reply, err, messageKey)
       })
       .catch((e: unknown) => done(e as Error))
   }
@@ -182,10 +218,14 @@ async function tokenwardenPlugin(app: FastifyInstance, opts: TokenwardenPluginOp
   }
 
   const decorator: TokenwardenDecorator = {
+    get auth(): Auth {
+      if (auth === undefined) throw new TypeError('tokenwarden: app.tokenwarden.auth needs an Auth: register tokenwardenAuth, or pass `auth` (createAuth) to the tokenwarden plugin')
+      return auth
+    },
     verifier,
     issuer,
     settings,
-    guard: (options) => createGuard({ verifier, settings, readCookies, cookieSupport, isRevoked: opts.isRevoked, loadUser: opts.loadUser, reject }, options),
+    guard: (options) => createGuard({ verifier, settings, readCookies, cookieSupport, isRevoked, loadUser: opts.loadUser, reject }, options),
     locate(request, options = {}) {
       const locations = checkLocations(options.locations, 'locate') ?? settings.locations
       if (locations.includes('cookies') && !cookieSupport()) throw new TypeError(NO_COOKIES("locate({ locations: ['cookies'] })"))

@@ -2,6 +2,7 @@
 // settings the guard works from. A wrong option is a TypeError at registration, not a 500 later.
 
 import type { FastifyReply, FastifyRequest } from 'fastify'
+import type { Auth } from '../../core/auth.js'
 import type { Clock } from '../../core/clock.js'
 import type { AuthError } from '../../core/errors.js'
 import type { TokenClaims, TokenType } from '../../core/tokens/claims.js'
@@ -23,6 +24,16 @@ import type { HeaderOptions } from './extract.js'
 type MaybePromise<T> = T | Promise<T>
 
 export interface TokenwardenPluginOptions {
+  /**
+   * tokenwarden's accounts and sessions (createAuth): guards refuse a token whose session has
+   * ended (a logout or revocation through this Auth, at once; another instance's within its
+   * feed's bound), tokens are verified and signed with its verifier and issuer, and
+   * `app.tokenwarden.auth` hands out its services. It replaces `keys`, `verifier`, `issuer`,
+   * `verify`, `issue` and `additionalClaims`; `isRevoked`, when also given, runs after the
+   * session check. With cookies among the locations, create it with `csrf: true` (the
+   * tokenwardenAuth plugin does this for you). default: none
+   */
+  auth?: Auth
   /** A ready verifier (e.g. `auth.verifier`). Or give `keys` (plus `verify` options) instead. */
   verifier?: TokenVerifier
   /** A ready issuer (e.g. `auth.issuer`), for createAccessToken. default: built from `keys` when one can sign */
@@ -31,7 +42,7 @@ export interface TokenwardenPluginOptions {
   keys?: readonly KeyInput[] | Keyring
   /** For the verifier built from `keys`: leeway, issuer, audience, clock, cacheSize. */
   verify?: Omit<VerifyOptions, 'keyring'>
-  /** The time source for token creation and cookie lifetimes. default: `verify.clock`, else the system clock */
+  /** The time source for token creation and cookie lifetimes. default: `auth.clock`, else `verify.clock`, else the system clock */
   clock?: Clock
   /** For the issuer built from `keys`: accessTtl, refreshTtl (defaults: ISSUE_DEFAULTS). */
   issue?: Pick<IssueOptions, 'accessTtl' | 'refreshTtl'>
@@ -92,7 +103,7 @@ export function checkLocations(value: readonly unknown[] | undefined, where: str
   return Object.freeze([...value])
 }
 
-export function resolveLocationSettings(opts: TokenwardenPluginOptions): LocationSettings {
+export function resolveLocationSettings(opts: Pick<TokenwardenPluginOptions, 'locations' | 'header' | 'cookies' | 'queryStringName' | 'jsonKeys'>): LocationSettings {
   const cookies = Object.freeze({ ...DEFAULT_COOKIE_SETTINGS, ...definedOnly(opts.cookies ?? {}) })
   if (cookies.sameSite === 'none' && !cookies.secure) throw new TypeError('tokenwarden plugin: cookies.sameSite none requires cookies.secure')
   if (cookies.partitioned && !cookies.secure) throw new TypeError('tokenwarden plugin: cookies.partitioned requires cookies.secure')
