@@ -106,7 +106,9 @@ export class ParalympicsData {
     try {
       await this.db.insertInto('region').values({ noc: region.NOC, region: region.region, notes: region.notes }).execute()
     } catch (err) {
-      if (this.store.dialect.uniqueViolation(err) !== undefined) return 'exists'
+      // uniqueViolation names no primary key on MySQL (only SQLite and PostgreSQL do): a failed
+      // insert whose code is there now was the duplicate.
+      if (this.store.dialect.uniqueViolation(err) !== undefined || (await this.region(region.NOC)) !== undefined) return 'exists'
       throw err
     }
     return region

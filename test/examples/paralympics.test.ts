@@ -2,19 +2,22 @@
 // duplicate, login, the protected DELETE /api/noc/<code> with the bare token), public reads of
 // the shipped dataset, every write refused without a token, bad input as 4xx codes, the
 // tutorial's 5-minute expiry under a frozen clock, pinned algorithms, a deleted account's token
-// refused at once; then the real command over HTTP.
+// refused at once; the Flask app's users brought over with `tokenwarden users import --from`;
+// the data routes on PostgreSQL and MySQL when they are available; then the real command over HTTP.
 
 import assert from 'node:assert/strict'
-import { createHmac } from 'node:crypto'
+import { createHmac, pbkdf2Sync } from 'node:crypto'
 import { mkdtempSync, rmSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { test } from 'node:test'
+import { describe, test } from 'node:test'
+import Database from 'better-sqlite3'
 import type { FastifyInstance, InjectOptions } from 'fastify'
 import { buildParalympics, paralympicsConfig } from '../../examples/paralympics/app.js'
 import { loadEvents, loadRegions, parseCsv } from '../../examples/paralympics/dataset.js'
 import { exampleEnv, runScript, spawnExample } from '../../examples/shared/spawn.js'
 import { ManualClock } from '../../src/core/clock.js'
+import { freshDatabase, needService } from '../support/services.js'
 
 const SECRET = 'paralympics-example-test-secret-32-bytes-or-more'
 const JSON_HEADERS = { 'content-type': 'application/json' }
@@ -245,6 +248,63 @@ test("pinned algorithm and sessions: the tutorial's own PyJWT token, alg none an
   assert.equal(after.json().code, 'TOKEN_REVOKED')
   await app.close()
 })
+
+test("the Flask app's users: `tokenwarden users import --from sqlite:<the Flask database>`, then log in with the old password", async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'tw-paralympics-import-'))
+  t.after(() => rmSync(dir, { recursive: true, force: true }))
+  // The tutorial's User table, with the hash Werkzeug's generate_password_hash writes (pbkdf2:sha256).
+  const salt = 'QmFzZTY0U2FsdDE2'
+  const werkzeug = `pbkdf2:sha256:600000$${salt}$${pbkdf2Sync(USER.password, salt, 600_000, 32, 'sha256').toString('hex')}`
+  const flask = new Database(join(dir, 'paralympics.db'))
+  flask.exec('CREATE TABLE user (id INTEGER PRIMARY KEY AUTOINCREMENT, email VARCHAR(255) UNIQUE NOT NULL, password VARCHAR(255) NOT NULL)')
+  flask.prepare('INSERT INTO user (email, password) VALUES (?, ?)').run(USER.email, werkzeug)
+  flask.close()
+
+  const dataDir = join(dir, 'data')
+  const imported = await runScript('src/cli/main.ts', ['users', 'import', '--from', `sqlite:${join(dir, 'paralympics.db')}`], exampleEnv({ DATA_DIR: dataDir }))
+  assert.equal(imported.code, 0, imported.output)
+  assert.match(imported.output, /Imported 1/)
+
+  const config = paralympicsConfig({ DATA_DIR: dataDir, JWT_SECRET: SECRET, NODE_ENV: 'test', ARGON2_MEMORY_COST: '1024', ARGON2_TIME_COST: '1' }, dir)
+  const { app, store } = await buildParalympics(config)
+  t.after(() => app.close())
+  assert.equal((await store.findUserByEmail(USER.email))!.passwordHash, werkzeug)
+  const res = await post(app, '/api/login', USER)
+  assert.equal(res.statusCode, 200, res.body)
+  assert.equal((await app.inject({ method: 'DELETE', url: '/api/noc/NZL', headers: bare(res.json().token) })).statusCode, 200)
+  const user = (await store.findUserByEmail(USER.email))!
+  assert.equal(user.id, '1', 'the Flask id is kept')
+  assert.match(user.passwordHash, /^\$argon2id\$/)
+})
+
+for (const dialect of ['postgres', 'mysql'] as const) {
+  describe(`the data routes on ${dialect}`, { ...needService(dialect) }, () => {
+    test('tables created, the dataset loaded once, every write and refusal as on SQLite', async (t) => {
+      const db = await freshDatabase(dialect)
+      t.after(() => db.drop())
+      const env = { JWT_SECRET: SECRET, DATABASE_URL: db.url, NODE_ENV: 'test', ARGON2_MEMORY_COST: '1024', ARGON2_TIME_COST: '1' }
+      let { app } = await buildParalympics(paralympicsConfig(env, tmpdir()))
+      const token = await login(app)
+      const auth = { ...JSON_HEADERS, ...bare(token) }
+      assert.equal((await app.inject({ url: '/api/event' })).json().length, loadEvents().length)
+      assert.equal((await app.inject({ method: 'POST', url: '/api/noc', payload: { NOC: 'ISL', region: 'Iceland' }, headers: auth })).statusCode, 201)
+      assert.equal((await app.inject({ method: 'POST', url: '/api/noc', payload: { NOC: 'ISL', region: 'Iceland' }, headers: auth })).json().code, 'NOC_EXISTS')
+      const added = await app.inject({ method: 'POST', url: '/api/event', payload: { type: 'winter', year: 2030, location: 'French Alps', NOC: 'FRA' }, headers: auth })
+      assert.equal(added.statusCode, 201)
+      assert.equal(added.json().event_id, loadEvents().length + 1)
+      assert.equal((await app.inject({ method: 'PATCH', url: `/api/event/${added.json().event_id}`, payload: { sports: 6 }, headers: auth })).json().sports, 6)
+      assert.equal((await app.inject({ method: 'DELETE', url: '/api/noc/FRA', headers: bare(token) })).json().code, 'NOC_IN_USE')
+      assert.equal((await app.inject({ method: 'DELETE', url: '/api/noc/ISL', headers: bare(token) })).statusCode, 200)
+      await app.close()
+
+      // A second start finds the tables filled and leaves them as they are.
+      ;({ app } = await buildParalympics(paralympicsConfig(env, tmpdir())))
+      assert.equal((await app.inject({ url: '/api/event' })).json().length, loadEvents().length + 1)
+      assert.equal((await app.inject({ url: '/api/noc/ISL' })).statusCode, 404)
+      await app.close()
+    })
+  })
+}
 
 test('the dataset: one row per Games, hosts among the regions, dates in order, no count below zero', () => {
   assert.deepEqual(parseCsv('a,b\n"x, ""y""",\r\n'), [{ a: 'x, "y"', b: '' }])
