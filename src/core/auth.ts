@@ -52,6 +52,13 @@ export interface Auth {
   /** The feed from the store's event log; undefined when the store keeps none. */
   readonly feed: EventFeed | undefined
   /**
+   * Resolves once the optional packages this Auth needs load (the argon2id hasher's
+   * @node-rs/argon2); rejects with a MissingPackageError (a ConfigError naming the package and
+   * how to install it) otherwise. tokenwardenAuth awaits it at registration, so a missing
+   * package stops an app before it listens rather than failing its first login.
+   */
+  ready(): Promise<void>
+  /**
    * Starts following other instances' auth events (a no-op without an event log). Until it is
    * called this Auth trusts its memory as a single instance does.
    */
@@ -128,6 +135,7 @@ export function createAuth(options: AuthOptions): Auth {
     events,
     activity,
     feed,
+    ready: () => ctx.hasher.ready(),
     stats: () => ({
       sessions: gate.size,
       userCache: users.stats,

@@ -1,35 +1,31 @@
 // buildApp(config): the tokenwarden server as a Fastify instance, ready for app.inject() in
-// tests or app.listen() in `tokenwarden serve`. The server is the public plugin plus routes.
+// tests or app.listen() in `tokenwarden serve`. The server is the tokenwardenAuth plugin (the
+// store, the Auth, the guard plugin and the auth routes, as any host app mounts them) plus what
+// only a server has: logging, CORS, rate limits, health, JWKS and discovery, and the admin
+// account from ADMIN_EMAIL.
 
-import formbody from '@fastify/formbody'
 import Fastify, { type FastifyInstance } from 'fastify'
 import type { DestinationStream } from 'pino'
-import { createAuth, type Auth, type AuthOptions } from '../core/auth.js'
+import type { AuthOptions } from '../core/auth-options.js'
+import type { Auth } from '../core/auth.js'
 import type { Clock } from '../core/clock.js'
 import { ConfigError, type ServerConfig } from '../core/config.js'
 import { isAuthError } from '../core/errors.js'
 import type { Store } from '../core/store.js'
 import { isSymmetric, Keyring } from '../core/tokens/keyring.js'
-import { createStore } from '../store/create.js'
-import { KyselyStore } from '../store/kysely/store.js'
-import { SqlLoginThrottle } from '../store/kysely/throttle.js'
-import { waitForDatabase } from './database-wait.js'
-import { outageLog, startInvalidation } from './invalidation.js'
+import { sendError } from './challenge.js'
 import { clientErrorHandler, HTTP_SERVER_OPTIONS, installClientErrors } from './client-errors.js'
-import { installErrorHandling, sendError, toAuthError } from './errors.js'
-import { installJsonParser } from './json-body.js'
+import { registerCors } from './cors.js'
+import { installErrorHandling, toAuthError } from './errors.js'
+import { installBodyParsing } from './json-body.js'
 import { lazyChildLogger, loggerOptions } from './logger.js'
-import { tokenwarden } from './plugin/index.js'
-import { describingValidatorCompiler } from './validation.js'
-import { authRoutes } from './routes/auth.js'
+import { mountedParts } from './mount/mount.js'
+import type { TokenwardenAuthOptions } from './mount/options.js'
+import { tokenwardenAuth } from './mount/plugin.js'
+import { registerAuthRateLimit } from './rate-limit.js'
 import { healthRoutes } from './routes/health.js'
 import { jwksRoutes } from './routes/jwks.js'
-import { adminRoutes } from './routes/admin.js'
-import { meRoutes } from './routes/me.js'
-import { sessionRoutes } from './routes/sessions.js'
-import { userRoutes } from './routes/users.js'
-import { registerAuthRateLimit } from './rate-limit.js'
-import { registerCors } from './cors.js'
+import { describingValidatorCompiler } from './validation.js'
 
 export interface AppDeps {
   /** default: createStore(config) for config.databaseUrl, migrated at build */
@@ -42,7 +38,7 @@ export interface AppDeps {
   additionalClaims?: AuthOptions['additionalClaims']
   /** Where log lines go. default: stdout */
   logStream?: DestinationStream
-  /** How often expired sessions are pruned, ms; 0 disables. default: 3600000 (1 h) */
+  /** How often expired sessions are pruned, ms; 0 disables. default: TokenwardenAuthOptions.pruneEvery */
   pruneEvery?: number
 }
 
@@ -70,73 +66,27 @@ export async function buildApp(config: ServerConfig, deps: AppDeps = {}): Promis
     clientErrorHandler: clientErrorHandler(config.errorMessageKey),
     http: HTTP_SERVER_OPTIONS,
   })
-  const store = deps.store ?? (await createStore({ databaseUrl: config.databaseUrl, poolMax: config.databasePoolMax }))
-  // Until the app is closed, closing it closes the store; a failure below closes it too.
-  app.addHook('onClose', async () => store.close())
-  try {
-    // Migrations run under a lock on every dialect: instances started together apply them once.
-    await waitForDatabase(() => store.migrate(), config.databaseWait, app.log)
-  } catch (err) {
-    await app.close()
-    throw err
-  }
-  const feedLog = outageLog(app.log, 'invalidation feed')
-  const auth = createAuth({
-    store,
-    keyring,
-    clock: deps.clock,
-    accessTtl: config.accessTtl,
-    refreshTtl: config.refreshTtl,
-    leeway: config.leeway,
-    issuer: config.issuer,
-    audience: config.audience,
-    argon2: config.argon2,
-    refreshReuseInterval: config.refreshReuseInterval,
-    passwordMinLength: config.passwordMinLength,
-    csrf: config.tokenLocation.includes('cookies') && config.cookies.csrfProtect,
-    additionalClaims: deps.additionalClaims,
-    loginMaxFailures: config.loginMaxFailures,
-    // In the database, so that every instance (or process on one SQLite file) shares each
-    // identifier's budget; a custom store keeps the in-memory throttle.
-    throttle: store instanceof KyselyStore ? new SqlLoginThrottle(store.db, store.dialect, { clock: deps.clock, maxFailures: config.loginMaxFailures }) : undefined,
-    legacyTokens: config.legacyTokens,
-    feed: { pollMs: config.invalidationPollMs, maxLagMs: config.invalidationMaxLagMs, onError: feedLog.fail, onRecover: feedLog.ok },
-  })
-  const invalidation = await startInvalidation(auth, config, app.log)
-  app.addHook('onClose', async () => invalidation.close())
+  // A store handed in is closed with the app too (the plugin closes only what it opened).
+  const given = deps.store
+  if (given !== undefined) app.addHook('onClose', async () => given.close())
   app.setValidatorCompiler(describingValidatorCompiler)
-  // Only JSON and form bodies are accepted; anything else is a 415.
-  app.removeContentTypeParser('text/plain')
-  installJsonParser(app)
-  await app.register(formbody)
+  await installBodyParsing(app)
   installErrorHandling(app, config.errorMessageKey)
   installClientErrors(app, config.errorMessageKey)
   // CORS before the rate limit: preflights are answered first, and a 429 carries the CORS headers.
   await registerCors(app, config)
   await registerAuthRateLimit(app, config)
-
-  await app.register(tokenwarden, {
-    verifier: auth.verifier,
-    issuer: auth.issuer,
-    clock: auth.clock,
-    locations: config.tokenLocation,
-    header: { name: config.headerName, type: config.headerType },
-    // Cookie support (@fastify/cookie's hooks on every route) only when cookies are a location.
-    cookies: config.tokenLocation.includes('cookies') ? config.cookies : undefined,
-    queryStringName: config.queryStringName,
-    jsonKeys: config.jsonKeys,
-    isRevoked: (claims) => {
-      const pending = auth.sessions.check(claims)
-      return pending === undefined ? false : pending.then(() => false)
-    },
-  })
-  await app.register(healthRoutes, { auth, store, signal: invalidation.signal })
+  try {
+    await app.register(tokenwardenAuth, mountOptions(config, deps, keyring))
+  } catch (err) {
+    // The database unreachable past DATABASE_WAIT, or a failed migration: nothing stays open.
+    await app.close()
+    throw err
+  }
+  const auth = app.tokenwarden.auth
+  const { store, signal } = mountedParts(auth)
+  await app.register(healthRoutes, { auth, store, signal })
   await app.register(jwksRoutes, { keyring, issuer: config.issuer, clock: auth.clock })
-  await app.register(authRoutes, { prefix: '/auth', auth })
-  await app.register(meRoutes, { prefix: '/auth', auth })
-  await app.register(sessionRoutes, { prefix: '/auth', auth })
-  await app.register(adminRoutes, { prefix: '/admin', auth })
-  await app.register(userRoutes, { prefix: '/users', auth })
   if (config.adminEmail !== undefined && config.adminPassword !== undefined) {
     let seeded
     try {
@@ -149,14 +99,39 @@ export async function buildApp(config: ServerConfig, deps: AppDeps = {}): Promis
     }
     if (seeded.created) app.log.info({ userId: seeded.user.id }, 'admin account created from ADMIN_EMAIL')
   }
-
-  const pruneEvery = deps.pruneEvery ?? 3_600_000
-  const timer = pruneEvery > 0 ? setInterval(() => void auth.prune().catch((err) => app.log.error({ err }, 'prune failed')), pruneEvery) : undefined
-  timer?.unref()
-  app.addHook('onClose', async () => {
-    if (timer !== undefined) clearInterval(timer)
-  })
   return { app, auth }
+}
+
+/** The server's configuration as the plugin's options: the same names, one layer up. */
+function mountOptions(config: ServerConfig, deps: AppDeps, keyring: Keyring | (() => Keyring)): TokenwardenAuthOptions {
+  return {
+    database: deps.store ?? config.databaseUrl,
+    poolMax: config.databasePoolMax,
+    databaseWait: config.databaseWait,
+    redisUrl: config.redisUrl,
+    keys: keyring,
+    clock: deps.clock,
+    accessTtl: config.accessTtl,
+    refreshTtl: config.refreshTtl,
+    leeway: config.leeway,
+    issuer: config.issuer,
+    audience: config.audience,
+    argon2: config.argon2,
+    refreshReuseInterval: config.refreshReuseInterval,
+    passwordMinLength: config.passwordMinLength,
+    additionalClaims: deps.additionalClaims,
+    loginMaxFailures: config.loginMaxFailures,
+    legacyTokens: config.legacyTokens,
+    feed: { pollMs: config.invalidationPollMs, maxLagMs: config.invalidationMaxLagMs },
+    locations: config.tokenLocation,
+    header: { name: config.headerName, type: config.headerType },
+    // Cookie support (@fastify/cookie's hooks on every route) only when cookies are a location.
+    cookies: config.tokenLocation.includes('cookies') ? config.cookies : undefined,
+    queryStringName: config.queryStringName,
+    jsonKeys: config.jsonKeys,
+    messageKey: config.errorMessageKey,
+    pruneEvery: deps.pruneEvery,
+  }
 }
 
 /** The configured key alone; key files, dev key generation and rings are the CLI's (src/cli/ring.ts). */

@@ -5,7 +5,6 @@
 import cluster from 'node:cluster'
 import type { FastifyBaseLogger } from 'fastify'
 import type { Auth } from '../core/auth.js'
-import type { DatabaseConfig } from '../core/config-database.js'
 import { listenForEvents } from '../store/create.js'
 import { redisWakeSignal } from '../store/redis/signal.js'
 
@@ -57,12 +56,20 @@ export function outageLog(log: FastifyBaseLogger, what: string): { fail(err: unk
   }
 }
 
+/** Where the wake-up signals come from. */
+export interface WakeSources {
+  /** DATABASE_URL: a postgres:// one is listened to (NOTIFY); unknown for a store handed over as an object. */
+  databaseUrl?: string | undefined
+  /** REDIS_URL: pub/sub between instances. */
+  redisUrl?: string | undefined
+}
+
 /**
  * @example
  * const invalidation = await startInvalidation(auth, config, app.log)
  * app.addHook('onClose', () => invalidation.close())
  */
-export async function startInvalidation(auth: Auth, config: DatabaseConfig, log: FastifyBaseLogger): Promise<Invalidation> {
+export async function startInvalidation(auth: Auth, config: WakeSources, log: FastifyBaseLogger): Promise<Invalidation> {
   const feed = auth.feed
   if (feed === undefined) return { signal: 'poll', close: async () => {} }
   await auth.start()
@@ -78,7 +85,7 @@ export async function startInvalidation(auth: Auth, config: DatabaseConfig, log:
     return { signal: 'redis', close: async () => (off(), await signal.close(), await stop()) }
   }
   const pg = outageLog(log, 'postgres wake-up signal')
-  const listener = await listenForEvents(config.databaseUrl, () => (pg.ok(), wake()), pg.fail)
+  const listener = config.databaseUrl === undefined ? undefined : await listenForEvents(config.databaseUrl, () => (pg.ok(), wake()), pg.fail)
   if (listener !== undefined) return { signal: 'postgres', close: async () => (await listener.close(), await stop()) }
   return { signal: 'poll', close: stop }
 }

@@ -4,8 +4,20 @@
 // FST_ERR_CTP_INVALID_JSON_BODY for both and keeps no cause, so the body is parsed once more,
 // plainly, only when the secure parse failed. Neither answer echoes the body.
 
+import formbody from '@fastify/formbody'
 import type { FastifyInstance } from 'fastify'
 import { AuthError } from '../core/errors.js'
+
+/**
+ * The bodies the auth routes take: JSON (with prototype keys refused, below) and forms; any
+ * other content type is a 415. Encapsulated: registered in a plugin, it applies to that
+ * plugin's routes only.
+ */
+export async function installBodyParsing(app: FastifyInstance): Promise<void> {
+  app.removeContentTypeParser('text/plain')
+  installJsonParser(app)
+  if (!app.hasContentTypeParser('application/x-www-form-urlencoded')) await app.register(formbody)
+}
 
 export function installJsonParser(app: FastifyInstance): void {
   const parse = app.getDefaultJsonParser('error', 'error')
