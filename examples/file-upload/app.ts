@@ -9,7 +9,7 @@ import Fastify, { type FastifyInstance } from 'fastify'
 import type { DestinationStream } from 'pino'
 import type { Auth, Clock } from '../../src/index.js'
 import { tokenwarden } from '../../src/fastify.js'
-import { guardOptions, openAuth } from '../shared/auth.js'
+import { openAuth } from '../shared/auth.js'
 import { exampleLogger } from '../shared/logger.js'
 import type { FileUploadConfig } from './config.js'
 import { installUploadErrors } from './errors.js'
@@ -60,8 +60,10 @@ export async function buildFileUpload(config: FileUploadConfig, deps: FileUpload
     }
     installUploadErrors(app)
     await app.register(multipart)
-    await app.register(tokenwarden, { ...guardOptions(auth), queryStringName: QUERY_TOKEN })
-    await app.register(fileRoutes, { auth, files, limits: config.upload })
+    // Guards verify with auth's key and check the token's session (a logout, a disabled or deleted
+    // account refuses it at once); app.tokenwarden.auth hands the services to the routes.
+    await app.register(tokenwarden, { auth, loadUser: (claims) => auth.accounts.currentUser(claims), queryStringName: QUERY_TOKEN })
+    await app.register(fileRoutes, { files, limits: config.upload })
     await app.ready()
     return { app, auth, files }
   } catch (err) {

@@ -4,7 +4,7 @@
 
 import { Readable } from 'node:stream'
 import type { FastifyInstance, FastifyRequest } from 'fastify'
-import { AuthError, isAuthError, type Auth } from '../../src/index.js'
+import { AuthError, isAuthError } from '../../src/index.js'
 import { sendError } from '../shared/errors.js'
 import { UploadError } from './errors.js'
 import { attachment, tokenPageHeaders, uploadPage } from './page.js'
@@ -14,7 +14,6 @@ import { checkDeclaredLength, receiveUpload, type UploadLimits } from './upload.
 import { basicCredentials } from '../../src/http/plugin/basic.js'
 
 export interface FileRoutesOptions {
-  auth: Auth
   files: FileStore
   limits: UploadLimits
 }
@@ -27,8 +26,9 @@ function listed(f: StoredFile) {
   return { id: f.id, description: f.description, filename: f.filename, content_type: f.contentType, size: f.size, sha256: f.sha256, created_at: f.createdAt }
 }
 
-export async function fileRoutes(app: FastifyInstance, { auth, files, limits }: FileRoutesOptions): Promise<void> {
+export async function fileRoutes(app: FastifyInstance, { files, limits }: FileRoutesOptions): Promise<void> {
   const tw = app.tokenwarden
+  const { accounts } = tw.auth
   const userOf = (request: FastifyRequest) => request.identity!
 
   // authentication.py's login(): `request.authorization`, checked against a tokenwarden account
@@ -37,7 +37,7 @@ export async function fileRoutes(app: FastifyInstance, { auth, files, limits }: 
     try {
       const credentials = basicCredentials(request)
       if (credentials === undefined) throw new AuthError('INVALID_CREDENTIALS')
-      const { accessToken } = await auth.accounts.login(credentials, { userAgent: request.headers['user-agent'], ip: request.ip })
+      const { accessToken } = await accounts.login(credentials, { userAgent: request.headers['user-agent'], ip: request.ip })
       // A token is a credential: no cache keeps it (RFC 6749 §5.1).
       return reply.header('cache-control', 'no-store').send({ token: accessToken })
     } catch (err) {
