@@ -5,6 +5,8 @@
 // or left out, misuse refused at registration, and closing the app closing what it opened.
 
 import assert from 'node:assert/strict'
+import { spawnSync } from 'node:child_process'
+import { join } from 'node:path'
 import { test } from 'node:test'
 import Fastify, { type FastifyInstance } from 'fastify'
 import { ManualClock } from '../../src/core/clock.js'
@@ -14,6 +16,7 @@ import { basicCredentials, tokenwardenAuth, type TokenwardenAuthOptions } from '
 import { mountedParts } from '../../src/http/mount/mount.js'
 import { MemoryStore } from '../../src/store/memory.js'
 import { bearer, json, TEST_SECRET, type Tokens } from '../helpers.js'
+import { cleanEnv, ensureBuilt, ROOT } from '../server/process.js'
 
 const ADA = { email: 'ada@example.com', password: 'correct horse battery' }
 
@@ -253,4 +256,33 @@ test('misuse is a TypeError at registration, before anything is opened', async (
   await assert.rejects(attempt({ cookies: { sameSite: 'none', secure: false } }), /sameSite none requires cookies.secure/)
   await assert.rejects(attempt({ database: 'oracle://db' }), { name: 'ConfigError' })
   await assert.rejects(attempt({ keys: Keyring.of([{ alg: 'HS256', secret: TEST_SECRET }]), passwordMinLength: 3 }), /passwordMinLength/)
+})
+
+test('tokenwarden/fastify loads no native module, database driver or Kysely: the guard works without them, the mount loads them when registered', () => {
+  ensureBuilt()
+  const script = `
+    import Fastify from 'fastify'
+    import { tokenwarden, tokenwardenAuth } from 'tokenwarden/fastify'
+    const keys = [{ alg: 'HS256', secret: '${TEST_SECRET}' }]
+    const app = Fastify()
+    await app.register(tokenwarden, { keys })
+    app.get('/me', { onRequest: app.tokenwarden.guard() }, async (req) => ({ sub: req.identity }))
+    const me = await app.inject({ url: '/me', headers: { authorization: 'Bearer ' + app.tokenwarden.createAccessToken('ada') } })
+    let mount
+    try {
+      await Fastify().register(tokenwardenAuth, { database: 'sqlite::memory:', keys })
+    } catch (err) {
+      mount = err.message
+    }
+    console.log(JSON.stringify({ me: me.json(), mount }))`
+  const run = spawnSync(process.execPath, ['--import', join(ROOT, 'test/support/hide-packages.mjs'), '--input-type=module', '-e', script], {
+    cwd: ROOT,
+    encoding: 'utf8',
+    timeout: 30_000,
+    env: cleanEnv({ TW_HIDE_PACKAGES: 'kysely,better-sqlite3,@node-rs/argon2,pg,mysql2,ioredis,typebox' }),
+  })
+  assert.equal(run.status, 0, run.stderr)
+  const out = JSON.parse(run.stdout) as { me: unknown; mount: string }
+  assert.deepEqual(out.me, { sub: 'ada' })
+  assert.match(out.mount, /Cannot find package 'kysely'/)
 })

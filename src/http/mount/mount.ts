@@ -8,6 +8,7 @@ import type { AuthOptions } from '../../core/auth-options.js'
 import { createAuth, type Auth } from '../../core/auth.js'
 import type { LoginThrottle } from '../../core/accounts/throttle.js'
 import type { Store } from '../../core/store.js'
+import type { TokenClaims } from '../../core/tokens/claims.js'
 import { Keyring } from '../../core/tokens/keyring.js'
 import { createStore } from '../../store/create.js'
 import { KyselyStore } from '../../store/kysely/store.js'
@@ -71,7 +72,7 @@ export async function mountAuth(app: FastifyInstance, opts: TokenwardenAuthOptio
   app.addHook('onClose', async () => invalidation.close())
   parts.set(auth, { store, signal: invalidation.signal })
 
-  const loadUser = opts.loadUser === true ? (claims: Parameters<typeof auth.accounts.currentUser>[0]) => auth.accounts.currentUser(claims) : opts.loadUser
+  const loadUser = opts.loadUser === true ? (claims: TokenClaims) => auth.accounts.currentUser(claims) : opts.loadUser
   await app.register(tokenwarden, {
     auth,
     locations: opts.locations,
