@@ -11,6 +11,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { test } from 'node:test'
+import Database from 'better-sqlite3'
 import type { FastifyInstance, InjectOptions } from 'fastify'
 import { buildCybermooc, cybermoocConfig } from '../../examples/cybermooc/app.js'
 import { loadEnv } from '../../examples/shared/config.js'
@@ -212,6 +213,36 @@ test('SECRET_KEY from .env signs the tokens (the environment wins over the file)
   assert.throws(() => cybermoocConfig(loadEnv(dir, {}), dir), (err: unknown) => err instanceof ConfigError && /32 bytes/.test(err.message))
   rmSync(join(dir, '.env'))
   assert.throws(() => cybermoocConfig(loadEnv(dir, { NODE_ENV: 'production' }), dir), ConfigError)
+})
+
+test("the Flask course's own database: `users import --from` its users table (encrypted_password, bcrypt bytes), `users roles` for its admins", async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'tw-cybermooc-import-'))
+  t.after(() => rmSync(dir, { recursive: true, force: true }))
+  // models/user.py and models/role.py of parts 4 to 6; flask-bcrypt's generate_password_hash returns bytes.
+  const flask = new Database(join(dir, 'db.sqlite'))
+  flask.exec(`CREATE TABLE users (id INTEGER PRIMARY KEY, username VARCHAR NOT NULL UNIQUE, email VARCHAR NOT NULL UNIQUE, encrypted_password VARCHAR NOT NULL);
+    CREATE TABLE roles (id INTEGER PRIMARY KEY, name VARCHAR(80) UNIQUE, description VARCHAR(255));
+    CREATE TABLE user_roles (user_id INTEGER REFERENCES users(id), role_id INTEGER REFERENCES roles(id));`)
+  const insert = flask.prepare('INSERT INTO users VALUES (?, ?, ?, ?)')
+  for (const u of FLASK_USERS) insert.run(Number(u.id), u.username, u.email, Buffer.from(u.password_hash))
+  flask.exec(`INSERT INTO roles VALUES (1, 'admin', 'the admin role duh.'); INSERT INTO user_roles VALUES (1, 1);`)
+  flask.close()
+
+  const env = exampleEnv({ DATA_DIR: join(dir, 'data') })
+  const imported = await runScript('src/cli/main.ts', ['users', 'import', '--from', `sqlite:${join(dir, 'db.sqlite')}`, '--table', 'users', '--columns', 'password=encrypted_password'], env)
+  assert.equal(imported.code, 0, imported.output)
+  assert.match(imported.output, /Imported 2/)
+  // The roles live in a join table the import does not read: give root the admin role again.
+  const roles = await runScript('src/cli/main.ts', ['users', 'roles', '--email', 'root@mail.com', '--set', 'user,admin'], env)
+  assert.equal(roles.code, 0, roles.output)
+
+  const config = cybermoocConfig({ DATA_DIR: join(dir, 'data'), SECRET_KEY, NODE_ENV: 'test', ...FAST_ARGON2 }, dir)
+  const { app, store } = await buildCybermooc(config)
+  t.after(() => app.close())
+  const token = await login(app, 'root', 'toor')
+  assert.equal((await get(app, '/admin', token)).statusCode, 200)
+  assert.match((await store.findUserByUsername('root'))!.passwordHash, /^\$argon2id\$/)
+  assert.equal((await get(app, '/admin', await login(app, 'testuser', 'test_user'))).json().code, 'ROLE_REQUIRED')
 })
 
 test('the real commands: `tokenwarden users import` of the Flask users, then npx tsx examples/cybermooc/server.ts over HTTP', async (t) => {
