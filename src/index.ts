@@ -11,6 +11,7 @@ export { createAuth, type Auth } from './core/auth.js'
 export { AUTH_DEFAULTS, type AuthOptions } from './core/auth-options.js'
 export { ManualClock, systemClock, type Clock } from './core/clock.js'
 export { ConfigError, parseConfig, parseDuration, type ServerConfig } from './core/config.js'
+export { DATABASE_DEFAULTS } from './core/config-database.js'
 export type { TokenConfig } from './core/config-tokens.js'
 export type { ClientInfo, TokenPair } from './core/context.js'
 export { AuthError, DEFAULT_MESSAGE_KEY, ERRORS, isAuthError, type ErrorCode, type TokenErrorCode } from './core/errors.js'
@@ -41,7 +42,7 @@ export {
 export { createVerifier, VERIFY_DEFAULTS, type TokenVerifier, type VerifyOptions } from './core/tokens/verify.js'
 export { buildApp, type App, type AppDeps } from './http/app.js'
 export { tokenwardenAuth, type MountedRoutes, type TokenwardenAuthOptions } from './http/mount/plugin.js'
-export { ROUTE_DEFAULTS } from './http/mount/options.js'
+export { MOUNT_DEFAULTS, ROUTE_DEFAULTS } from './http/mount/options.js'
 export { basicCredentials } from './http/plugin/basic.js'
 export {
   tokenwarden,

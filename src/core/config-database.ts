@@ -5,12 +5,15 @@ import { join } from 'node:path'
 import { ConfigError, duration, integer, text, type Env } from './config-env.js'
 import { FEED_DEFAULTS } from './events/feed.js'
 
+/** The database defaults, written once: createStore (poolMax) and tokenwardenAuth (databaseWait) refer to them. */
+export const DATABASE_DEFAULTS = Object.freeze({ poolMax: 10, waitSeconds: 0 })
+
 export interface DatabaseConfig {
   /** DATABASE_URL: sqlite:PATH, postgres://..., mysql://... or mariadb://... default: sqlite:<DATA_DIR>/tokenwarden.db */
   databaseUrl: string
-  /** DATABASE_POOL_MAX: connections per instance (PostgreSQL, MySQL). default: 10 */
+  /** DATABASE_POOL_MAX: connections per instance (PostgreSQL, MySQL). default: DATABASE_DEFAULTS.poolMax */
   databasePoolMax: number
-  /** DATABASE_WAIT, seconds: keep retrying an unreachable database at start this long (with backoff); 0 fails at once. default: 0 */
+  /** DATABASE_WAIT, seconds: keep retrying an unreachable database at start this long (with backoff); 0 fails at once. default: DATABASE_DEFAULTS.waitSeconds */
   databaseWait: number
   /** REDIS_URL (redis:// or rediss://): wake-up signal between instances and the shared per-IP limit. default: unset */
   redisUrl: string | undefined
@@ -35,8 +38,8 @@ export function parseDatabaseConfig(env: Env, dataDir: string): DatabaseConfig {
   }
   return {
     databaseUrl: text(env, 'DATABASE_URL') ?? `sqlite:${join(dataDir, 'tokenwarden.db')}`,
-    databasePoolMax: integer(env, 'DATABASE_POOL_MAX', 10, 1, 1000),
-    databaseWait: duration(env, 'DATABASE_WAIT', 0, true),
+    databasePoolMax: integer(env, 'DATABASE_POOL_MAX', DATABASE_DEFAULTS.poolMax, 1, 1000),
+    databaseWait: duration(env, 'DATABASE_WAIT', DATABASE_DEFAULTS.waitSeconds, true),
     redisUrl,
     invalidationPollMs,
     invalidationMaxLagMs,

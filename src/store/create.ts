@@ -2,6 +2,7 @@
 // and the tests all call it; the dialect (and so the driver it imports) follows the scheme.
 
 import { CamelCasePlugin, Kysely } from 'kysely'
+import { DATABASE_DEFAULTS } from '../core/config-database.js'
 import { dialectFor } from './kysely/dialects/index.js'
 import type { Listener } from './kysely/dialects/types.js'
 import type { Database } from './kysely/schema.js'
@@ -10,7 +11,7 @@ import { KyselyStore } from './kysely/store.js'
 export interface StoreOptions {
   /** DATABASE_URL: sqlite:PATH, sqlite::memory:, postgres://..., mysql://... (or mariadb://...). */
   databaseUrl: string
-  /** DATABASE_POOL_MAX: connections per instance (PostgreSQL, MySQL). default: 10 */
+  /** DATABASE_POOL_MAX: connections per instance (PostgreSQL, MySQL). default: DATABASE_DEFAULTS.poolMax (10) */
   poolMax?: number
 }
 
@@ -21,7 +22,7 @@ export interface StoreOptions {
  */
 export async function createStore(options: StoreOptions): Promise<KyselyStore> {
   const dialect = dialectFor(options.databaseUrl)
-  const poolMax = options.poolMax ?? 10
+  const poolMax = options.poolMax ?? DATABASE_DEFAULTS.poolMax
   if (!Number.isInteger(poolMax) || poolMax < 1) throw new TypeError('poolMax must be a whole number >= 1')
   const kysely = new Kysely<Database>({ dialect: await dialect.create(options.databaseUrl, { poolMax }), plugins: [new CamelCasePlugin()] })
   return new KyselyStore(kysely, dialect)

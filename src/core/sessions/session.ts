@@ -3,17 +3,8 @@
 
 import type { SessionRecord } from '../store.js'
 
-/** One login's session, as a user's session list shows it. */
-export interface Session {
-  id: string
-  userId: string
-  createdAt: string
-  lastUsedAt: string
-  /** The session ends then unless a refresh extends it. */
-  expiresAt: string
-  userAgent: string | null
-  ip: string | null
-}
+/** One login's session, as a user's session list shows it (`expiresAt`: it ends then unless a refresh extends it). */
+export type Session = Pick<SessionRecord, 'id' | 'userId' | 'createdAt' | 'lastUsedAt' | 'expiresAt' | 'userAgent' | 'ip'>
 
 /** The record's public fields, copied. */
 export function publicSession(record: SessionRecord): Session {

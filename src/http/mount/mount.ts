@@ -5,6 +5,7 @@
 
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify'
 import type { AuthOptions } from '../../core/auth-options.js'
+import { DATABASE_DEFAULTS } from '../../core/config-database.js'
 import { createAuth, type Auth } from '../../core/auth.js'
 import type { LoginThrottle } from '../../core/accounts/throttle.js'
 import type { Store } from '../../core/store.js'
@@ -17,11 +18,8 @@ import { waitForDatabase } from '../database-wait.js'
 import { outageLog, startInvalidation, type Invalidation } from '../invalidation.js'
 import { tokenwarden } from '../plugin/index.js'
 import { resolveLocationSettings } from '../plugin/options.js'
-import { ROUTE_DEFAULTS, type MountedRoutes, type TokenwardenAuthOptions } from './options.js'
+import { MOUNT_DEFAULTS, ROUTE_DEFAULTS, type MountedRoutes, type TokenwardenAuthOptions } from './options.js'
 import { authApi } from './routes.js'
-
-/** TokenwardenAuthOptions.pruneEvery's default. */
-const PRUNE_EVERY_MS = 3_600_000
 
 /** What the server's own routes (health) need beyond the Auth; not public. */
 export interface MountedParts {
@@ -43,7 +41,7 @@ export async function mountAuth(app: FastifyInstance, opts: TokenwardenAuthOptio
   const keyring = keyringOf(opts.keys)
   const routes = routesOf(opts.routes)
   const settings = resolveLocationSettings(opts)
-  const pruneEvery = opts.pruneEvery ?? PRUNE_EVERY_MS
+  const pruneEvery = opts.pruneEvery ?? MOUNT_DEFAULTS.pruneEvery
   if (!(Number.isInteger(pruneEvery) && pruneEvery >= 0)) throw new TypeError('tokenwardenAuth: pruneEvery must be a whole number of milliseconds >= 0')
 
   const { store, owned } = await openStore(opts, app.log)
@@ -105,7 +103,7 @@ async function openStore(opts: TokenwardenAuthOptions, log: FastifyBaseLogger): 
   const store = owned ? await createStore({ databaseUrl: database, poolMax: opts.poolMax }) : database
   try {
     // Under a lock on every dialect: instances started together apply the migrations once.
-    await waitForDatabase(() => store.migrate(), opts.databaseWait ?? 0, log)
+    await waitForDatabase(() => store.migrate(), opts.databaseWait ?? DATABASE_DEFAULTS.waitSeconds, log)
   } catch (err) {
     if (owned) await store.close()
     throw err

@@ -55,12 +55,15 @@ export interface TokenwardenAuthOptions extends Omit<AuthOptions, 'store' | 'key
    * and by `tokenwarden users`), else in memory (MemoryLoginThrottle)
    */
   throttle?: LoginThrottle
-  /** Connections per instance (PostgreSQL, MySQL) for a URL `database`. default: StoreOptions.poolMax */
+  /** Connections per instance (PostgreSQL, MySQL) for a URL `database`. default: DATABASE_DEFAULTS.poolMax (10) */
   poolMax?: number
-  /** Seconds to keep retrying an unreachable database at registration, with backoff (DATABASE_WAIT); 0 fails at once. default: 0 */
+  /** Seconds to keep retrying an unreachable database at registration, with backoff (DATABASE_WAIT); 0 fails at once. default: DATABASE_DEFAULTS.waitSeconds (0) */
   databaseWait?: number
   /** REDIS_URL: wakes the other instances at once after a change (PostgreSQL URLs use NOTIFY without it). default: none, the feed polls */
   redisUrl?: string
-  /** How often expired and revoked sessions are pruned, ms; 0 never. default: 3600000 (1 h) */
+  /** How often expired and revoked sessions are pruned, ms; 0 never. default: 3600000 (1 h; MOUNT_DEFAULTS.pruneEvery) */
   pruneEvery?: number
 }
+
+/** The defaults of the options this plugin adds (ROUTE_DEFAULTS for `routes`). */
+export const MOUNT_DEFAULTS = Object.freeze({ pruneEvery: 3_600_000 })
