@@ -13,13 +13,14 @@ import { throttleKey } from './throttle.js'
 
 export type LoginIdentifier = { email: string } | { username: string }
 
-export interface Credentials {
+/** Credentials with their identifier resolved (the accounts service's `Credentials` checked to one of email or username). */
+export interface IdentifiedCredentials {
   identifier: LoginIdentifier
   password: string
 }
 
 /** Finds the account and checks its password; undefined when either is wrong. */
-export async function checkCredentials(ctx: AuthContext, { identifier, password }: Credentials): Promise<UserRecord | undefined> {
+export async function checkCredentials(ctx: AuthContext, { identifier, password }: IdentifiedCredentials): Promise<UserRecord | undefined> {
   const user =
     'email' in identifier
       ? await ctx.store.findUserByEmail(normalizeEmail(identifier.email))
@@ -60,7 +61,7 @@ export async function matchPassword(ctx: AuthContext, stored: string | undefined
 }
 
 /** Logs in, and publishes the outcome once on the activity channel (with the account's id when the password matched). */
-export async function login(ctx: AuthContext, credentials: Credentials, client: ClientInfo): Promise<TokenPair & { user: UserRecord }> {
+export async function login(ctx: AuthContext, credentials: IdentifiedCredentials, client: ClientInfo): Promise<TokenPair & { user: UserRecord }> {
   let userId: string | undefined
   try {
     const user = await throttledCheck(ctx, throttleKey(credentials.identifier), () => checkCredentials(ctx, credentials))
