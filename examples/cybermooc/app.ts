@@ -6,11 +6,10 @@
 
 import Fastify, { type FastifyInstance } from 'fastify'
 import type { Auth, Clock, KyselyStore } from '../../src/index.js'
-import { tokenwarden } from '../../src/fastify.js'
-import { guardOptions, openAuth } from '../shared/auth.js'
 import { exampleConfig, loadEnv, type ExampleConfig } from '../shared/config.js'
 import { installErrors } from '../shared/errors.js'
 import { exampleLogger } from '../shared/logger.js'
+import { mountAuth } from '../shared/mount.js'
 import { helloRoutes } from './hello.js'
 import { tutorialMessage } from './messages.js'
 import { userRoutes } from './users.js'
@@ -51,19 +50,18 @@ export interface Cybermooc {
  * await app.listen({ port: PORT })
  */
 export async function buildCybermooc(config: ExampleConfig, deps: { clock?: Clock } = {}): Promise<Cybermooc> {
-  const opened = await openAuth(config, deps)
   const app = Fastify({ logger: exampleLogger(config), bodyLimit: 64 * 1024 })
-  app.addHook('onClose', async () => opened.close())
   try {
     // JSON bodies only, as the tutorial's request.get_json(): anything else is a 415.
     app.removeContentTypeParser('text/plain')
     // The tutorial's errors said `{"error": "..."}`: the same key, plus the code.
     installErrors(app, { messageKey: 'error', message: tutorialMessage })
-    await app.register(tokenwarden, { ...guardOptions(opened.auth), header: { name: config.headerName, type: config.headerType } })
+    // tokenwarden's accounts and sessions, none of its routes; the bare token unless JWT_HEADER_TYPE says otherwise.
+    const { auth, store } = await mountAuth(app, config, deps)
     await app.register(helloRoutes, { prefix: PREFIX })
-    await app.register(userRoutes, { prefix: PREFIX, auth: opened.auth })
+    await app.register(userRoutes, { prefix: PREFIX })
     await app.ready()
-    return { app, auth: opened.auth, store: opened.store }
+    return { app, auth, store }
   } catch (err) {
     await app.close()
     throw err

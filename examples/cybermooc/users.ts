@@ -6,7 +6,7 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { FastifyInstance } from 'fastify'
 import { Type } from 'typebox'
-import { AuthError, type Auth } from '../../src/index.js'
+import { AuthError } from '../../src/index.js'
 
 // Every field optional, as `datas.get('username', '')` was: a missing one is "empty" (400).
 const Field = Type.Optional(Type.String({ maxLength: 1024 }))
@@ -23,18 +23,19 @@ function required<K extends string>(body: Partial<Record<K, string>> | undefined
   return body as Record<K, string>
 }
 
-export async function userRoutes(app: FastifyInstance, { auth }: { auth: Auth }): Promise<void> {
+export async function userRoutes(app: FastifyInstance): Promise<void> {
+  const { accounts } = app.tokenwarden.auth
   const r = app.withTypeProvider<TypeBoxTypeProvider>()
 
   r.post('/users/signup', { schema: { body: SignupBody, response: { 200: Type.Object({ msg: Type.String() }), ...errors } } }, async (request) => {
     const { username, email, password } = required(request.body, ['username', 'email', 'password'])
-    await auth.accounts.register({ username, email, password })
+    await accounts.register({ username, email, password })
     return { msg: 'welcome :-)' }
   })
 
   r.post('/users/login', { schema: { body: LoginBody, response: { 200: Type.Object({ token: Type.String() }), ...errors } } }, async (request) => {
     const { username, password } = required(request.body, ['username', 'password'])
-    const { accessToken } = await auth.accounts.login({ username, password }, { userAgent: request.headers['user-agent'], ip: request.ip })
+    const { accessToken } = await accounts.login({ username, password }, { userAgent: request.headers['user-agent'], ip: request.ip })
     return { token: accessToken }
   })
 }

@@ -6,11 +6,10 @@
 
 import Fastify, { type FastifyInstance } from 'fastify'
 import type { Auth, Clock, KyselyStore } from '../../src/index.js'
-import { tokenwarden } from '../../src/fastify.js'
-import { guardOptions, openAuth } from '../shared/auth.js'
 import { exampleConfig, loadEnv, type ExampleConfig } from '../shared/config.js'
 import { installErrors } from '../shared/errors.js'
 import { exampleLogger } from '../shared/logger.js'
+import { mountAuth } from '../shared/mount.js'
 import { ParalympicsData } from './db.js'
 import { eventRoutes } from './routes/events.js'
 import { regionRoutes } from './routes/regions.js'
@@ -46,21 +45,20 @@ export interface Paralympics {
  * await app.listen({ port: PORT })
  */
 export async function buildParalympics(config: ExampleConfig, deps: { clock?: Clock } = {}): Promise<Paralympics> {
-  const opened = await openAuth(config, deps)
   const app = Fastify({ logger: exampleLogger(config), bodyLimit: 64 * 1024 })
-  app.addHook('onClose', async () => opened.close())
   try {
-    const data = new ParalympicsData(opened.store)
-    await data.prepare()
     // JSON bodies only, as the tutorial's request.get_json(): anything else is a 415.
     app.removeContentTypeParser('text/plain')
     installErrors(app)
-    await app.register(tokenwarden, { ...guardOptions(opened.auth), header: { name: config.headerName, type: config.headerType } })
+    // tokenwarden's accounts and sessions, none of its routes; the bare token unless JWT_HEADER_TYPE says otherwise.
+    const { auth, store } = await mountAuth(app, config, deps)
+    const data = new ParalympicsData(store)
+    await data.prepare()
     await app.register(regionRoutes, { prefix: PREFIX, data })
     await app.register(eventRoutes, { prefix: PREFIX, data })
-    await app.register(userRoutes, { prefix: PREFIX, auth: opened.auth })
+    await app.register(userRoutes, { prefix: PREFIX })
     await app.ready()
-    return { app, auth: opened.auth, store: opened.store, data }
+    return { app, auth, store, data }
   } catch (err) {
     await app.close()
     throw err

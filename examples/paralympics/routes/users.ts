@@ -6,17 +6,18 @@
 
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { FastifyInstance } from 'fastify'
-import { AuthError, isAuthError, type Auth } from '../../../src/index.js'
+import { AuthError, isAuthError } from '../../../src/index.js'
 import { Credentials, ErrorAnswer, LoginAnswer, Status } from '../schemas.js'
 
-export async function userRoutes(app: FastifyInstance, { auth }: { auth: Auth }): Promise<void> {
+export async function userRoutes(app: FastifyInstance): Promise<void> {
+  const { accounts } = app.tokenwarden.auth
   const r = app.withTypeProvider<TypeBoxTypeProvider>()
   const errors = { 400: ErrorAnswer, 401: ErrorAnswer, 409: ErrorAnswer, 429: ErrorAnswer }
 
   r.post('/register', { schema: { body: Credentials, response: { 201: Status, ...errors } } }, async (request, reply) => {
     const { email, password } = request.body
     try {
-      await auth.accounts.register({ email, password })
+      await accounts.register({ email, password })
     } catch (err) {
       // The tutorial's words for a taken email, with a 409 and a code instead of its 202.
       if (isAuthError(err) && err.code === 'EMAIL_TAKEN') throw new AuthError('EMAIL_TAKEN', 'User already exists. Please Log in.')
@@ -27,7 +28,7 @@ export async function userRoutes(app: FastifyInstance, { auth }: { auth: Auth })
 
   r.post('/login', { schema: { body: Credentials, response: { 200: LoginAnswer, ...errors } } }, async (request) => {
     const { email, password } = request.body
-    const { accessToken } = await auth.accounts.login({ email, password }, { userAgent: request.headers['user-agent'], ip: request.ip })
+    const { accessToken } = await accounts.login({ email, password }, { userAgent: request.headers['user-agent'], ip: request.ip })
     return { status: 'success' as const, message: 'Successfully logged in.', token: accessToken }
   })
 }
