@@ -4,6 +4,7 @@
 
 import { parseArgs } from 'node:util'
 import { ConfigError, parseConfig, parseWorkers, type ServerConfig } from '../core/config.js'
+import { checkMetricsWorkers } from '../core/config-metrics.js'
 import { buildApp } from '../http/app.js'
 import { createStore } from '../store/create.js'
 import { isUnavailable } from '../store/unavailable.js'
@@ -52,6 +53,7 @@ async function main(argv: string[]): Promise<number> {
   switch (command) {
     case 'serve': {
       const workers = values.workers === undefined ? config.workers : parseWorkers(values.workers, '--workers')
+      checkMetricsWorkers(config, workers, '--workers')
       // Several workers: this process is their primary, or one of the workers it forked (which
       // runs with the same arguments and serves as one instance below).
       if (workers > 1 && !(await isClusterWorker())) return supervise(config, workers)

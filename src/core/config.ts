@@ -9,6 +9,7 @@ import { boolean, ConfigError, duration, integer, oneOf, text, type Env } from '
 import { parseTokenConfig, type TokenConfig } from './config-tokens.js'
 import { parseCorsConfig, type CorsConfig } from './config-cors.js'
 import { parseDatabaseConfig, type DatabaseConfig } from './config-database.js'
+import { parseMetricsConfig, type MetricsConfig } from './config-metrics.js'
 import { emailProblem, PASSWORD_MIN, PASSWORD_MIN_CEILING, passwordProblem } from './accounts/rules.js'
 import { THROTTLE_DEFAULTS } from './accounts/throttle.js'
 import { AUTH_DEFAULTS, LEGACY_TOKEN_MODES } from './auth-options.js'
@@ -23,10 +24,10 @@ export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', '
 export type LogLevel = (typeof LOG_LEVELS)[number]
 
 /**
- * The token settings (JWT_ALGORITHM, keys, token locations, cookies) live in TokenConfig; CORS_* in CorsConfig; DATABASE_*, REDIS_URL and INVALIDATION_* in DatabaseConfig.
+ * The token settings (JWT_ALGORITHM, keys, token locations, cookies) live in TokenConfig; CORS_* in CorsConfig; DATABASE_*, REDIS_URL and INVALIDATION_* in DatabaseConfig; METRICS* in MetricsConfig.
  * A setting that configures a lower layer takes that layer's default (named on the field), never a copy of it.
  */
-export interface ServerConfig extends TokenConfig, CorsConfig, DatabaseConfig {
+export interface ServerConfig extends TokenConfig, CorsConfig, DatabaseConfig, MetricsConfig {
   /** PORT. default: 3000 */
   port: number
   /** HOST. default: 127.0.0.1 */
@@ -98,11 +99,13 @@ export function parseConfig(env: Env, cwd = process.cwd()): ServerConfig {
   const refreshTtl = duration(env, 'REFRESH_TOKEN_TTL', ISSUE_DEFAULTS.refreshTtl)
   if (refreshTtl < accessTtl) throw new ConfigError('REFRESH_TOKEN_TTL', 'must not be shorter than ACCESS_TOKEN_TTL')
   const passwordMinLength = integer(env, 'PASSWORD_MIN_LENGTH', AUTH_DEFAULTS.passwordMinLength, PASSWORD_MIN, PASSWORD_MIN_CEILING)
+  const port = integer(env, 'PORT', 3000, 0, 65535)
+  const workers = parseWorkers(text(env, 'WORKERS'), 'WORKERS')
   return Object.freeze({
     ...tokens,
-    port: integer(env, 'PORT', 3000, 0, 65535),
+    port,
     host: text(env, 'HOST') ?? '127.0.0.1',
-    workers: parseWorkers(text(env, 'WORKERS'), 'WORKERS'),
+    workers,
     dataDir,
     ...parseDatabaseConfig(env, dataDir),
     jwtSecret,
@@ -128,6 +131,7 @@ export function parseConfig(env: Env, cwd = process.cwd()): ServerConfig {
     passwordMinLength,
     ...adminSeed(env, passwordMinLength),
     ...parseCorsConfig(env),
+    ...parseMetricsConfig(env, nodeEnv, port, workers),
   })
 }
 
