@@ -16,8 +16,9 @@ await build({
   sourcemap: true,
   legalComments: 'none',
   // Native addons (and the package mnemonist is loaded from with createRequire) stay in node_modules,
-  // and so does the common-password list (~0.4 MB, imported when a password is first set).
-  external: ['better-sqlite3', '@node-rs/argon2', '@node-rs/bcrypt', 'mnemonist', 'pg', 'mysql2', 'ioredis', '@zxcvbn-ts/language-common'],
+  // and so do the common-password list (~0.4 MB, imported when a password is first set) and
+  // prom-client (imported only with METRICS=true).
+  external: ['better-sqlite3', '@node-rs/argon2', '@node-rs/bcrypt', 'mnemonist', 'pg', 'mysql2', 'ioredis', '@zxcvbn-ts/language-common', 'prom-client'],
   // CommonJS dependencies call require(); give the ESM bundle one.
   banner: { js: "import { createRequire as __twCreateRequire } from 'node:module'; const require = __twCreateRequire(import.meta.url);" },
   logLevel: 'warning',

@@ -76,6 +76,8 @@ export const ERRORS = {
 
   // Authorization
   ROLE_REQUIRED: { status: 403, message: 'You lack the role this requires', bearer: 'insufficient_scope' },
+  // GET /metrics with METRICS_TOKEN set (src/http/metrics/); with no Authorization at all it is TOKEN_MISSING
+  METRICS_TOKEN_INVALID: { status: 401, message: 'Metrics token is not accepted', bearer: 'invalid_token' },
 
   // Everything else
   SERVICE_UNAVAILABLE: { status: 503, message: 'The service cannot answer right now; try again shortly' },

@@ -19,6 +19,7 @@ import { registerCors } from './cors.js'
 import { installErrorHandling, toAuthError } from './errors.js'
 import { installBodyParsing } from './json-body.js'
 import { lazyChildLogger, loggerOptions } from './logger.js'
+import { registerMetrics } from './metrics/metrics.js'
 import { mountedParts } from './mount/mount.js'
 import type { TokenwardenAuthOptions } from './mount/options.js'
 import { tokenwardenAuth } from './mount/plugin.js'
@@ -73,6 +74,8 @@ export async function buildApp(config: ServerConfig, deps: AppDeps = {}): Promis
   await installBodyParsing(app)
   installErrorHandling(app, config.errorMessageKey)
   installClientErrors(app, config.errorMessageKey)
+  // Before every route, so each one is timed (METRICS=true; nothing otherwise).
+  await registerMetrics(app, config)
   // CORS before the rate limit: preflights are answered first, and a 429 carries the CORS headers.
   await registerCors(app, config)
   await registerAuthRateLimit(app, config)

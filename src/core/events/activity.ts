@@ -39,7 +39,7 @@ export const REFRESH_OUTCOMES = [
   'reused',
   // TOKEN_EXPIRED.
   'expired',
-  // Any other refusal of the token itself (signature, claims, type, CSRF).
+  // No refresh token, or any other refusal of the token itself (signature, claims, type, CSRF).
   'invalid',
   // TOKEN_REVOKED: the session ended, or its account is disabled or deleted.
   'revoked',

@@ -180,6 +180,8 @@ async function tokenwardenPlugin(app: FastifyInstance, opts: TokenwardenPluginOp
 
   function reject(request: FastifyRequest, reply: FastifyReply, err: unknown, done: (err?: Error) => void): void {
     if (!isAuthError(err)) return done(err as Error)
+    // Where a guard's refusal is decided: counted on the Auth's activity channel (metrics, audit).
+    if (auth?.activity.active === true) auth.activity.publish({ type: 'token_rejected', code: err.code })
     applyChallenge(reply, err.code)
     if (onError === undefined && messageKey === undefined) return done(err)
     Promise.resolve()

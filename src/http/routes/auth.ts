@@ -6,6 +6,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { Auth } from '../../core/auth.js'
 import type { TokenLocation } from '../../core/tokens/locations.js'
 import { AuthError } from '../../core/errors.js'
+import { refreshOutcome } from '../../core/sessions/refresh.js'
 import { basicCredentials } from '../plugin/basic.js'
 import { missingTokenError } from '../plugin/extract.js'
 import { LoginBody, LogoutQuery, RegisterBody, UserView, userView } from '../schemas.js'
@@ -77,7 +78,7 @@ export async function authRoutes(app: FastifyInstance, { auth }: AuthRoutesOptio
     }
     const locations = refreshLocations(app)
     const found = app.tokenwarden.locate(request, { refresh: true, locations })
-    if (found === undefined) throw missingTokenError(request, locations, app.tokenwarden.settings)
+    if (found === undefined) throw refused(missingTokenError(request, locations, app.tokenwarden.settings))
     const fromCookie = found.location === 'cookies'
     if (!fromCookie) return deliverTokens(app, reply, await sessions.refresh(found.token, { client: client(request) }), false)
     // A refresh cookie that can never work again (expired, forged, revoked, reused, its account
@@ -87,16 +88,26 @@ export async function authRoutes(app: FastifyInstance, { auth }: AuthRoutesOptio
     try {
       claims = auth.verifier.verify(found.token, 'refresh')
     } catch (err) {
-      throw clearingCookies(reply, err)
+      throw clearingCookies(reply, refused(err))
     }
     // A cookie is sent by the browser on its own: the CSRF echo proves the page asked (double submit).
-    app.tokenwarden.checkCsrf(request, claims)
+    try {
+      app.tokenwarden.checkCsrf(request, claims)
+    } catch (err) {
+      throw refused(err)
+    }
     try {
       return deliverTokens(app, reply, await sessions.refresh(found.token, { client: client(request) }), true)
     } catch (err) {
       throw clearingCookies(reply, err)
     }
   })
+
+  /** `err`, counted as a refresh refused here, before sessions.refresh (which counts its own). */
+  function refused(err: unknown): unknown {
+    auth.activity.publish({ type: 'refresh', outcome: refreshOutcome(err), userId: undefined, sessionId: undefined })
+    return err
+  }
 
   /** `err`, after clearing the token cookies when it says the refresh token is dead (401/403). */
   function clearingCookies(reply: FastifyReply, err: unknown): unknown {
