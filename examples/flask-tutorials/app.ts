@@ -7,11 +7,10 @@
 
 import Fastify, { type FastifyInstance } from 'fastify'
 import type { Auth, Clock, KyselyStore } from '../../src/index.js'
-import { tokenwarden } from '../../src/fastify.js'
-import { guardOptions, openAuth } from '../shared/auth.js'
 import type { ExampleConfig } from '../shared/config.js'
 import { installErrors } from '../shared/errors.js'
 import { exampleLogger } from '../shared/logger.js'
+import { mountAuth } from '../shared/mount.js'
 import { Profiles } from './profiles.js'
 import { seedUsers } from './seed.js'
 import { tutorial1 } from './tutorial1.js'
@@ -44,30 +43,30 @@ export interface FlaskTutorials {
  * await app.listen({ port: 3103 })
  */
 export async function buildFlaskTutorials(config: ExampleConfig, deps: FlaskTutorialsDeps = {}): Promise<FlaskTutorials> {
-  const opened = await openAuth(config, { clock: deps.clock })
-  const { auth, store } = opened
   const app = Fastify({ logger: exampleLogger({ ...config, queryStringName: QUERY_TOKEN }), bodyLimit: 64 * 1024 })
-  app.addHook('onClose', async () => opened.close())
   try {
-    const profiles = await Profiles.open(store)
-    if (deps.seed ?? config.env !== 'production') await seedUsers(auth, profiles)
+    // Before the plugin: the guards' refusals come here (each tutorial words its own, below).
     installErrors(app)
     // JSON bodies only (and tutorial 1's form): anything else is 415 UNSUPPORTED_MEDIA_TYPE.
     app.removeContentTypeParser('text/plain')
-    await app.register(tokenwarden, {
-      ...guardOptions(auth),
+    // JWTManager(app): tokenwarden's accounts and sessions on the database, no tokenwarden routes.
+    const { auth, store } = await mountAuth(app, config, { clock: deps.clock }, {
+      // Tutorials 1 and 2 read the token from ?token=.
       queryStringName: QUERY_TOKEN,
       // Tutorial 1's home page remembers the login in a cookie (HttpOnly; Secure in production).
-      cookies: { secure: config.cookies.secure, sameSite: 'lax', csrfProtect: false },
+      // It is read on GET / only, so no CSRF echo is asked for.
+      cookies: { ...config.cookies, csrfProtect: false },
     })
-    await app.register(tutorial1, { prefix: PREFIXES.tutorial1, auth })
-    await app.register(tutorial2, { prefix: PREFIXES.tutorial2, auth })
-    await app.register(tutorial3, { prefix: PREFIXES.tutorial3, auth })
-    await app.register(tutorial4, { prefix: PREFIXES.tutorial4, auth, profiles })
+    const profiles = await Profiles.open(store)
+    if (deps.seed ?? config.env !== 'production') await seedUsers(auth, profiles)
+    await app.register(tutorial1, { prefix: PREFIXES.tutorial1 })
+    await app.register(tutorial2, { prefix: PREFIXES.tutorial2 })
+    await app.register(tutorial3, { prefix: PREFIXES.tutorial3 })
+    await app.register(tutorial4, { prefix: PREFIXES.tutorial4, profiles })
     await app.ready()
+    return { app, auth, store }
   } catch (err) {
     await app.close()
     throw err
   }
-  return { app, auth, store }
 }

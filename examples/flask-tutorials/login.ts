@@ -1,9 +1,8 @@
 // What the tutorials' logins share: the username/password body they read (request.form or
-// request.json), HTTP Basic credentials (request.authorization), and the client details a
-// session records.
+// request.json), and the client details a session records.
 
 import type { FastifyRequest } from 'fastify'
-import { AuthError, type ClientInfo } from '../../src/index.js'
+import type { ClientInfo } from '../../src/index.js'
 
 export interface CredentialsBody {
   username: string
@@ -23,18 +22,4 @@ export const credentialsSchema = {
 /** The session list shows these (user agent, IP). */
 export function clientOf(request: FastifyRequest): ClientInfo {
   return { userAgent: request.headers['user-agent'], ip: request.ip }
-}
-
-/**
- * `Authorization: Basic` (RFC 7617) as `{ username, password }`, or undefined without one.
- * VALIDATION_FAILED when the decoded value has no `:` or an empty user.
- */
-export function basicAuthorization(request: FastifyRequest): CredentialsBody | undefined {
-  const header = request.headers.authorization
-  const match = header === undefined ? null : /^Basic[ \t]+([A-Za-z0-9+/=._~-]+)[ \t]*$/i.exec(header)
-  if (match === null) return undefined
-  const decoded = Buffer.from(match[1]!, 'base64').toString('utf8')
-  const colon = decoded.indexOf(':')
-  if (colon < 1) throw new AuthError('VALIDATION_FAILED', 'Basic credentials must be user:password')
-  return { username: decoded.slice(0, colon), password: decoded.slice(colon + 1) }
 }

@@ -4,13 +4,10 @@
 
 import formbody from '@fastify/formbody'
 import type { FastifyInstance, FastifyRequest } from 'fastify'
-import { AuthError, isAuthError, type Auth } from '../../src/index.js'
+import { AuthError, isAuthError } from '../../src/index.js'
 import { installErrors } from '../shared/errors.js'
 import { clientOf, credentialsSchema, type CredentialsBody } from './login.js'
 
-export interface Tutorial1Options {
-  auth: Auth
-}
 
 /** The tutorial's wording for each refusal, under `Alert`. */
 function alert(error: AuthError): string | undefined {
@@ -36,8 +33,9 @@ function loginPage(prefix: string): string {
 `
 }
 
-export async function tutorial1(app: FastifyInstance, { auth }: Tutorial1Options): Promise<void> {
+export async function tutorial1(app: FastifyInstance): Promise<void> {
   const tw = app.tokenwarden
+  const auth = tw.auth
   installErrors(app, { messageKey: 'Alert', message: alert })
   // request.form: this prefix alone takes form bodies.
   await app.register(formbody)

@@ -3,13 +3,11 @@
 // tutorial's `message` key and words.
 
 import type { FastifyInstance } from 'fastify'
-import { AuthError, isAuthError, type Auth } from '../../src/index.js'
+import { AuthError, isAuthError } from '../../src/index.js'
+import { basicCredentials } from '../../src/fastify.js'
 import { installErrors, sendError } from '../shared/errors.js'
-import { basicAuthorization, clientOf } from './login.js'
+import { clientOf } from './login.js'
 
-export interface Tutorial2Options {
-  auth: Auth
-}
 
 function message(error: AuthError): string | undefined {
   if (error.code === 'TOKEN_MISSING') return 'Token is missing!'
@@ -17,8 +15,9 @@ function message(error: AuthError): string | undefined {
   return undefined
 }
 
-export async function tutorial2(app: FastifyInstance, { auth }: Tutorial2Options): Promise<void> {
+export async function tutorial2(app: FastifyInstance): Promise<void> {
   const tw = app.tokenwarden
+  const auth = tw.auth
   installErrors(app, { message })
 
   // @app.route('/unprotected')
@@ -31,7 +30,8 @@ export async function tutorial2(app: FastifyInstance, { auth }: Tutorial2Options
 
   // @app.route('/login'): request.authorization, checked against the account.
   app.get('/login', async (request, reply) => {
-    const credentials = basicAuthorization(request)
+    // request.authorization (RFC 7617): the user is a username, or an email when it holds @.
+    const credentials = basicCredentials(request)
     try {
       if (credentials === undefined) throw new AuthError('INVALID_CREDENTIALS')
       const { accessToken } = await auth.accounts.login(credentials, clientOf(request))

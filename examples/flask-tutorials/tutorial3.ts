@@ -4,17 +4,15 @@
 // `{"message": "Invalid username or password"}`.
 
 import type { FastifyInstance } from 'fastify'
-import type { Auth, User } from '../../src/index.js'
+import type { User } from '../../src/index.js'
 import { errorHandler, installErrors } from '../shared/errors.js'
 import { fjeMessage } from '../shared/flask-jwt-extended.js'
 import { clientOf, credentialsSchema, type CredentialsBody } from './login.js'
 
-export interface Tutorial3Options {
-  auth: Auth
-}
 
-export async function tutorial3(app: FastifyInstance, { auth }: Tutorial3Options): Promise<void> {
+export async function tutorial3(app: FastifyInstance): Promise<void> {
   const tw = app.tokenwarden
+  const auth = tw.auth
   installErrors(app, { messageKey: 'msg', message: fjeMessage })
 
   // @app.route('/login', methods=['POST']): create_access_token(identity=username)

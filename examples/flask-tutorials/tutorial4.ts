@@ -4,19 +4,19 @@
 // the deletion ended its session first), as user_lookup_loader returning None is.
 
 import type { FastifyInstance } from 'fastify'
-import type { Auth, User } from '../../src/index.js'
+import type { User } from '../../src/index.js'
 import { installErrors } from '../shared/errors.js'
 import { fjeMessage } from '../shared/flask-jwt-extended.js'
 import { clientOf, credentialsSchema, type CredentialsBody } from './login.js'
 import type { Profiles } from './profiles.js'
 
 export interface Tutorial4Options {
-  auth: Auth
   profiles: Profiles
 }
 
-export async function tutorial4(app: FastifyInstance, { auth, profiles }: Tutorial4Options): Promise<void> {
+export async function tutorial4(app: FastifyInstance, { profiles }: Tutorial4Options): Promise<void> {
   const tw = app.tokenwarden
+  const auth = tw.auth
   installErrors(app, {
     messageKey: 'msg',
     message: (e, request) => (e.code === 'INVALID_CREDENTIALS' ? 'Wrong username or password' : fjeMessage(e, request)),

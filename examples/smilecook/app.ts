@@ -6,12 +6,11 @@
 
 import Fastify, { type FastifyInstance } from 'fastify'
 import type { Auth, Clock, KyselyStore } from '../../src/index.js'
-import { tokenwarden } from '../../src/fastify.js'
-import { guardOptions, openAuth } from '../shared/auth.js'
 import type { ExampleConfig } from '../shared/config.js'
 import { installErrors } from '../shared/errors.js'
 import { fjeMessage } from '../shared/flask-jwt-extended.js'
 import { exampleLogger } from '../shared/logger.js'
+import { mountAuth } from '../shared/mount.js'
 import { Friends } from './friends.js'
 import { meResources } from './me.js'
 import { tokenResources } from './token.js'
@@ -37,23 +36,22 @@ export interface Smilecook {
  * await app.listen({ port: 3104 })
  */
 export async function buildSmilecook(config: ExampleConfig, deps: SmilecookDeps = {}): Promise<Smilecook> {
-  const opened = await openAuth(config, { clock: deps.clock })
-  const { auth, store } = opened
   const app = Fastify({ logger: exampleLogger(config), bodyLimit: 64 * 1024 })
-  app.addHook('onClose', async () => opened.close())
   try {
-    const friends = await Friends.open(store)
+    // Before the plugin: the guards' refusals come here, keyed `message` in Flask-JWT-Extended's words.
     installErrors(app, { messageKey: JWT_ERROR_MESSAGE_KEY, message: fjeMessage })
-    // JSON bodies only (and tutorial 1's form): anything else is 415 UNSUPPORTED_MEDIA_TYPE.
+    // JSON bodies only: anything else is 415 UNSUPPORTED_MEDIA_TYPE.
     app.removeContentTypeParser('text/plain')
-    await app.register(tokenwarden, { ...guardOptions(auth) })
-    await app.register(usersResources, { auth, friends })
-    await app.register(meResources, { auth, friends })
-    await app.register(tokenResources, { auth })
+    // jwt.init_app(app): tokenwarden's accounts and sessions on the database, no tokenwarden routes.
+    const { auth, store } = await mountAuth(app, config, { clock: deps.clock })
+    const friends = await Friends.open(store)
+    await app.register(usersResources, { friends })
+    await app.register(meResources, { friends })
+    await app.register(tokenResources)
     await app.ready()
+    return { app, auth, store }
   } catch (err) {
     await app.close()
     throw err
   }
-  return { app, auth, store }
 }

@@ -4,13 +4,12 @@
 // that `friends` holds something.
 
 import type { FastifyInstance } from 'fastify'
-import { AuthError, type Auth, type User } from '../../src/index.js'
+import { AuthError, type User } from '../../src/index.js'
 import { sendError } from '../shared/errors.js'
 import type { Friends } from './friends.js'
 import { ownView } from './users.js'
 
 export interface MeOptions {
-  auth: Auth
   friends: Friends
 }
 
@@ -29,8 +28,9 @@ const friendSchema = {
   properties: { username: { type: 'string', minLength: 1, maxLength: 64 } },
 } as const
 
-export async function meResources(app: FastifyInstance, { auth, friends }: MeOptions): Promise<void> {
+export async function meResources(app: FastifyInstance, { friends }: MeOptions): Promise<void> {
   const tw = app.tokenwarden
+  const auth = tw.auth
 
   // MeResource.get: User.get_by_id(get_jwt_identity()), loaded by the guard (a deleted account's token is refused there).
   app.get('/me', { onRequest: tw.guard() }, async (request) => ownView(request.currentUser as User, friends))

@@ -6,13 +6,9 @@
 // the database, so the refresh token is refused too, by every process on the database.
 
 import type { FastifyInstance } from 'fastify'
-import { isAuthError, type Auth, type ClientInfo } from '../../src/index.js'
+import { isAuthError, type ClientInfo } from '../../src/index.js'
 import { errorHandler, sendError } from '../shared/errors.js'
 import { FJE_REFRESH_ONLY, fjeMessage } from '../shared/flask-jwt-extended.js'
-
-export interface TokenOptions {
-  auth: Auth
-}
 
 const credentialsSchema = {
   type: 'object',
@@ -23,8 +19,9 @@ const credentialsSchema = {
   },
 } as const
 
-export async function tokenResources(app: FastifyInstance, { auth }: TokenOptions): Promise<void> {
+export async function tokenResources(app: FastifyInstance): Promise<void> {
   const tw = app.tokenwarden
+  const auth = tw.auth
 
   // TokenResource.post: create_access_token(identity=user.id, fresh=True), create_refresh_token(identity=user.id)
   app.post<{ Body: { email: string; password: string } }>('/token', { schema: { body: credentialsSchema } }, async (request, reply) => {

@@ -3,12 +3,11 @@
 // sees the id and username, the owner also the email and friends).
 
 import type { FastifyInstance } from 'fastify'
-import { AuthError, isAuthError, type Auth, type User } from '../../src/index.js'
+import { AuthError, isAuthError, type User } from '../../src/index.js'
 import { sendError } from '../shared/errors.js'
 import type { Friends } from './friends.js'
 
 export interface UsersOptions {
-  auth: Auth
   friends: Friends
 }
 
@@ -33,8 +32,9 @@ export async function ownView(user: User, friends: Friends): Promise<Record<stri
   return { id: user.id, username: user.username, email: user.email, friends: await friends.list(user.id) }
 }
 
-export async function usersResources(app: FastifyInstance, { auth, friends }: UsersOptions): Promise<void> {
+export async function usersResources(app: FastifyInstance, { friends }: UsersOptions): Promise<void> {
   const tw = app.tokenwarden
+  const auth = tw.auth
 
   // UserListResource.post: {'message': 'username already used'} / 'email already used' (409 here, the book's 400).
   app.post<{ Body: NewUserBody }>('/users', { schema: { body: newUserSchema } }, async (request, reply) => {
