@@ -42,6 +42,7 @@ export {
 } from './core/tokens/ring-file.js'
 export { createVerifier, VERIFY_DEFAULTS, type TokenVerifier, type VerifyOptions } from './core/tokens/verify.js'
 export { buildApp, type App, type AppDeps } from './http/app.js'
+export { authOptionsFromConfig } from './http/server-options.js'
 export { tokenwardenAuth, type MountedRoutes, type TokenwardenAuthOptions } from './http/mount/plugin.js'
 export { MOUNT_DEFAULTS, ROUTE_DEFAULTS } from './http/mount/options.js'
 export { basicCredentials } from './http/plugin/basic.js'

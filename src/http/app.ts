@@ -12,7 +12,7 @@ import type { Clock } from '../core/clock.js'
 import { ConfigError, type ServerConfig } from '../core/config.js'
 import { isAuthError } from '../core/errors.js'
 import type { Store } from '../core/store.js'
-import { isSymmetric, Keyring } from '../core/tokens/keyring.js'
+import type { Keyring } from '../core/tokens/keyring.js'
 import { sendError } from './challenge.js'
 import { clientErrorHandler, HTTP_SERVER_OPTIONS, installClientErrors } from './client-errors.js'
 import { registerCors } from './cors.js'
@@ -21,9 +21,9 @@ import { installBodyParsing } from './json-body.js'
 import { lazyChildLogger, loggerOptions } from './logger.js'
 import { registerMetrics } from './metrics/metrics.js'
 import { mountedParts } from './mount/mount.js'
-import type { TokenwardenAuthOptions } from './mount/options.js'
 import { tokenwardenAuth } from './mount/plugin.js'
 import { registerAuthRateLimit } from './rate-limit.js'
+import { authOptionsFromConfig, keyringFromConfig } from './server-options.js'
 import { healthRoutes } from './routes/health.js'
 import { jwksRoutes } from './routes/jwks.js'
 import { describingValidatorCompiler } from './validation.js'
@@ -80,7 +80,13 @@ export async function buildApp(config: ServerConfig, deps: AppDeps = {}): Promis
   await registerCors(app, config)
   await registerAuthRateLimit(app, config)
   try {
-    await app.register(tokenwardenAuth, mountOptions(config, deps, keyring))
+    await app.register(tokenwardenAuth, {
+      ...authOptionsFromConfig(config, keyring),
+      database: deps.store ?? config.databaseUrl,
+      clock: deps.clock,
+      additionalClaims: deps.additionalClaims,
+      pruneEvery: deps.pruneEvery,
+    })
   } catch (err) {
     // The database unreachable past DATABASE_WAIT, or a failed migration: nothing stays open.
     await app.close()
@@ -103,49 +109,4 @@ export async function buildApp(config: ServerConfig, deps: AppDeps = {}): Promis
     if (seeded.created) app.log.info({ userId: seeded.user.id }, 'admin account created from ADMIN_EMAIL')
   }
   return { app, auth }
-}
-
-/** The server's configuration as the plugin's options: the same names, one layer up. */
-function mountOptions(config: ServerConfig, deps: AppDeps, keyring: Keyring | (() => Keyring)): TokenwardenAuthOptions {
-  return {
-    database: deps.store ?? config.databaseUrl,
-    poolMax: config.databasePoolMax,
-    databaseWait: config.databaseWait,
-    redisUrl: config.redisUrl,
-    keys: keyring,
-    clock: deps.clock,
-    accessTtl: config.accessTtl,
-    refreshTtl: config.refreshTtl,
-    leeway: config.leeway,
-    issuer: config.issuer,
-    audience: config.audience,
-    argon2: config.argon2,
-    refreshReuseInterval: config.refreshReuseInterval,
-    passwordMinLength: config.passwordMinLength,
-    additionalClaims: deps.additionalClaims,
-    loginMaxFailures: config.loginMaxFailures,
-    legacyTokens: config.legacyTokens,
-    feed: { pollMs: config.invalidationPollMs, maxLagMs: config.invalidationMaxLagMs },
-    locations: config.tokenLocation,
-    header: { name: config.headerName, type: config.headerType },
-    // Cookie support (@fastify/cookie's hooks on every route) only when cookies are a location.
-    cookies: config.tokenLocation.includes('cookies') ? config.cookies : undefined,
-    queryStringName: config.queryStringName,
-    jsonKeys: config.jsonKeys,
-    messageKey: config.errorMessageKey,
-    pruneEvery: deps.pruneEvery,
-  }
-}
-
-/** The configured key alone; key files, dev key generation and rings are the CLI's (src/cli/ring.ts). */
-function keyringFromConfig(config: ServerConfig): Keyring {
-  const alg = config.algorithm
-  if (isSymmetric(alg)) {
-    if (config.jwtSecret === undefined) throw new TypeError('buildApp: config.jwtSecret is required (the CLI generates one in development)')
-    return Keyring.of([{ alg, secret: config.jwtSecret }])
-  }
-  if (config.jwtPrivateKey === undefined) {
-    throw new TypeError(`buildApp: ${alg} needs config.jwtPrivateKey or deps.keyring (the CLI reads JWT_PRIVATE_KEY_FILE and generates a development key)`)
-  }
-  return Keyring.of([{ alg, privateKey: config.jwtPrivateKey }])
 }

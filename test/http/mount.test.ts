@@ -14,8 +14,9 @@ import { AuthError } from '../../src/core/errors.js'
 import { Keyring } from '../../src/core/tokens/keyring.js'
 import { basicCredentials, tokenwardenAuth, type TokenwardenAuthOptions } from '../../src/fastify.js'
 import { mountedParts } from '../../src/http/mount/mount.js'
+import { authOptionsFromConfig } from '../../src/http/server-options.js'
 import { MemoryStore } from '../../src/store/memory.js'
-import { bearer, json, TEST_SECRET, type Tokens } from '../helpers.js'
+import { bearer, json, TEST_SECRET, testConfig, type Tokens } from '../helpers.js'
 import { cleanEnv, ensureBuilt, ROOT } from '../server/process.js'
 
 const ADA = { email: 'ada@example.com', password: 'correct horse battery' }
@@ -214,6 +215,17 @@ test('with cookies among the locations, tokens carry a CSRF claim and cookie-aut
   assert.equal(json(forged).code, 'CSRF_FAILED')
   assert.equal((await app.inject({ method: 'POST', url: '/api/auth/logout', headers: { cookie, 'x-csrf-token': csrf } })).statusCode, 204)
   assert.equal(json(await app.inject({ url: '/notes', headers: { cookie } })).code, 'TOKEN_REVOKED')
+})
+
+test('authOptionsFromConfig mounts the API with the server\'s environment variables', async (t) => {
+  const config = testConfig({ ACCESS_TOKEN_TTL: '60', JWT_ERROR_MESSAGE_KEY: 'msg', JWT_HEADER_TYPE: 'JWT' })
+  const app = await host({ ...authOptionsFromConfig(config), prefix: '/api' })
+  t.after(() => app.close())
+  await app.tokenwarden.auth.accounts.register(ADA)
+  const login = json<Tokens>(await app.inject({ method: 'POST', url: '/api/auth/login', payload: ADA }))
+  assert.equal(login.expires_in, 60)
+  assert.equal((await app.inject({ url: '/notes', headers: { authorization: `JWT ${login.access_token}` } })).statusCode, 200)
+  assert.equal(typeof json(await app.inject({ url: '/notes' })).msg, 'string')
 })
 
 test('closing the app closes the database the plugin opened and stops its feed; a Store handed in stays open', async () => {
