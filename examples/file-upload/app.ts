@@ -8,9 +8,8 @@ import multipart from '@fastify/multipart'
 import Fastify, { type FastifyInstance } from 'fastify'
 import type { DestinationStream } from 'pino'
 import type { Auth, Clock } from '../../src/index.js'
-import { tokenwarden } from '../../src/fastify.js'
-import { openAuth } from '../shared/auth.js'
 import { exampleLogger } from '../shared/logger.js'
+import { mountAuth } from '../shared/mount.js'
 import type { FileUploadConfig } from './config.js'
 import { installUploadErrors } from './errors.js'
 import { fileRoutes } from './routes.js'
@@ -19,6 +18,9 @@ import { FileStore } from './storage.js'
 
 /** The query parameter of the token, as the tutorial's `request.args.get('token')`. */
 export const QUERY_TOKEN = 'token'
+
+/** Where tokenwarden's own auth routes are mounted: POST /auth/register, /auth/login, /auth/logout, GET /auth/me, ... */
+export const AUTH_PREFIX = '/auth'
 
 export interface FileUploadDeps {
   /** default: the system clock */
@@ -41,8 +43,6 @@ export interface FileUpload {
  * await app.listen({ port: 3102 })
  */
 export async function buildFileUpload(config: FileUploadConfig, deps: FileUploadDeps = {}): Promise<FileUpload> {
-  const opened = await openAuth(config, { clock: deps.clock })
-  const { auth, store } = opened
   const logger = exampleLogger({ ...config, queryStringName: QUERY_TOKEN })
   // @fastify/multipart logs its busboy options, request headers included, at trace level.
   const paths = [...(logger.redact as { paths: string[] }).paths, 'busboyOptions.headers.authorization', 'busboyOptions.headers.cookie']
@@ -51,18 +51,20 @@ export async function buildFileUpload(config: FileUploadConfig, deps: FileUpload
     // JSON and text bodies: this API takes none (the upload is multipart, and has its own limits).
     bodyLimit: 64 * 1024,
   })
-  app.addHook('onClose', async () => opened.close())
   try {
+    // First: the guards' refusals on the routes below come here (the mounted /auth routes have their own).
+    installUploadErrors(app)
+    await app.register(multipart)
+    // tokenwarden's accounts and sessions (tokenwardenAuth): the guards verify with its key and
+    // check each token's session, so a logout or a deleted account is refused at once; the
+    // handlers take the services from app.tokenwarden.auth; /auth/register, /auth/logout and the
+    // rest of the server's auth routes are mounted beside the tutorial's.
+    const { auth, store } = await mountAuth(app, config, { clock: deps.clock }, { queryStringName: QUERY_TOKEN, routes: { auth: AUTH_PREFIX, admin: false, users: false } })
     const files = new FileStore(store.db, store.dialect)
     await files.migrate()
     if ((deps.seed ?? config.env !== 'production') && (await seedUsers(auth))) {
       app.log.info({ username: DEMO_USER.username }, 'added the demo account (its password is in examples/file-upload/README.md)')
     }
-    installUploadErrors(app)
-    await app.register(multipart)
-    // Guards verify with auth's key and check the token's session (a logout, a disabled or deleted
-    // account refuses it at once); app.tokenwarden.auth hands the services to the routes.
-    await app.register(tokenwarden, { auth, loadUser: (claims) => auth.accounts.currentUser(claims), queryStringName: QUERY_TOKEN })
     await app.register(fileRoutes, { files, limits: config.upload })
     await app.ready()
     return { app, auth, files }

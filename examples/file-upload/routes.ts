@@ -4,14 +4,13 @@
 
 import { Readable } from 'node:stream'
 import type { FastifyInstance, FastifyRequest } from 'fastify'
+import { basicCredentials } from '../../src/fastify.js'
 import { AuthError, isAuthError } from '../../src/index.js'
 import { sendError } from '../shared/errors.js'
 import { UploadError } from './errors.js'
 import { attachment, tokenPageHeaders, uploadPage } from './page.js'
 import { DescriptionTaken, type FileStore, type StoredFile } from './storage.js'
 import { checkDeclaredLength, receiveUpload, type UploadLimits } from './upload.js'
-// HTTP Basic as login credentials (RFC 7617): tokenwarden's own parser, the one POST /auth/login uses.
-import { basicCredentials } from '../../src/http/plugin/basic.js'
 
 export interface FileRoutesOptions {
   files: FileStore

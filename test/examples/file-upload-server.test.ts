@@ -147,6 +147,7 @@ test("the README's curl demo, run as written against the example", { skip: curl 
     const script = `set -eu\n${block.replaceAll('http://127.0.0.1:3102', server.url)}`
     const { stdout } = await promisify(execFile)('bash', ['-c', script], { cwd, env: { PATH: process.env.PATH } })
     const lines = stdout.split('\n')
+    assert.match(stdout, /^\{"id":"[^"]+","email":"ada@example.com","username":"ada","roles":\["user"\]/m, 'registered')
     assert.ok(lines.includes('{"statusCode":401,"code":"INVALID_CREDENTIALS","error":"Unauthorized","message":"Unable to verify"}'), stdout)
     assert.ok(lines.includes('{"statusCode":401,"code":"TOKEN_MISSING","error":"Unauthorized","message":"Token missing"}'), stdout)
     assert.ok(lines.includes('{"statusCode":401,"code":"TOKEN_MALFORMED","error":"Unauthorized","message":"Invalid token"}'), stdout)
@@ -154,6 +155,7 @@ test("the README's curl demo, run as written against the example", { skip: curl 
     assert.ok(lines.includes('file hello.txt uploaded successfully'), stdout)
     assert.match(stdout, /^\[\{"id":1,"description":"a first file","filename":"hello.txt","content_type":"text\/plain","size":16,/m)
     assert.ok(lines.includes('the same bytes'), stdout)
+    assert.ok(lines.includes('{"statusCode":401,"code":"TOKEN_REVOKED","error":"Unauthorized","message":"Invalid token"}'), stdout)
   } finally {
     await server.stop()
   }

@@ -251,6 +251,26 @@ for (const target of TARGETS) {
       assert.deepEqual(spooled(), [])
     })
 
+    test("tokenwarden's auth routes beside the tutorial's: register at /auth/register, log out at /auth/logout (the ?token= is refused at once)", async () => {
+      const account = { email: 'grace@example.com', username: 'grace', password: 'compilers all the way down' }
+      const created = await app.inject({ method: 'POST', url: '/auth/register', payload: account })
+      assert.equal(created.statusCode, 201, created.body)
+      const grace = await login('grace', account.password)
+      assert.equal((await app.inject({ url: `/?token=${grace}` })).statusCode, 200)
+      const me = await app.inject({ url: '/auth/me', headers: bearer(grace) })
+      assert.equal(me.json().username, 'grace')
+      assert.equal((await app.inject({ method: 'POST', url: '/auth/logout', headers: bearer(grace) })).statusCode, 204)
+      const after = await app.inject({ url: `/?token=${grace}` })
+      assert.equal(after.statusCode, 401)
+      assert.equal(after.json().code, 'TOKEN_REVOKED')
+      assert.equal(after.json().message, 'Invalid token')
+      // The mounted routes answer in tokenwarden's words; the example's own 404 stays.
+      assert.equal((await app.inject({ method: 'POST', url: '/auth/register', payload: account })).statusCode, 409)
+      const nowhere = await app.inject({ url: '/nowhere' })
+      assert.equal(nowhere.statusCode, 404)
+      assert.equal(nowhere.json().code, 'ROUTE_NOT_FOUND')
+    })
+
     test("files are the uploader's own: another account's list is empty, its download 404s like a missing one", async () => {
       await built.auth.accounts.register({ email: 'mallory@example.com', username: 'mallory', password: 'another strong passphrase' })
       const other = await login('mallory', 'another strong passphrase')
