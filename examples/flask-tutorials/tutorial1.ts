@@ -3,11 +3,14 @@
 // in a cookie (the tutorial's `session['logged_in']`). Errors keep the tutorial's `Alert` key.
 
 import formbody from '@fastify/formbody'
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { AuthError, isAuthError } from '../../src/index.js'
-import { installErrors } from '../shared/errors.js'
-import { clientOf, credentialsSchema, type CredentialsBody } from './login.js'
+import { clientOf } from '../shared/client.js'
+import { errorResponses, installErrors } from '../shared/errors.js'
+import { Credentials, Text, TokenAnswer } from './schemas.js'
 
+const errors = errorResponses('Alert')
 
 /** The tutorial's wording for each refusal, under `Alert`. */
 function alert(error: AuthError): string | undefined {
@@ -33,7 +36,8 @@ function loginPage(prefix: string): string {
 `
 }
 
-export async function tutorial1(app: FastifyInstance): Promise<void> {
+export async function tutorial1(fastify: FastifyInstance): Promise<void> {
+  const app = fastify.withTypeProvider<TypeBoxTypeProvider>()
   const tw = app.tokenwarden
   const auth = tw.auth
   installErrors(app, { messageKey: 'Alert', message: alert })
@@ -55,21 +59,21 @@ export async function tutorial1(app: FastifyInstance): Promise<void> {
   }
 
   // @app.route('/')
-  app.get('/', async (request, reply) => {
+  app.get('/', { schema: { response: { 200: Text, ...errors } } }, async (request, reply) => {
     if (await loggedIn(request)) return reply.type('text/plain; charset=utf-8').send('Logged in currently!')
     return reply.type('text/html; charset=utf-8').send(loginPage(app.prefix))
   })
 
   // @app.route('/public')
-  app.get('/public', async (_request, reply) => reply.type('text/plain; charset=utf-8').send('For Public'))
+  app.get('/public', { schema: { response: { 200: Text, ...errors } } }, async (_request, reply) => reply.type('text/plain; charset=utf-8').send('For Public'))
 
   // @app.route('/auth') @token_required: the token comes in ?token=
-  app.get('/auth', { onRequest: tw.guard({ locations: ['query_string'] }) }, async (_request, reply) =>
+  app.get('/auth', { onRequest: tw.guard({ locations: ['query_string'] }), schema: { response: { 200: Text, ...errors } } }, async (_request, reply) =>
     reply.type('text/plain; charset=utf-8').send('JWT is verified. Welcome to your dashboard!'),
   )
 
   // @app.route('/login', methods=['POST']): the form's username and password, checked against the account.
-  app.post<{ Body: CredentialsBody }>('/login', { schema: { body: credentialsSchema } }, async (request, reply) => {
+  app.post('/login', { schema: { body: Credentials, response: { 200: TokenAnswer, ...errors } } }, async (request, reply) => {
     // A form posted from another site would sign this browser into someone else's account (login CSRF).
     if (request.headers['sec-fetch-site'] === 'cross-site') throw new AuthError('CSRF_FAILED', 'Cross-site login form refused')
     const { accessToken } = await auth.accounts.login({ username: request.body.username, password: request.body.password }, clientOf(request))

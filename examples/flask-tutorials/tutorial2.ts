@@ -2,11 +2,15 @@
 // `?token=`, and `GET /login` with HTTP Basic answering `{"token": ...}`. Errors keep the
 // tutorial's `message` key and words.
 
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { FastifyInstance } from 'fastify'
 import { AuthError, isAuthError } from '../../src/index.js'
 import { basicCredentials } from '../../src/fastify.js'
-import { installErrors, sendError } from '../shared/errors.js'
-import { clientOf } from './login.js'
+import { clientOf } from '../shared/client.js'
+import { errorResponses, installErrors, sendError } from '../shared/errors.js'
+import { MessageAnswer, TokenAnswer } from './schemas.js'
+
+const errors = errorResponses('message')
 
 
 function message(error: AuthError): string | undefined {
@@ -15,21 +19,22 @@ function message(error: AuthError): string | undefined {
   return undefined
 }
 
-export async function tutorial2(app: FastifyInstance): Promise<void> {
+export async function tutorial2(fastify: FastifyInstance): Promise<void> {
+  const app = fastify.withTypeProvider<TypeBoxTypeProvider>()
   const tw = app.tokenwarden
   const auth = tw.auth
   installErrors(app, { message })
 
   // @app.route('/unprotected')
-  app.get('/unprotected', async () => ({ message: 'Anyone can view this!' }))
+  app.get('/unprotected', { schema: { response: { 200: MessageAnswer, ...errors } } }, async () => ({ message: 'Anyone can view this!' }))
 
   // @app.route('/protected') @token_required: http://127.0.0.1:3103/t2/protected?token=...
-  app.get('/protected', { onRequest: tw.guard({ locations: ['query_string'] }) }, async () => ({
+  app.get('/protected', { onRequest: tw.guard({ locations: ['query_string'] }), schema: { response: { 200: MessageAnswer, ...errors } } }, async () => ({
     message: 'This is only available for people with valid tokens.',
   }))
 
   // @app.route('/login'): request.authorization, checked against the account.
-  app.get('/login', async (request, reply) => {
+  app.get('/login', { schema: { response: { 200: TokenAnswer, ...errors } } }, async (request, reply) => {
     // request.authorization (RFC 7617): the user is a username, or an email when it holds @.
     const credentials = basicCredentials(request)
     try {

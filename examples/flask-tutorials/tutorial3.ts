@@ -3,23 +3,26 @@
 // (`{"msg": "Missing Authorization Header"}`); the login's own refusal keeps the tutorial's
 // `{"message": "Invalid username or password"}`.
 
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { FastifyInstance } from 'fastify'
 import type { User } from '../../src/index.js'
-import { errorHandler, installErrors } from '../shared/errors.js'
+import { clientOf } from '../shared/client.js'
+import { errorHandler, errorResponses, installErrors } from '../shared/errors.js'
 import { fjeMessage } from '../shared/flask-jwt-extended.js'
-import { clientOf, credentialsSchema, type CredentialsBody } from './login.js'
+import { AccessTokenAnswer, Credentials, ProtectedAnswer } from './schemas.js'
 
 
-export async function tutorial3(app: FastifyInstance): Promise<void> {
+export async function tutorial3(fastify: FastifyInstance): Promise<void> {
+  const app = fastify.withTypeProvider<TypeBoxTypeProvider>()
   const tw = app.tokenwarden
   const auth = tw.auth
   installErrors(app, { messageKey: 'msg', message: fjeMessage })
 
   // @app.route('/login', methods=['POST']): create_access_token(identity=username)
-  app.post<{ Body: CredentialsBody }>(
+  app.post(
     '/login',
     {
-      schema: { body: credentialsSchema },
+      schema: { body: Credentials, response: { 200: AccessTokenAnswer, ...errorResponses('message') } },
       errorHandler: errorHandler({ message: (e) => (e.code === 'INVALID_CREDENTIALS' ? 'Invalid username or password' : undefined) }),
     },
     async (request, reply) => {
@@ -30,8 +33,8 @@ export async function tutorial3(app: FastifyInstance): Promise<void> {
 
   // @app.route('/protected') @jwt_required(): get_jwt_identity() was the username; the token's
   // `sub` is the account id now, and the username comes from the account (current_user).
-  app.get('/protected', { onRequest: tw.guard() }, async (request) => {
-    const username = (request.currentUser as User).username
+  app.get('/protected', { onRequest: tw.guard(), schema: { response: { 200: ProtectedAnswer, ...errorResponses('msg') } } }, async (request) => {
+    const username = (request.currentUser as User).username ?? ''
     // The tutorial's code answers `message`; its HTTPie session shows `logged_in_as`: both are here.
     return { message: `Protected endpoint accessed by ${username}`, logged_in_as: username }
   })

@@ -7,6 +7,7 @@
 
 import { STATUS_CODES } from 'node:http'
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import { Type, type TObject, type TSchema } from 'typebox'
 import { AuthError, DEFAULT_MESSAGE_KEY, ERRORS, isAuthError, type ErrorCode } from '../../src/index.js'
 
 /** How an example words its errors. */
@@ -41,6 +42,20 @@ export function toAuthError(err: unknown): AuthError {
   if (fe.statusCode === 404) return new AuthError('ROUTE_NOT_FOUND')
   if (fe.statusCode !== undefined && fe.statusCode >= 400 && fe.statusCode < 500) return new AuthError('VALIDATION_FAILED')
   return new AuthError('INTERNAL_ERROR', undefined, { cause: err })
+}
+
+/**
+ * The error body's schema, for a route's `response` (`{ '4xx': body, '5xx': body }`): Fastify's
+ * shape with the message under each of `messageKeys` that the route may use, and `field`.
+ *
+ * @example
+ * app.get('/me', { schema: { response: { 200: Me, ...errorResponses('msg') } } }, handler)
+ */
+export function errorResponses(...messageKeys: string[]): { '4xx': TObject; '5xx': TObject } {
+  const keys = messageKeys.length === 0 ? [DEFAULT_MESSAGE_KEY] : messageKeys
+  const messages: Record<string, TSchema> = Object.fromEntries(keys.map((k) => [k, keys.length === 1 ? Type.String() : Type.Optional(Type.String())]))
+  const body = Type.Object({ statusCode: Type.Integer(), code: Type.String(), error: Type.String(), ...messages, field: Type.Optional(Type.String()) })
+  return { '4xx': body, '5xx': body }
 }
 
 /** Fastify's error shape under `messageKey`, plus the failing field when validation names one. */

@@ -5,29 +5,23 @@
 // filled only with the access token's; here /revoke ends the session both tokens belong to, in
 // the database, so the refresh token is refused too, by every process on the database.
 
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { FastifyInstance } from 'fastify'
-import { isAuthError, type ClientInfo } from '../../src/index.js'
+import { isAuthError } from '../../src/index.js'
+import { clientOf } from '../shared/client.js'
 import { errorHandler, sendError } from '../shared/errors.js'
 import { FJE_REFRESH_ONLY, fjeMessage } from '../shared/flask-jwt-extended.js'
+import { AccessToken, Credentials, errors, Msg, Tokens } from './schemas.js'
 
-const credentialsSchema = {
-  type: 'object',
-  required: ['email', 'password'],
-  properties: {
-    email: { type: 'string', minLength: 1, maxLength: 320 },
-    password: { type: 'string', minLength: 1, maxLength: 2048 },
-  },
-} as const
-
-export async function tokenResources(app: FastifyInstance): Promise<void> {
+export async function tokenResources(fastify: FastifyInstance): Promise<void> {
+  const app = fastify.withTypeProvider<TypeBoxTypeProvider>()
   const tw = app.tokenwarden
   const auth = tw.auth
 
   // TokenResource.post: create_access_token(identity=user.id, fresh=True), create_refresh_token(identity=user.id)
-  app.post<{ Body: { email: string; password: string } }>('/token', { schema: { body: credentialsSchema } }, async (request, reply) => {
-    const client: ClientInfo = { userAgent: request.headers['user-agent'], ip: request.ip }
+  app.post('/token', { schema: { body: Credentials, response: { 200: Tokens, ...errors } } }, async (request, reply) => {
     try {
-      const { accessToken, refreshToken } = await auth.accounts.login({ email: request.body.email, password: request.body.password }, client)
+      const { accessToken, refreshToken } = await auth.accounts.login({ email: request.body.email, password: request.body.password }, clientOf(request))
       // Tokens are credentials: no cache keeps them (RFC 6749 §5.1).
       return reply.header('cache-control', 'no-store').send({ access_token: accessToken, refresh_token: refreshToken })
     } catch (err) {
@@ -43,6 +37,7 @@ export async function tokenResources(app: FastifyInstance): Promise<void> {
     '/refresh',
     {
       onRequest: tw.guard({ refresh: true }),
+      schema: { response: { 200: AccessToken, ...errors } },
       errorHandler: errorHandler({ message: (e, request) => (e.code === 'TOKEN_TYPE_INVALID' ? FJE_REFRESH_ONLY : fjeMessage(e, request)) }),
     },
     async (request, reply) => {
@@ -54,7 +49,7 @@ export async function tokenResources(app: FastifyInstance): Promise<void> {
 
   // RevokeResource.post: blacklist.add(jti) becomes the end of the session: this access token,
   // the refresh token of the same login and every access token refreshed from it.
-  app.post('/revoke', { onRequest: tw.guard() }, async (request) => {
+  app.post('/revoke', { onRequest: tw.guard(), schema: { response: { 200: Msg, ...errors } } }, async (request) => {
     await auth.sessions.logout(request.jwt!)
     return { msg: 'Successfully logged out' }
   })
