@@ -5,6 +5,7 @@
 
 import assert from 'node:assert/strict'
 import { after, before, test } from 'node:test'
+import { RequestDurations } from '../../src/http/metrics/http-duration.js'
 import { bearer, json, testApp, type TestApp, type Tokens } from '../helpers.js'
 import { parseExposition, valueOf, type Exposition } from '../support/exposition.js'
 
@@ -48,6 +49,7 @@ async function tokensOf(email = ADA): Promise<Tokens> {
 }
 
 test('the exposition: Prometheus text format 0.0.4, every family typed and helped, counters end in _total, units in the names', async () => {
+  await t.app.inject({ url: '/health' })
   const res = await t.app.inject({ url: '/metrics' })
   assert.equal(res.statusCode, 200)
   assert.equal(res.headers['content-type'], 'text/plain; version=0.0.4; charset=utf-8')
@@ -82,6 +84,23 @@ test('the exposition: Prometheus text format 0.0.4, every family typed and helpe
   for (const outcome of ['success', 'invalid_credentials', 'throttled', 'disabled']) assert.ok(samples.some((s) => s.name === 'tokenwarden_logins_total' && s.labels.outcome === outcome), outcome)
   for (const outcome of ['rotated', 'reused', 'expired']) assert.ok(samples.some((s) => s.name === 'tokenwarden_refresh_total' && s.labels.outcome === outcome), outcome)
   assert.ok(samples.some((s) => s.name === 'tokenwarden_revocations_total' && s.labels.reason === 'refresh_token_reused'))
+  // Every histogram series: buckets cumulative in ascending le, +Inf equal to _count.
+  for (const [name, family] of families) {
+    if (family.type !== 'histogram') continue
+    const series = new Map<string, { le: number; value: number }[]>()
+    for (const s of samples.filter((x) => x.name === `${name}_bucket`)) {
+      const { le, ...rest } = s.labels
+      const key = JSON.stringify(rest)
+      series.set(key, [...(series.get(key) ?? []), { le: le === '+Inf' ? Infinity : Number(le), value: s.value }])
+    }
+    for (const [key, buckets] of series) {
+      for (let i = 1; i < buckets.length; i++) {
+        assert.ok(buckets[i]!.le > buckets[i - 1]!.le && buckets[i]!.value >= buckets[i - 1]!.value, `${name}${key} buckets`)
+      }
+      assert.equal(buckets.at(-1)!.le, Infinity, `${name}${key} ends with +Inf`)
+      assert.equal(buckets.at(-1)!.value, valueOf({ families, samples }, `${name}_count`, JSON.parse(key) as Record<string, string>), `${name}${key} +Inf = _count`)
+    }
+  }
   // The parser is strict: a sample outside its family is refused.
   assert.throws(() => parseExposition('# TYPE a counter\nb 1\n'), /outside its family/)
 })
@@ -241,4 +260,20 @@ test('refresh from a cookie: a failed CSRF echo and an expired cookie, refused b
   m.clock.advance((m.auth.issuer.refreshTtl + 1) * 1000)
   assert.equal(json(await refresh({ 'x-csrf-token': jar.csrf_refresh_token! })).code, 'TOKEN_EXPIRED')
   assert.deepEqual(await count(), { invalid: 1, expired: 1, rotated: 0 })
+})
+
+test('RequestDurations: a value on a bound counts in that bucket (le is inclusive), above every bound only in +Inf; reset zeroes', async () => {
+  const durations = new RequestDurations([0.1, 1])
+  const series = durations.series('GET', '/x', 200)
+  for (const seconds of [0.05, 0.1, 0.5, 1, 7]) durations.observe(series, seconds)
+  const read = async () => {
+    const { values } = await durations.get()
+    const of = (metric: string, le?: number | string) => values.find((v) => v.metricName === metric && (le === undefined || v.labels.le === le))!.value
+    const b = 'http_request_duration_seconds_bucket'
+    return [of(b, 0.1), of(b, 1), of(b, '+Inf'), of('http_request_duration_seconds_sum'), of('http_request_duration_seconds_count')]
+  }
+  assert.deepEqual(await read(), [2, 4, 5, 8.65, 5])
+  durations.reset()
+  assert.deepEqual(await read(), [0, 0, 0, 0, 0])
+  assert.throws(() => new RequestDurations([1, 0.5]), TypeError)
 })

@@ -7,12 +7,12 @@
 
 import { createHash, timingSafeEqual } from 'node:crypto'
 import Fastify, { type FastifyInstance, type FastifyRequest, type RouteHandlerMethod } from 'fastify'
-import type { Registry } from 'prom-client'
+import type { Metric, Registry } from 'prom-client'
 import type { ServerConfig } from '../../core/config.js'
 import { AuthError } from '../../core/errors.js'
 import { installErrorHandling } from '../errors.js'
 import { observeAuth } from './auth-metrics.js'
-import { timeRoutes } from './http-duration.js'
+import { RequestDurations, timeRoutes } from './http-duration.js'
 
 /** Request durations from well under a millisecond (a cached token) to seconds (a slow database). */
 const HTTP_BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5]
@@ -37,14 +37,10 @@ export async function registerMetrics(app: FastifyInstance, config: MetricsSetti
   const prom = await import('prom-client')
   const registry = new prom.Registry()
   prom.collectDefaultMetrics({ register: registry })
-  const httpDuration = new prom.Histogram({
-    name: 'http_request_duration_seconds',
-    help: 'HTTP requests by method, route pattern and status code, in seconds.',
-    labelNames: ['method', 'route', 'status_code'] as const,
-    buckets: HTTP_BUCKETS,
-    registers: [registry],
-  })
-  timeRoutes(app, httpDuration)
+  const durations = new RequestDurations(HTTP_BUCKETS)
+  // Read by the registry through get(), as prom-client's own metrics are (its type names only its classes).
+  registry.registerMetric(durations as unknown as Metric)
+  timeRoutes(app, durations)
   const scrape = scrapeHandler(registry, config.metricsToken)
   if (config.metricsPort === undefined) {
     app.get('/metrics', scrape)
