@@ -45,8 +45,8 @@ export async function mountAuth(app: FastifyInstance, opts: TokenwardenAuthOptio
   if (!(Number.isInteger(pruneEvery) && pruneEvery >= 0)) throw new TypeError('tokenwardenAuth: pruneEvery must be a whole number of milliseconds >= 0')
 
   const { store, owned } = await openStore(opts, app.log)
-  if (owned) app.addHook('onClose', async () => store.close())
   let auth: Auth
+  let invalidation: Invalidation
   try {
     // The AuthOptions part of the options (createAuth reads its own fields and nothing else).
     const authOptions: Omit<AuthOptions, 'store' | 'keyring'> = opts
@@ -60,13 +60,15 @@ export async function mountAuth(app: FastifyInstance, opts: TokenwardenAuthOptio
       throttle: opts.throttle ?? sqlThrottle(store, opts),
       feed: { onError: feedLog.fail, onRecover: feedLog.ok, ...opts.feed },
     })
-    // A missing optional package (argon2) stops the app here, before it listens.
+    // A missing optional package (argon2, or ioredis with a redisUrl) stops the app here, before it listens.
     await auth.ready()
+    invalidation = await startInvalidation(auth, { databaseUrl: typeof opts.database === 'string' ? opts.database : undefined, redisUrl: opts.redisUrl }, app.log)
   } catch (err) {
     if (owned) await store.close()
     throw err
   }
-  const invalidation = await startInvalidation(auth, { databaseUrl: typeof opts.database === 'string' ? opts.database : undefined, redisUrl: opts.redisUrl }, app.log)
+  // onClose hooks run last-added first: the feed and signals stop before the store closes.
+  if (owned) app.addHook('onClose', async () => store.close())
   app.addHook('onClose', async () => invalidation.close())
   parts.set(auth, { store, signal: invalidation.signal })
 
