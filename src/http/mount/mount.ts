@@ -45,7 +45,7 @@ export async function mountAuth(app: FastifyInstance, opts: TokenwardenAuthOptio
   if (!(Number.isInteger(pruneEvery) && pruneEvery >= 0)) throw new TypeError('tokenwardenAuth: pruneEvery must be a whole number of milliseconds >= 0')
 
   const { store, owned } = await openStore(opts, app.log)
-  let auth: Auth
+  let auth: Auth | undefined
   let invalidation: Invalidation
   try {
     // The AuthOptions part of the options (createAuth reads its own fields and nothing else).
@@ -64,17 +64,20 @@ export async function mountAuth(app: FastifyInstance, opts: TokenwardenAuthOptio
     await auth.ready()
     invalidation = await startInvalidation(auth, { databaseUrl: typeof opts.database === 'string' ? opts.database : undefined, redisUrl: opts.redisUrl }, app.log)
   } catch (err) {
+    // startInvalidation may have started the feed before a wake-up signal failed.
+    await auth?.stop()
     if (owned) await store.close()
     throw err
   }
+  const mounted = auth
   // onClose hooks run last-added first: the feed and signals stop before the store closes.
   if (owned) app.addHook('onClose', async () => store.close())
   app.addHook('onClose', async () => invalidation.close())
-  parts.set(auth, { store, signal: invalidation.signal })
+  parts.set(mounted, { store, signal: invalidation.signal })
 
-  const loadUser = opts.loadUser === true ? (claims: TokenClaims) => auth.accounts.currentUser(claims) : opts.loadUser
+  const loadUser = opts.loadUser === true ? (claims: TokenClaims) => mounted.accounts.currentUser(claims) : opts.loadUser
   await app.register(tokenwarden, {
-    auth,
+    auth: mounted,
     locations: opts.locations,
     header: opts.header,
     // Cookie support (@fastify/cookie's hooks on every route) only when cookies are a location or configured.
@@ -86,9 +89,9 @@ export async function mountAuth(app: FastifyInstance, opts: TokenwardenAuthOptio
     onError: opts.onError,
     messageKey: opts.messageKey,
   })
-  await app.register(authApi, { prefix: opts.prefix ?? '', auth, routes, adminRoles: opts.adminRoles, messageKey: opts.messageKey })
+  await app.register(authApi, { prefix: opts.prefix ?? '', auth: mounted, routes, adminRoles: opts.adminRoles, messageKey: opts.messageKey })
 
-  const timer = pruneEvery > 0 ? setInterval(() => void auth.prune().catch((err: unknown) => app.log.error({ err }, 'prune failed')), pruneEvery) : undefined
+  const timer = pruneEvery > 0 ? setInterval(() => void mounted.prune().catch((err: unknown) => app.log.error({ err }, 'prune failed')), pruneEvery) : undefined
   timer?.unref()
   app.addHook('onClose', async () => {
     if (timer !== undefined) clearInterval(timer)
