@@ -1,11 +1,12 @@
 // Which stored password hashes tokenwarden can verify: argon2 PHC strings (ours, and those
-// another stack made), Werkzeug's pbkdf2/scrypt and bcrypt ($2a$, $2b$, $2y$). The import path
+// another stack made), Werkzeug's pbkdf2/scrypt, bcrypt ($2a$, $2b$, $2y$) and passlib's pbkdf2. The import path
 // refuses anything else, since an account with a hash nobody can verify could never log in.
 
 import { isBcryptHash } from './bcrypt.js'
 import { isWerkzeugHash } from './legacy.js'
+import { isPasslibPbkdf2Hash } from './passlib.js'
 
-export type PasswordHashFormat = 'argon2' | 'werkzeug-pbkdf2' | 'werkzeug-scrypt' | 'bcrypt'
+export type PasswordHashFormat = 'argon2' | 'werkzeug-pbkdf2' | 'werkzeug-scrypt' | 'bcrypt' | 'passlib-pbkdf2'
 
 /** The longest stored hash (the users.password_hash column is varchar(512)). */
 export const PASSWORD_HASH_MAX = 512
@@ -26,5 +27,6 @@ export function passwordHashFormat(stored: string): PasswordHashFormat | undefin
   if (ARGON2_PHC.test(stored)) return 'argon2'
   if (isWerkzeugHash(stored)) return stored.startsWith('pbkdf2') ? 'werkzeug-pbkdf2' : 'werkzeug-scrypt'
   if (isBcryptHash(stored)) return 'bcrypt'
+  if (isPasslibPbkdf2Hash(stored)) return 'passlib-pbkdf2'
   return undefined
 }

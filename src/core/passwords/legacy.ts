@@ -1,12 +1,13 @@
 // Password hashes another stack made, verified so users of a migrated Flask app can log in with
 // their old passwords (and are then rehashed to argon2id): Werkzeug's (generate_password_hash),
-// here, and bcrypt's (flask-bcrypt, passlib: bcrypt.ts). Werkzeug's formats:
+// here, bcrypt's (flask-bcrypt, passlib: bcrypt.ts) and passlib's PBKDF2 (passlib.ts). Werkzeug's formats:
 //   pbkdf2:<hash>:<iterations>$<salt>$<hex>   (Werkzeug >= 2.3 default was pbkdf2:sha256:600000)
 //   scrypt:<n>:<r>:<p>$<salt>$<hex>           (Werkzeug >= 3.0 default, 64-byte key)
 
 import { pbkdf2, scrypt, timingSafeEqual } from 'node:crypto'
 import { promisify } from 'node:util'
 import { isBcryptHash, verifyBcrypt } from './bcrypt.js'
+import { isPasslibPbkdf2Hash, verifyPasslibPbkdf2 } from './passlib.js'
 
 const pbkdf2Async = promisify(pbkdf2)
 const scryptAsync = promisify(scrypt) as (pw: string, salt: string, len: number, opts: object) => Promise<Buffer>
@@ -25,7 +26,7 @@ export interface LegacyVerifier {
 }
 
 /**
- * The check for a hash another stack made (Werkzeug pbkdf2/scrypt, bcrypt), or undefined when
+ * The check for a hash another stack made (Werkzeug pbkdf2/scrypt, bcrypt, passlib pbkdf2), or undefined when
  * `stored` is none of them.
  *
  * @example
@@ -35,6 +36,7 @@ export interface LegacyVerifier {
 export function legacyVerifier(stored: string): LegacyVerifier | undefined {
   if (isWerkzeugHash(stored)) return { algorithm: stored.startsWith('scrypt') ? 'scrypt' : 'pbkdf2', verify: (password) => verifyWerkzeug(stored, password) }
   if (isBcryptHash(stored)) return { algorithm: 'bcrypt', verify: (password) => verifyBcrypt(stored, password) }
+  if (isPasslibPbkdf2Hash(stored)) return { algorithm: 'pbkdf2', verify: (password) => verifyPasslibPbkdf2(stored, password) }
   return undefined
 }
 
