@@ -1,5 +1,5 @@
 // docs/migrating-from-flask.md runs as written, end to end: the Flask + PyJWT peer app
-// (shared/peers/flask_pyjwt_app.py, Debian's python3-flask) gets users by its own /register,
+// (test/migration/flask-peer/flask_pyjwt_app.py, a copy of shared/peers/, Debian's python3-flask) gets users by its own /register,
 // plus one with a flask-bcrypt hash; then the playbook's `sh` blocks run in order in one bash
 // session (`npx tokenwarden` is the built command; `serve` runs in the background until the next
 // one), each answer checked: the import, a Flask token on tokenwarden's /auth/me, a tokenwarden
@@ -17,7 +17,9 @@ import { CLI, ROOT, ensureBuilt } from '../server/process.js'
 import { tempDir, usersIn } from '../cli/import-fixtures.js'
 
 const PYTHON = '/usr/bin/python3'
-const PEERS_DIR = process.env.TW_PEERS_DIR ?? join(ROOT, '../shared/peers')
+// A copy of the seeds' peer app (shared/peers/flask_pyjwt_app.py) lives in the repository, so a
+// fresh clone runs the playbook wherever it is checked out; TW_PEERS_DIR points at another copy.
+const PEERS_DIR = process.env.TW_PEERS_DIR ?? join(ROOT, 'test/migration/flask-peer')
 const SECRET = 'flask-and-tokenwarden-share-this-secret'
 const ADA = { email: 'ada@example.com', password: 'correct horse battery' }
 
