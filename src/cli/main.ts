@@ -109,13 +109,27 @@ class DatabaseUnreachable extends Error {
   }
 }
 
+/**
+ * Start attempts when SQLite answers busy: several processes opening one fresh file together
+ * (workers, instances started at once) have each been told SQLITE_BUSY past the store's own
+ * retries now and then (seen in CI, rarely). The file is there and reachable; trying again settles it.
+ */
+const SQLITE_BUSY_TRIES = 5
+
 async function reachDatabase<T>(config: ServerConfig, run: () => Promise<T>): Promise<T> {
-  try {
-    return await run()
-  } catch (err) {
-    if (!isUnavailable(err)) throw err
-    const e = err as { code?: unknown; message?: unknown }
-    throw new DatabaseUnreachable(config.databaseUrl, typeof e.code === 'string' ? e.code : String(e.message ?? 'unreachable'))
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await run()
+    } catch (err) {
+      if (!isUnavailable(err)) throw err
+      const e = err as { code?: unknown; message?: unknown }
+      const code = typeof e.code === 'string' ? e.code : undefined
+      if (code?.startsWith('SQLITE_BUSY') === true && attempt < SQLITE_BUSY_TRIES) {
+        await new Promise((r) => setTimeout(r, 100 * attempt))
+        continue
+      }
+      throw new DatabaseUnreachable(config.databaseUrl, code ?? String(e.message ?? 'unreachable'))
+    }
   }
 }
 
