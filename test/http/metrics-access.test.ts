@@ -100,7 +100,7 @@ test('METRICS_PORT: served on 127.0.0.1 at that port only, not on the main port;
     assert.equal(await accepts(outside, metricsPort), false, `the metrics port must refuse connections to ${outside}`)
   }
   const logged = lines.join('')
-  assert.match(logged, new RegExp(`"url":"http://127\\.0\\.0\\.1:${metricsPort}/metrics"`))
+  assert.match(logged, new RegExp(`"msg":"Metrics at http://127\\.0\\.0\\.1:${metricsPort}/metrics"`))
   assert.ok(!logged.includes(TOKEN), 'a log line holds the metrics token')
 })
 

@@ -83,10 +83,8 @@ function serveOnLoopback(app: FastifyInstance, port: number, scrape: RouteHandle
   installErrorHandling(server, messageKey)
   server.get('/metrics', scrape)
   app.addHook('onReady', async () => {
-    await server.listen({ host: METRICS_HOST, port })
-    const address = server.server.address()
-    const bound = typeof address === 'object' && address !== null ? address.port : port
-    app.log.info({ url: `http://${METRICS_HOST}:${bound}/metrics` }, 'metrics listening')
+    // One line saying where: `Metrics at http://127.0.0.1:9464/metrics`.
+    await server.listen({ host: METRICS_HOST, port, listenTextResolver: (address) => `Metrics at ${address}/metrics` })
   })
   app.addHook('onClose', async () => server.close())
 }
