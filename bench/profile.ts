@@ -1,5 +1,5 @@
 // `npx tsx bench/profile.ts <case> [seconds]`: one HTTP case of the benchmark (bare, tw-hot,
-// tw-cold, tw-me, fastify-jwt, ...) under load with `node --cpu-prof`, then a summary of where
+// tw-cold, tw-me, fastify-jwt, ..., and the metrics section's me-metrics-off/on) under load with `node --cpu-prof`, then a summary of where
 // the server's time went, in µs per request. The .cpuprofile is kept (open it in Chrome
 // DevTools or speedscope).
 
@@ -11,11 +11,13 @@ import { runLoad } from './lib/load.js'
 import { bundle, freePort } from './lib/proc.js'
 import { startServer } from './lib/server.js'
 import { httpCases } from './sections/http-cases.js'
+import { METRICS_CASES } from './sections/metrics.js'
 
 const [id, secondsArg] = process.argv.slice(2)
-const c = httpCases(10_000).find((x) => x.id === id)
+const cases = [...httpCases(10_000), ...METRICS_CASES]
+const c = cases.find((x) => x.id === id)
 if (c === undefined || id === 'flask') {
-  console.error(`usage: npx tsx bench/profile.ts <case> [seconds]; cases: ${httpCases(1).map((x) => x.id).filter((x) => x !== 'flask').join(', ')}`)
+  console.error(`usage: npx tsx bench/profile.ts <case> [seconds]; cases: ${cases.map((x) => x.id).filter((x) => x !== 'flask').join(', ')}`)
   process.exit(2)
 }
 const dir = mkdtempSync(join(tmpdir(), 'tw-profile-'))

@@ -14,6 +14,7 @@ import { reportMarkdown } from './lib/report.js'
 import type { Results } from './lib/results.js'
 import { runHttp } from './sections/http.js'
 import { runLogins } from './sections/logins.js'
+import { runMetricsCost } from './sections/metrics.js'
 import { runRevocation } from './sections/revocation.js'
 import { runScale } from './sections/scale.js'
 import { runStartup } from './sections/startup.js'
@@ -46,6 +47,7 @@ async function measure(): Promise<Results> {
     startup: async () => void (results.startup = await runStartup(profile)),
     // The logins section's raw argon2id rate, when it ran, is the limit for logins on PostgreSQL too.
     scale: async () => void (results.scale = await runScale(profile, results.logins?.rawHashPerSec)),
+    metrics: async () => void (results.metrics = await runMetricsCost(profile)),
   }
   for (const section of options.only) {
     const t0 = Date.now()

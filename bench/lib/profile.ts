@@ -2,7 +2,7 @@
 
 import { parseArgs } from 'node:util'
 
-export const SECTIONS = ['tokens', 'http', 'logins', 'revocation', 'startup', 'scale'] as const
+export const SECTIONS = ['tokens', 'http', 'logins', 'revocation', 'startup', 'scale', 'metrics'] as const
 export type SectionName = (typeof SECTIONS)[number]
 export type Mode = 'full' | 'quick' | 'smoke'
 
@@ -46,6 +46,9 @@ export interface Profile {
   scaleRounds: number
   /** Scale: every database (PostgreSQL, MariaDB, Redis when they start), or the SQLite file only. */
   scaleDatabases: 'all' | 'sqlite'
+  /** Metrics cost: paired rounds (metrics off and on, each loaded twice), and seconds per load. */
+  metricsRounds: number
+  metricsSeconds: number
 }
 
 const PROFILES: Record<Mode, Profile> = {
@@ -54,18 +57,21 @@ const PROFILES: Record<Mode, Profile> = {
     httpSeconds: 8, httpWarmupSeconds: 2, connections: 50, coldPool: 10_000,
     loginSeconds: 10, loginWarmupSeconds: 15, baselineSeconds: 5, pacedRate: 500, loginConnections: 8, argon2: 'default',
     revoked: 1_000_000, gateChecks: 5_000_000, startupRuns: 15, scaleRounds: 200, scaleDatabases: 'all',
+    metricsRounds: 8, metricsSeconds: 3,
   },
   quick: {
     mode: 'quick', microMs: 300, microRounds: 2, microWarmupMs: 100, microPool: 1000, isolate: false, microPasses: 1, httpPasses: 1,
     httpSeconds: 2, httpWarmupSeconds: 1, connections: 50, coldPool: 10_000,
     loginSeconds: 2, loginWarmupSeconds: 3, baselineSeconds: 1, pacedRate: 500, loginConnections: 8, argon2: 'default',
     revoked: 1_000_000, gateChecks: 2_000_000, startupRuns: 5, scaleRounds: 20, scaleDatabases: 'all',
+    metricsRounds: 3, metricsSeconds: 2,
   },
   smoke: {
     mode: 'smoke', microMs: 20, microRounds: 1, microWarmupMs: 10, microPool: 50, isolate: false, microPasses: 1, httpPasses: 1,
     httpSeconds: 1, httpWarmupSeconds: 0, connections: 8, coldPool: 200,
     loginSeconds: 1, loginWarmupSeconds: 0, baselineSeconds: 1, pacedRate: 100, loginConnections: 2, argon2: 'tiny',
     revoked: 10_000, gateChecks: 100_000, startupRuns: 1, scaleRounds: 3, scaleDatabases: 'sqlite',
+    metricsRounds: 1, metricsSeconds: 1,
   },
 }
 
@@ -95,7 +101,7 @@ export function parseRunArgs(argv: string[]): RunOptions {
     },
   })
   if (values.help === true) {
-    console.log('Usage: npm run bench -- [--quick | --smoke] [--only tokens,http,logins,revocation,startup,scale] [--out DIR] [--wait-quiet SECONDS] | --report')
+    console.log('Usage: npm run bench -- [--quick | --smoke] [--only tokens,http,logins,revocation,startup,scale,metrics] [--out DIR] [--wait-quiet SECONDS] | --report')
     process.exit(0)
   }
   const mode: Mode = values.smoke === true ? 'smoke' : values.quick === true ? 'quick' : 'full'

@@ -2,7 +2,8 @@
 // tokenwarden's ratio to each peer (above 1.00: tokenwarden is faster).
 
 import { IMPLS } from '../sections/token-names.js'
-import type { HttpRow, LoginResults, OpRow, RevocationResults, StartupResults } from './results.js'
+import { median } from './measure.js'
+import type { HttpRow, LoginResults, MetricsCostResults, OpRow, RevocationResults, StartupResults } from './results.js'
 
 export const int = (x: number | undefined): string => (x === undefined ? '–' : Math.round(x).toLocaleString('en-US'))
 export const r2 = (x: number | undefined): string => (x === undefined || !Number.isFinite(x) ? '–' : x.toFixed(2))
@@ -122,4 +123,15 @@ export function startupTable(s: StartupResults): string {
       ['first run (fresh database, migrations), not counted', ms(s.firstRunMs, 0)],
     ],
   )
+}
+
+export function metricsTable(m: MetricsCostResults): string {
+  const us = (x: number): string => `${x.toFixed(1)} µs`
+  return table(
+    ['round', 'metrics off, req/s', 'METRICS=true, req/s', 'on ÷ off', 'off, CPU/req', 'on, CPU/req'],
+    [
+      ...m.rounds.map((r, i) => [String(i + 1), int(r.off.rps), int(r.on.rps), r2(r.on.rps / r.off.rps), us(r.off.cpuUsPerReq), us(r.on.cpuUsPerReq)]),
+      ['**median**', int(median(m.rounds.map((r) => r.off.rps))), int(median(m.rounds.map((r) => r.on.rps))), `**${r2(m.ratio)}**`, us(median(m.rounds.map((r) => r.off.cpuUsPerReq))), us(median(m.rounds.map((r) => r.on.cpuUsPerReq)))],
+    ],
+  ) + `\n\nCPU per request, off ÷ on, median of the rounds: ${r2(m.cpuRatio)} (below 1.00: metrics cost CPU).`
 }

@@ -5,7 +5,7 @@ import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { ROOT } from './proc.js'
 import { propagationTable, scaleThroughputTable } from './report-scale.js'
-import { httpTable, loginsTable, revocationTable, startupTable, tokensTables } from './report-tables.js'
+import { httpTable, loginsTable, metricsTable, revocationTable, startupTable, tokensTables } from './report-tables.js'
 import type { Results } from './results.js'
 import { checkTargets } from './targets.js'
 
@@ -103,6 +103,18 @@ export function reportMarkdown(r: Results, chartPath: string): string {
       '',
     )
   }
+  if (r.metrics !== undefined) {
+    lines.push(
+      '## 7. Metrics: what METRICS=true costs the hot route',
+      '',
+      `The server of the http section's GET /auth/me case (one hot token, SQLite, one core) with Prometheus metrics off and on (METRICS=true with a METRICS_TOKEN; no scrape during the run). ` +
+        `Each round starts both servers, warms both, then loads them in turn (off, on, off, on; ${r.metrics.seconds} s each); the round's ratio is on ÷ off. ` +
+        'The figure is the median of the rounds: a slow start or other processes in one round do not decide it (the goal, 3%, is finer than this machine\'s run-to-run spread). What the cost is made of: bench/analysis.md ("Metrics").',
+      '',
+      metricsTable(r.metrics),
+      '',
+    )
+  }
   const skippedRows = [
     ...(r.http ?? []).filter((row) => row.skipped !== undefined).map((row) => `- http ${row.id}: ${row.skipped}`),
     ...(r.scale?.propagation ?? []).filter((row) => row.skipped !== undefined).map((row) => `- scale ${row.id}: ${row.skipped}`),
@@ -122,7 +134,7 @@ export function reportMarkdown(r: Results, chartPath: string): string {
     'npm ci && npm run build',
     'npm run bench                  # full run, a few minutes: rewrites BENCHMARKS.md and docs/bench-chart.svg',
     'npm run bench -- --quick       # a few minutes; report goes to a temp directory (printed)',
-    'npm run bench -- --only http   # one section: tokens, http, logins, revocation, startup, scale',
+    'npm run bench -- --only http   # one section: tokens, http, logins, revocation, startup, scale, metrics',
     'npm run bench -- --wait-quiet 120   # wait (up to 120 s per checkpoint) for other processes to leave the CPU',
     'npm run bench -- --report      # rewrite this file and the chart from bench/results/latest.json',
     'npx tsx bench/profile.ts tw-me # one HTTP case under node --cpu-prof: µs per request by function',

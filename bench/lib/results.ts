@@ -145,6 +145,22 @@ export interface ScaleResults {
   }
 }
 
+/** One paired round of the metrics section: the same server with metrics off and on, each loaded twice in turn. */
+export interface MetricsRound {
+  off: { rps: number; cpuUsPerReq: number }
+  on: { rps: number; cpuUsPerReq: number }
+}
+
+export interface MetricsCostResults {
+  rounds: MetricsRound[]
+  /** Seconds of each load. */
+  seconds: number
+  /** Median over the rounds of on ÷ off req/s. */
+  ratio: number
+  /** Median over the rounds of off ÷ on CPU per request (below 1.00: metrics cost CPU). */
+  cpuRatio: number
+}
+
 export interface Results {
   machine: Machine
   tokens?: OpRow[]
@@ -153,6 +169,7 @@ export interface Results {
   revocation?: RevocationResults
   startup?: StartupResults
   scale?: ScaleResults
+  metrics?: MetricsCostResults
   /** Section-level failures and skips, with the reason. */
   problems: { section: string; reason: string }[]
   /** Measurements that started while other processes kept the CPU busy (> 15%). */

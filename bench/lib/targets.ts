@@ -54,6 +54,7 @@ export function checkTargets(r: Results): TargetCheck[] {
     below('Revoked-session check at 1M revoked', r.revocation === undefined ? undefined : r.revocation.deadCheckNs / 1000, 1, 'µs', 3),
     below('Process RSS at 1M revoked', r.revocation?.rssMb, 200, 'MB', 0),
     below('Startup to first 200 from /health (median)', r.startup?.medianMs, 400, 'ms', 0),
+    atLeast('GET /auth/me, METRICS=true / metrics off (median of paired rounds)', r.metrics?.ratio, 0.97),
   ]
   checks.push(...scaleTargets(r))
   if (r.revocation !== undefined && r.revocation.revoked < 1_000_000) {

@@ -108,17 +108,18 @@ export function httpCases(coldPool: number): HttpCase[] {
 
 /**
  * tokenwarden's server (bench/servers/tw-server.ts) answering GET /auth/me with one hot token:
- * on a fresh SQLite file, or on the empty database `database()` makes for each start.
+ * on a fresh SQLite file, or on the empty database `database()` makes for each start; `env`
+ * for the server's own switches (BENCH_METRICS=1).
  */
-export function meCase(id: string, label: string, note: string, database?: () => Promise<string>): HttpCase {
+export function meCase(id: string, label: string, note: string, database?: () => Promise<string>, env: NodeJS.ProcessEnv = {}): HttpCase {
   return {
     id,
     label,
     note,
     server: async () => {
-      const env: NodeJS.ProcessEnv = { BENCH_DATA_DIR: mkdtempSync(join(tmpdir(), 'tw-bench-me-')) }
-      if (database !== undefined) env.BENCH_DATABASE_URL = await database()
-      return { ...(await nodeServer('tw-server', env)()), readyPath: '/health' }
+      const serverEnv: NodeJS.ProcessEnv = { ...env, BENCH_DATA_DIR: mkdtempSync(join(tmpdir(), 'tw-bench-me-')) }
+      if (database !== undefined) serverEnv.BENCH_DATABASE_URL = await database()
+      return { ...(await nodeServer('tw-server', serverEnv)()), readyPath: '/health' }
     },
     prepare: async (url) => ({ path: '/auth/me', headers: bearer(await loginToken(url, '/auth/register', '/auth/login', BENCH_PASSWORD)) }),
   }

@@ -1,9 +1,11 @@
 // tokenwarden's own server (the real buildApp; SQLite in BENCH_DATA_DIR, or the database of
 // BENCH_DATABASE_URL; default argon2id parameters unless BENCH_ARGON2_TINY=1 for smoke runs;
-// LOG_LEVEL=warn). All load comes from one IP, so the per-IP limiter on /auth/*
-// is raised out of reach (it still runs on every request). With BENCH_ELD=1, one bench-only
-// route: GET /__bench/eld reports event-loop delay (perf_hooks.monitorEventLoopDelay) since
-// the last `?reset=1`, minus the sampling interval (the histogram records whole intervals).
+// LOG_LEVEL=warn). All load comes from one IP and one session, so the per-IP limiter on /auth/*
+// and the per-session one on guarded routes are raised out of reach (they still run on every
+// request). With BENCH_METRICS=1, Prometheus metrics are on (METRICS=true, with the
+// METRICS_TOKEN production requires). With BENCH_ELD=1, one bench-only route: GET /__bench/eld
+// reports event-loop delay (perf_hooks.monitorEventLoopDelay) since the last `?reset=1`, minus
+// the sampling interval (the histogram records whole intervals).
 // The monitor is off until `?enable=1`: its 2 ms timer wakes the event loop 500 times a second,
 // which on the server's one core took 3-8% off the login rate, so the measured login run goes
 // without it and only the quiet/storm phases, which report it, turn it on.
@@ -24,7 +26,9 @@ const config = parseConfig({
   JWT_SECRET: BENCH_SECRET,
   LOG_LEVEL: process.env.TW_LOG_LEVEL ?? 'warn',
   RATE_LIMIT_MAX: '1000000000',
+  RATE_LIMIT_SESSION_MAX: '1000000000',
   ...(process.env.BENCH_ARGON2_TINY === '1' ? { ARGON2_MEMORY_COST: '1024', ARGON2_TIME_COST: '1' } : {}),
+  ...(process.env.BENCH_METRICS === '1' ? { METRICS: 'true', METRICS_TOKEN: 'bench-metrics-token-0123456789' } : {}),
 })
 const { app } = await buildApp(config)
 
