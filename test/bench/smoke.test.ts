@@ -71,9 +71,16 @@ test('npm run bench -- --smoke produces numbers for every section', { timeout: 1
   for (const row of r.scale?.propagation ?? []) if (row.id !== 'sqlite') assert.match(row.skipped ?? '', /SQLite only/, `scale ${row.id}`)
   positive(rpsOf(r.scale?.me, 'sqlite-me'), 'scale sqlite-me req/s')
 
+  // 7. metrics: one paired round, the server with metrics off and on, both loaded (a non-2xx fails the section).
+  assert.equal(r.metrics?.rounds.length, 1)
+  positive(r.metrics?.rounds[0]?.off.rps, 'metrics off req/s')
+  positive(r.metrics?.rounds[0]?.on.rps, 'METRICS=true req/s')
+  positive(r.metrics?.ratio, 'metrics on ÷ off')
+
   // The report and its chart were written, and the report shows the targets table.
   const md = readFileSync(join(out, 'BENCHMARKS.md'), 'utf8')
   assert.match(md, /## Targets/)
+  assert.match(md, /## 7\. Metrics/)
   // How idle CPUs wait changes every HTTP ratio on a VM (bench/analysis.md), so the machine table says it.
   if (existsSync('/sys/devices/system/cpu/cpuidle/current_driver')) {
     const driver = readFileSync('/sys/devices/system/cpu/cpuidle/current_driver', 'utf8').trim()
