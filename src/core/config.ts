@@ -72,6 +72,10 @@ export interface ServerConfig extends TokenConfig, CorsConfig, DatabaseConfig, M
   adminPassword: string | undefined
   /** PASSWORD_MIN_LENGTH: characters a new password needs (NIST SP 800-63B §3.1.1.2), PASSWORD_MIN to PASSWORD_MIN_CEILING. default: AUTH_DEFAULTS.passwordMinLength */
   passwordMinLength: number
+  /** OPENAPI: serve the OpenAPI document at GET /openapi.json and its reference page at GET /docs. default: true */
+  openapi: boolean
+  /** CONSOLE: serve the web console at /console. default: true */
+  webConsole: boolean
   /** LEGACY_TOKENS: `accept` takes sid-less tokens a Flask app signed with JWT_SECRET, during a migration. default: AUTH_DEFAULTS.legacyTokens */
   legacyTokens: LegacyTokenMode
 }
@@ -127,6 +131,8 @@ export function parseConfig(env: Env, cwd = process.cwd()): ServerConfig {
     rateLimitMax: integer(env, 'RATE_LIMIT_MAX', 1000, 0, 1_000_000_000),
     rateLimitSessionMax: integer(env, 'RATE_LIMIT_SESSION_MAX', 6000, 0, 1_000_000_000),
     rateLimitWindow: duration(env, 'RATE_LIMIT_WINDOW', 60),
+    openapi: boolean(env, 'OPENAPI', true),
+    webConsole: boolean(env, 'CONSOLE', true),
     legacyTokens: oneOf(env, 'LEGACY_TOKENS', LEGACY_TOKEN_MODES, AUTH_DEFAULTS.legacyTokens),
     passwordMinLength,
     ...adminSeed(env, passwordMinLength),

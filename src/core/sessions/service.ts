@@ -6,15 +6,28 @@
 
 import type { AuthContext, TokenPair } from '../context.js'
 import { isoAt } from '../context.js'
-import { isAuthError } from '../errors.js'
+import { isAuthError, type ErrorCode } from '../errors.js'
 import type { RevocationReason } from '../events/types.js'
 import type { TokenClaims, TokenType } from '../tokens/claims.js'
+import { decodeToken, type DecodedToken } from '../tokens/inspect.js'
 import { checkSession } from './check.js'
 import { refresh, type RefreshOptions } from './refresh.js'
 import { revokeSession, revokeUserSessions } from './revoke.js'
 import { publicSession, type Session } from './session.js'
 
 export type { RefreshOptions }
+
+/** What `inspect` finds out about a token: what it says, and whether this server accepts it now. */
+export interface TokenInspection {
+  /** The header and claims as the token states them, unverified; undefined when it is not a JWT. */
+  readonly decoded: DecodedToken | undefined
+  /** True when `authenticate` would accept it at this moment (signature, claims, live session). */
+  readonly accepted: boolean
+  /** Why not: the code `authenticate` refuses it with. */
+  readonly code?: ErrorCode
+  /** Whether its session is live: undefined when the token failed before the session was looked at, or has none (a legacy token). */
+  readonly sessionLive?: boolean
+}
 
 /** Which sessions a logout ends: this one, every one of the user's, or every other one. */
 export type LogoutScope = 'local' | 'global' | 'others'
@@ -51,6 +64,12 @@ export interface Sessions {
   revokeAll(userId: string, options?: { except?: string; reason?: RevocationReason }): Promise<number>
   /** The user's live sessions, newest first. */
   list(userId: string): Promise<Session[]>
+  /**
+   * Decodes a token and checks it as `authenticate` would (for its own `type`), answering a
+   * value rather than throwing and publishing nothing: a person looking at a token is not a
+   * request being refused. SERVICE_UNAVAILABLE still throws.
+   */
+  inspect(token: string): Promise<TokenInspection>
 }
 
 export function createSessions(ctx: AuthContext): Sessions {
@@ -90,5 +109,22 @@ export function createSessions(ctx: AuthContext): Sessions {
     },
     revokeAll: (userId, { except, reason = 'admin_revoked' } = {}) => revokeUserSessions(ctx, userId, reason, except),
     list: async (userId) => (await ctx.store.listLiveSessions(userId, isoAt(ctx.clock.now()))).map(publicSession),
+    async inspect(token) {
+      const decoded = decodeToken(token)
+      let claims: TokenClaims
+      try {
+        claims = ctx.verifier.verify(token, decoded?.claims.type === 'refresh' ? 'refresh' : 'access')
+      } catch (err) {
+        if (!isAuthError(err)) throw err
+        return { decoded, accepted: false, code: err.code }
+      }
+      try {
+        await checkSession(ctx, claims)
+      } catch (err) {
+        if (!isAuthError(err) || err.code === 'SERVICE_UNAVAILABLE') throw err
+        return { decoded, accepted: false, code: err.code, sessionLive: claims.sid === undefined ? undefined : false }
+      }
+      return { decoded, accepted: true, sessionLive: claims.sid === undefined ? undefined : true }
+    },
   } satisfies Sessions)
 }

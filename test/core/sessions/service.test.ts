@@ -106,3 +106,32 @@ test('refresh with rotate: false on an ended session is TOKEN_REVOKED', async ()
   await auth.sessions.logout(auth.verifier.verify(pair.accessToken))
   await assert.rejects(auth.sessions.refresh(pair.refreshToken, { rotate: false }), { code: 'TOKEN_REVOKED' })
 })
+
+test('inspect decodes a token and answers whether it is accepted, and why not, without throwing', async () => {
+  const { auth, clock, login } = await setup()
+  const pair = await login()
+  const live = await auth.sessions.inspect(pair.accessToken)
+  assert.equal(live.accepted, true)
+  assert.equal(live.sessionLive, true)
+  assert.equal(live.code, undefined)
+  assert.equal(live.decoded?.claims.sid, pair.sessionId)
+  assert.equal(typeof live.decoded?.header.alg, 'string')
+  // A refresh token is checked as a refresh token, not refused for its type.
+  assert.equal((await auth.sessions.inspect(pair.refreshToken)).accepted, true)
+
+  const [h, p, s] = pair.accessToken.split('.')
+  const tampered = await auth.sessions.inspect(`${h}.${p}.${s!.slice(0, -4)}AAAA`)
+  assert.deepEqual([tampered.accepted, tampered.code, tampered.sessionLive], [false, 'TOKEN_SIGNATURE_INVALID', undefined])
+  assert.equal(tampered.decoded?.claims.sub, live.decoded?.claims.sub, 'still decoded for the reader')
+
+  const garbage = await auth.sessions.inspect('not a token')
+  assert.deepEqual([garbage.decoded, garbage.accepted, garbage.code], [undefined, false, 'TOKEN_MALFORMED'])
+
+  await auth.sessions.revoke(pair.sessionId)
+  const ended = await auth.sessions.inspect(pair.accessToken)
+  assert.deepEqual([ended.accepted, ended.code, ended.sessionLive], [false, 'TOKEN_REVOKED', false])
+
+  const later = await login()
+  clock.advance(3600 * 1000)
+  assert.equal((await auth.sessions.inspect(later.accessToken)).code, 'TOKEN_EXPIRED')
+})
