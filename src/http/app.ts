@@ -20,6 +20,8 @@ import { installErrorHandling, toAuthError } from './errors.js'
 import { installBodyParsing } from './json-body.js'
 import { lazyChildLogger, loggerOptions } from './logger.js'
 import { registerMetrics } from './metrics/metrics.js'
+import { registerOpenApi } from './openapi/openapi.js'
+import { registerConsole } from './console/console.js'
 import { mountedParts } from './mount/mount.js'
 import { tokenwardenAuth } from './mount/plugin.js'
 import { registerAuthRateLimit } from './rate-limit.js'
@@ -76,6 +78,8 @@ export async function buildApp(config: ServerConfig, deps: AppDeps = {}): Promis
   installClientErrors(app, config.errorMessageKey)
   // Before every route, so each one is timed (METRICS=true; nothing otherwise).
   await registerMetrics(app, config)
+  // Before every route too, so each one is in the document (OPENAPI=true, the default).
+  await registerOpenApi(app, config)
   // CORS before the rate limit: preflights are answered first, and a 429 carries the CORS headers.
   await registerCors(app, config)
   await registerAuthRateLimit(app, config)
@@ -96,6 +100,7 @@ export async function buildApp(config: ServerConfig, deps: AppDeps = {}): Promis
   const { store, signal } = mountedParts(auth)
   await app.register(healthRoutes, { auth, store, signal })
   await app.register(jwksRoutes, { keyring, issuer: config.issuer, clock: auth.clock })
+  await registerConsole(app, config)
   if (config.adminEmail !== undefined && config.adminPassword !== undefined) {
     let seeded
     try {

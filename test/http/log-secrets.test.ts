@@ -1,5 +1,5 @@
 // No log line ever holds a password, a token (or any segment of one) or the JWT secret, even
-// at LOG_LEVEL=trace, across register, login (JSON, form, Basic), me, refresh, logout and errors.
+// at LOG_LEVEL=trace, across register, login (JSON, form, Basic), me, refresh, logout, the token inspector and errors.
 
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
@@ -39,6 +39,10 @@ test('at trace level, logs never contain the password, any token, or the JWT sec
     await app.inject({ method: 'POST', url: '/auth/refresh', payload: `{"refresh_token":"${refresh}"`, headers: { 'content-type': 'application/json' } })
     assert.equal((await app.inject({ method: 'POST', url: '/auth/logout', headers: bearer(tokens.at(-2)!) })).statusCode, 204)
     await app.inject({ method: 'POST', url: '/auth/refresh', headers: bearer(tokens.at(-1)!) })
+    // The token inspector: accepted, refused, and a body the schema refuses.
+    assert.equal((await app.inject({ method: 'POST', url: '/auth/token/inspect', payload: { token: tokens.at(-1)! } })).statusCode, 200)
+    await app.inject({ method: 'POST', url: '/auth/token/inspect', payload: { token: access.slice(0, -2) } })
+    await app.inject({ method: 'POST', url: '/auth/token/inspect', payload: { token: [access] } })
   } finally {
     await app.close()
   }
