@@ -9,14 +9,24 @@ import { revokeSession } from './revoke.js'
 
 const MAX_USER_AGENT = 512
 
+export interface OpenOptions {
+  /** The access token proves a password check; false for a legacy refresh exchange or an operator's token. default: true */
+  fresh?: boolean
+  /**
+   * Seconds the whole session lives, its access token included (an operator's `token issue`);
+   * the caller keeps it within the refresh TTL. default: unset, the session lives the refresh TTL
+   * and the access token the access TTL
+   */
+  ttl?: number
+}
+
 /**
- * `fresh` (default true): the access token proves a password check; false for a legacy refresh exchange.
  * A session revoked before it could be admitted (an admin change signing the user out everywhere
  * while this login was in flight) is replaced once by a new one, which carries the change.
  */
-export async function openSession(ctx: AuthContext, user: UserRecord, client: ClientInfo, opts: { fresh?: boolean } = {}): Promise<TokenPair> {
+export async function openSession(ctx: AuthContext, user: UserRecord, client: ClientInfo, opts: OpenOptions = {}): Promise<TokenPair> {
   for (let attempt = 1; ; attempt++) {
-    const opened = await openOnce(ctx, user, client, opts.fresh ?? true)
+    const opened = await openOnce(ctx, user, client, opts.fresh ?? true, opts.ttl)
     if (opened.pair !== undefined) return opened.pair
     // Revoked twice in a row: the account is changing under this login; let the client retry.
     if (attempt === 2) throw new AuthError('LOGIN_INTERRUPTED')
@@ -29,11 +39,12 @@ async function openOnce(
   user: UserRecord,
   client: ClientInfo,
   fresh: boolean,
+  ttl: number | undefined,
 ): Promise<{ pair: TokenPair; current?: undefined } | { pair?: undefined; current: UserRecord }> {
   const now = ctx.clock.now()
   const sid = randomToken(16)
   const refreshJti = randomUUID()
-  const expiresAtMs = (Math.floor(now / 1000) + ctx.issuer.refreshTtl) * 1000
+  const expiresAtMs = (Math.floor(now / 1000) + (ttl ?? ctx.issuer.refreshTtl)) * 1000
   try {
     await ctx.store.createSession({
       id: sid,
@@ -64,7 +75,8 @@ async function openOnce(
   // Revoked between the insert and admit(), e.g. by a role removal: its tokens would be dead on
   // arrival. The change is in the store by now (written before revoking), so `current` has it.
   if (!admitted) return { current }
-  return { pair: issuePair(ctx, current, sid, { fresh, refreshJti, refreshExp: expiresAtMs / 1000 }) }
+  const accessExp = ttl === undefined ? undefined : expiresAtMs / 1000
+  return { pair: issuePair(ctx, current, sid, { fresh, refreshJti, refreshExp: expiresAtMs / 1000, accessExp }) }
 }
 
 /** Signs an access token and the session's current refresh token. */
@@ -72,15 +84,20 @@ export function issuePair(
   ctx: AuthContext,
   user: UserRecord,
   sid: string,
-  opts: { fresh: boolean; refreshJti: string; refreshExp: number },
+  opts: { fresh: boolean; refreshJti: string; refreshExp: number; accessExp?: number | undefined },
 ): TokenPair {
   const refreshInput = { sub: user.id, sid, extra: ctx.additionalClaims?.(user, 'refresh') }
   const refresh = ctx.issuer.issue('refresh', refreshInput, { jti: opts.refreshJti, exp: opts.refreshExp })
-  return withAccess(ctx, user, sid, opts.fresh, refresh.token)
+  return withAccess(ctx, user, sid, opts.fresh, refresh.token, opts.accessExp)
 }
 
-/** Signs an access token for the session and pairs it with `refreshToken`, the session's current one. */
-export function withAccess(ctx: AuthContext, user: UserRecord, sid: string, fresh: boolean, refreshToken: string): TokenPair {
-  const access = ctx.issuer.issue('access', { sub: user.id, sid, fresh, roles: user.roles, extra: ctx.additionalClaims?.(user, 'access') })
-  return { accessToken: access.token, refreshToken, expiresIn: ctx.issuer.accessTtl, sessionId: sid }
+/**
+ * Signs an access token for the session and pairs it with `refreshToken`, the session's current one.
+ * `accessExp` (epoch seconds) replaces the access TTL, for a session opened with its own TTL.
+ */
+export function withAccess(ctx: AuthContext, user: UserRecord, sid: string, fresh: boolean, refreshToken: string, accessExp?: number): TokenPair {
+  const input = { sub: user.id, sid, fresh, roles: user.roles, extra: ctx.additionalClaims?.(user, 'access') }
+  const access = ctx.issuer.issue('access', input, accessExp === undefined ? undefined : { exp: accessExp })
+  const expiresIn = accessExp === undefined ? ctx.issuer.accessTtl : accessExp - access.claims.iat
+  return { accessToken: access.token, refreshToken, expiresIn, sessionId: sid }
 }

@@ -4,13 +4,14 @@
 // the feed's bound. Expected outcomes are values (`revoke` answers false for no such session);
 // refusals are AuthErrors with stable codes.
 
-import type { AuthContext, TokenPair } from '../context.js'
+import type { AuthContext, ClientInfo, TokenPair } from '../context.js'
 import { isoAt } from '../context.js'
-import { isAuthError, type ErrorCode } from '../errors.js'
+import { AuthError, isAuthError, type ErrorCode } from '../errors.js'
 import type { RevocationReason } from '../events/types.js'
 import type { TokenClaims, TokenType } from '../tokens/claims.js'
 import { decodeToken, type DecodedToken } from '../tokens/inspect.js'
 import { checkSession } from './check.js'
+import { openSession } from './open.js'
 import { refresh, type RefreshOptions } from './refresh.js'
 import { revokeSession, revokeUserSessions } from './revoke.js'
 import { publicSession, type Session } from './session.js'
@@ -27,6 +28,16 @@ export interface TokenInspection {
   readonly code?: ErrorCode
   /** Whether its session is live: undefined when the token failed before the session was looked at, or has none (a legacy token). */
   readonly sessionLive?: boolean
+}
+
+/** An operator's token for a user (`issue`): the access token and the session it belongs to; no refresh token. */
+export type IssuedAccess = Omit<TokenPair, 'refreshToken'>
+
+export interface IssueOptions {
+  /** Seconds the token and its session live, 1 to the refresh TTL. default: the access TTL */
+  ttl?: number
+  /** Recorded on the session, for the user's session list. default: none */
+  client?: ClientInfo
 }
 
 /** Which sessions a logout ends: this one, every one of the user's, or every other one. */
@@ -70,6 +81,14 @@ export interface Sessions {
    * request being refused. SERVICE_UNAVAILABLE still throws.
    */
   inspect(token: string): Promise<TokenInspection>
+  /**
+   * Opens a session for a user without a password (an operator's `tokenwarden token issue`) and
+   * signs its access token, not fresh: routes that need a recent password check refuse it.
+   * The session ends with the token (`ttl`); no refresh token is handed out, since refreshing
+   * would extend the session past it. USER_NOT_FOUND, ACCOUNT_DISABLED; a `ttl` outside 1 to
+   * the refresh TTL is a RangeError (misuse, not bad data).
+   */
+  issue(userId: string, options?: IssueOptions): Promise<IssuedAccess>
 }
 
 export function createSessions(ctx: AuthContext): Sessions {
@@ -125,6 +144,16 @@ export function createSessions(ctx: AuthContext): Sessions {
         return { decoded, accepted: false, code: err.code, sessionLive: claims.sid === undefined ? undefined : false }
       }
       return { decoded, accepted: true, sessionLive: claims.sid === undefined ? undefined : true }
+    },
+    async issue(userId, { ttl = ctx.issuer.accessTtl, client = {} } = {}) {
+      if (!Number.isInteger(ttl) || ttl < 1 || ttl > ctx.issuer.refreshTtl) {
+        throw new RangeError(`ttl must be a whole number of seconds from 1 to the refresh TTL (${ctx.issuer.refreshTtl})`)
+      }
+      const user = await ctx.store.findUserById(userId)
+      if (user === undefined) throw new AuthError('USER_NOT_FOUND')
+      if (user.disabled) throw new AuthError('ACCOUNT_DISABLED')
+      const { refreshToken: _, ...access } = await openSession(ctx, user, client, { fresh: false, ttl })
+      return access
     },
   } satisfies Sessions)
 }
