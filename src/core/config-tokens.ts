@@ -30,7 +30,10 @@ export interface TokenConfig {
   jwtPrivateKeyFile: string | undefined
   /** JWT_KEYS_FILE: the key ring kept by `tokenwarden keys`. default: <DATA_DIR>/keys.json */
   keysFile: string
-  /** JWT_TOKEN_LOCATION: ordered, comma separated. default: LOCATION_DEFAULTS.locations */
+  /**
+   * JWT_TOKEN_LOCATION: ordered, comma separated. default: CONSOLE_LOCATIONS (headers, cookies)
+   * while the web console is on (CONSOLE, default true), else LOCATION_DEFAULTS.locations (headers)
+   */
   tokenLocation: readonly TokenLocation[]
   /** JWT_HEADER_NAME. default: LOCATION_DEFAULTS.headerName */
   headerName: string
@@ -46,6 +49,13 @@ export interface TokenConfig {
   errorMessageKey: string
 }
 
+
+/**
+ * The server's default locations while the web console is on: the console signs in with
+ * HttpOnly cookies and the CSRF echo (double submit, on by default), so it works right after
+ * `npm start` with no setup; API clients keep sending the Authorization header, tried first.
+ */
+export const CONSOLE_LOCATIONS: readonly TokenLocation[] = Object.freeze(['headers', 'cookies'] as TokenLocation[])
 
 /** An HTTP token (RFC 9110 §5.6.2): valid as a header or cookie name. */
 const HTTP_TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/
@@ -163,7 +173,9 @@ function cookieDomain(env: Env): string | undefined {
 
 function locations(env: Env): readonly TokenLocation[] {
   const v = text(env, 'JWT_TOKEN_LOCATION')
-  if (v === undefined) return LOCATION_DEFAULTS.locations
+  // CONSOLE is parsed (with its default, true) as ServerConfig.webConsole in config.ts; only its
+  // effect on this default is read here, where the token settings are parsed before it.
+  if (v === undefined) return boolean(env, 'CONSOLE', true) ? CONSOLE_LOCATIONS : LOCATION_DEFAULTS.locations
   const list = v.split(',').map((s) => s.trim().toLowerCase()).filter((s) => s !== '')
   const bad = list.find((s) => !isTokenLocation(s))
   if (bad !== undefined || list.length === 0) {

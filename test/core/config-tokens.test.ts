@@ -23,7 +23,7 @@ function variableOf(env: Record<string, string>): string {
 test('defaults', () => {
   const c = parseConfig({}, CWD)
   assert.equal(c.algorithm, 'HS256')
-  assert.deepEqual(c.tokenLocation, ['headers'])
+  assert.deepEqual(c.tokenLocation, ['headers', 'cookies'], 'the web console (CONSOLE, on by default) signs in with cookies')
   assert.equal(c.headerName, 'Authorization')
   assert.equal(c.headerType, 'Bearer')
   assert.equal(c.queryStringName, 'jwt')
@@ -41,6 +41,15 @@ test('defaults', () => {
   assert.equal(c.cookies.secure, false, 'not Secure outside production')
   assert.equal(c.cookies.partitioned, false, 'not Partitioned unless asked')
   assert.equal(parseConfig({ NODE_ENV: 'production', JWT_SECRET: 'p'.repeat(32) }, CWD).cookies.secure, true, 'Secure in production')
+})
+
+test('JWT_TOKEN_LOCATION: headers,cookies while CONSOLE is on, headers without it; an operator\'s value wins either way', () => {
+  assert.deepEqual(parseConfig({ CONSOLE: 'false' }, CWD).tokenLocation, ['headers'])
+  assert.deepEqual(parseConfig({ CONSOLE: 'true' }, CWD).tokenLocation, ['headers', 'cookies'])
+  assert.deepEqual(parseConfig({ JWT_TOKEN_LOCATION: 'headers' }, CWD).tokenLocation, ['headers'])
+  assert.deepEqual(parseConfig({ JWT_TOKEN_LOCATION: 'headers', CONSOLE: 'true' }, CWD).webConsole, true)
+  assert.deepEqual(parseConfig({ JWT_TOKEN_LOCATION: 'json', CONSOLE: 'false' }, CWD).tokenLocation, ['json'])
+  assert.equal(variableOf({ CONSOLE: 'maybe' }), 'CONSOLE')
 })
 
 test('JWT_TOKEN_LOCATION is an ordered list', () => {

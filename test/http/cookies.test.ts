@@ -176,7 +176,8 @@ test('JWT_COOKIE_CSRF_PROTECT=false: no CSRF cookies, unsafe methods pass withou
 })
 
 test('cookies are ignored unless JWT_TOKEN_LOCATION lists them; login?cookies=true is refused', async () => {
-  const { app } = await testApp()
+  // Set explicitly: unset, the default lists cookies while the web console is on (CONSOLE).
+  const { app } = await testApp({ JWT_TOKEN_LOCATION: 'headers' })
   await app.inject({ method: 'POST', url: '/auth/register', payload: CREDS })
   const refused = await app.inject({ method: 'POST', url: '/auth/login?cookies=true', payload: CREDS })
   assert.equal(refused.statusCode, 400)

@@ -1,0 +1,51 @@
+// The password prompt for a change that needs a fresh token (TOKEN_NOT_FRESH): a modal dialog
+// that signs in again with the user's email, which gives a fresh token, then lets the change run.
+
+import { useEffect, useRef } from 'preact/hooks'
+import { signIn, type User } from './api.js'
+import { useAction } from './ui/action.js'
+import { Field, formValues, Outcome } from './ui/parts.js'
+
+export interface Reauth {
+  resolve(): void
+  reject(): void
+}
+
+export function ReauthDialog({ user, onDone, onCancel }: { user: User; onDone: () => void; onCancel: () => void }) {
+  const dialog = useRef<HTMLDialogElement>(null)
+  const action = useAction()
+  useEffect(() => {
+    const d = dialog.current!
+    d.showModal()
+    return () => d.close()
+  }, [])
+
+  const submit = (e: SubmitEvent) => {
+    const { password } = formValues(e)
+    void action.run(async () => {
+      await signIn(user.email, password ?? '')
+      onDone()
+    })
+  }
+
+  return (
+    <dialog ref={dialog} class="reauth" aria-labelledby="reauth-title" aria-describedby="reauth-why" onCancel={(e) => (e.preventDefault(), onCancel())}>
+      <form onSubmit={submit}>
+        <h2 id="reauth-title">Confirm your password</h2>
+        <p id="reauth-why">
+          This change needs a recent sign-in. Enter the password of <strong>{user.email}</strong> to continue.
+        </p>
+        <Field form="reauth" label="Password" name="password" type="password" autocomplete="current-password" required />
+        <Outcome action={action} />
+        <div class="buttons">
+          <button type="submit" disabled={action.busy}>
+            Confirm
+          </button>
+          <button type="button" class="secondary" onClick={onCancel}>
+            Cancel
+          </button>
+        </div>
+      </form>
+    </dialog>
+  )
+}

@@ -1,0 +1,22 @@
+// The server's refusals in the words a person at the console needs; the code stays visible
+// beside them, so a reader can look it up in docs/errors.md.
+
+import type { ApiError } from '../api.js'
+
+const WORDS: Record<string, (err: ApiError) => string> = {
+  INVALID_CREDENTIALS: () => 'Wrong email, username or password.',
+  LOGIN_THROTTLED: (err) =>
+    `Too many failed sign-ins for this account. ${err.retryAfter === undefined ? 'Wait a little' : `Wait ${err.retryAfter} seconds`} and try again.`,
+  RATE_LIMITED: (err) => `Too many requests from here. ${err.retryAfter === undefined ? 'Wait a little' : `Wait ${err.retryAfter} seconds`} and try again.`,
+  ROLE_REQUIRED: () => 'This page is for administrators: your account does not have the admin role.',
+  LAST_ADMIN: () =>
+    'This is the last enabled administrator: the account cannot lose the admin role, be disabled or be deleted. Make another user an admin first.',
+  TOKEN_NOT_FRESH: () => 'This change needs your password confirmed. Try again and enter it when asked.',
+  PASSWORD_INCORRECT: () => 'That is not the current password.',
+  ACCOUNT_DISABLED: () => 'This account is disabled. An administrator can enable it again.',
+  COOKIE_LOGIN_DISABLED: () => 'This server does not deliver tokens as cookies, which the console signs in with. Add cookies to JWT_TOKEN_LOCATION.',
+}
+
+export function describe(err: ApiError): string {
+  return WORDS[err.code]?.(err) ?? err.message
+}
