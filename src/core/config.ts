@@ -9,6 +9,7 @@ import { boolean, ConfigError, duration, integer, oneOf, text, type Env } from '
 import { parseTokenConfig, type TokenConfig } from './config-tokens.js'
 import { parseCorsConfig, type CorsConfig } from './config-cors.js'
 import { parseDatabaseConfig, type DatabaseConfig } from './config-database.js'
+import { parseMailConfig, type MailConfig } from './config-mail.js'
 import { parseMetricsConfig, type MetricsConfig } from './config-metrics.js'
 import { emailProblem, PASSWORD_MIN, PASSWORD_MIN_CEILING, passwordProblem } from './accounts/rules.js'
 import { THROTTLE_DEFAULTS } from './accounts/throttle.js'
@@ -24,10 +25,10 @@ export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', '
 export type LogLevel = (typeof LOG_LEVELS)[number]
 
 /**
- * The token settings (JWT_ALGORITHM, keys, token locations, cookies) live in TokenConfig; CORS_* in CorsConfig; DATABASE_*, REDIS_URL and INVALIDATION_* in DatabaseConfig; METRICS* in MetricsConfig.
+ * The token settings (JWT_ALGORITHM, keys, token locations, cookies) live in TokenConfig; CORS_* in CorsConfig; DATABASE_*, REDIS_URL and INVALIDATION_* in DatabaseConfig; METRICS* in MetricsConfig; SMTP_URL, MAIL_* and APP_NAME in MailConfig.
  * A setting that configures a lower layer takes that layer's default (named on the field), never a copy of it.
  */
-export interface ServerConfig extends TokenConfig, CorsConfig, DatabaseConfig, MetricsConfig {
+export interface ServerConfig extends TokenConfig, CorsConfig, DatabaseConfig, MetricsConfig, MailConfig {
   /** PORT. default: 3000 */
   port: number
   /** HOST. default: 127.0.0.1 */
@@ -138,6 +139,7 @@ export function parseConfig(env: Env, cwd = process.cwd()): ServerConfig {
     ...adminSeed(env, passwordMinLength),
     ...parseCorsConfig(env),
     ...parseMetricsConfig(env, nodeEnv, port, workers),
+    ...parseMailConfig(env, cwd),
   })
 }
 

@@ -3,10 +3,12 @@
 // change no state another instance must learn, so they are never written to the store's event
 // log nor carried by the feed: they go to this process's subscribers (metrics, the audit log)
 // and nowhere else. Each is published once, where its outcome is decided (accounts/login.ts,
-// sessions/refresh.ts, sessions/service.ts and the guard for refused tokens, passwords/hash.ts).
+// sessions/refresh.ts, sessions/service.ts and the guard for refused tokens, passwords/hash.ts,
+// mail/send.ts).
 // They carry ids where an audit log needs them, and never an email, a password or a token.
 
 import type { ErrorCode } from '../errors.js'
+import type { MailKind } from '../mail/templates.js'
 import { EventChannel } from './bus.js'
 
 /** How a login ended. A closed set: metrics count by it. */
@@ -88,7 +90,16 @@ export interface PasswordHashed {
   readonly seconds: number
 }
 
-export type ActivityEvent = LoginAttempted | RefreshAttempted | TokenRejected | PasswordHashed
+/** A message handed to the mail transport, or not (core/mail/send.ts). No address, no body. */
+export interface MailAttempted {
+  readonly type: 'mail'
+  readonly kind: MailKind
+  readonly outcome: 'sent' | 'failed'
+  /** Failed only: the transport's error code (ECONNREFUSED, EAUTH, ...) or error class. */
+  readonly error: string | undefined
+}
+
+export type ActivityEvent = LoginAttempted | RefreshAttempted | TokenRejected | PasswordHashed | MailAttempted
 export type ActivityEventType = ActivityEvent['type']
 
 /**

@@ -33,6 +33,7 @@ export function observeAuth(prom: Prom, registry: Prometheus.Registry, auth: Aut
   const revocations = children(counter('tokenwarden_revocations_total', 'Sessions revoked by this instance, by reason.', 'reason'), REVOCATION_REASONS)
   for (const c of [...Object.values(logins), ...Object.values(refreshes), ...Object.values(revocations)]) c.inc(0)
   const rejections = counter('tokenwarden_token_rejections_total', 'Tokens refused by a guard or sessions.authenticate, by error code.', 'code')
+  const mail = new prom.Counter({ name: 'tokenwarden_mail_total', help: 'Messages handed to the mail transport, by kind and outcome (sent, failed).', labelNames: ['kind', 'outcome'], registers })
   const hashDuration = new prom.Histogram({
     name: 'tokenwarden_password_hash_duration_seconds',
     help: 'Password hashes and verifies by algorithm and operation, in seconds (from the start of the work; time queued is not counted).',
@@ -58,6 +59,8 @@ export function observeAuth(prom: Prom, registry: Prometheus.Registry, auth: Aut
         return rejections.labels(e.code).inc()
       case 'password_hashed':
         return hashChild(e.algorithm, e.operation).observe(e.seconds)
+      case 'mail':
+        return mail.labels(e.kind, e.outcome).inc()
     }
   })
   const revoked = (reason: RevocationReason, n: number) => n > 0 && revocations[reason].inc(n)
