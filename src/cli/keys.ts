@@ -16,64 +16,74 @@
 
 import { mkdirSync } from 'node:fs'
 import { dirname } from 'node:path'
-import { parseArgs } from 'node:util'
+import { Command, Option } from 'commander'
 import { ConfigError, parseConfig, type ServerConfig } from '../core/config.js'
-import { isAlgorithm, ALGORITHMS, type Algorithm } from '../core/tokens/keyring.js'
+import { ALGORITHMS, type Algorithm } from '../core/tokens/keyring.js'
 import { configuredEntry, generateStoredKey, keyStatus, rotateRingFile, RING_FILE_VERSION, stageRingFile, type RingFile } from '../core/tokens/ring-file.js'
 import { loadEnv } from './env.js'
+import { consoleIo, EXIT_USAGE, exitsSync, runProgramSync, type CliIo } from './program.js'
 import { configuredKey, readRingFile, writeRingFile } from './ring.js'
 
-export const KEYS_USAGE = `Usage: tokenwarden keys <generate|stage|rotate|list> [options]
-
-  generate [--alg ALG] [--force]   start a new key ring in JWT_KEYS_FILE (default DATA_DIR/keys.json)
-  stage [--alg ALG]                add a standby key (same algorithm unless --alg): published in JWKS and verifying, not signing yet
-  rotate [--alg ALG]               new signing key: the standby key if any, else a new one (same algorithm unless --alg);
-                                   the old one verifies until its tokens expire
-  list [--json]                    kid, algorithm, created, status (never key material)
-
-ALG is one of ${ALGORITHMS.join(', ')}; default JWT_ALGORITHM. Afterwards send the server SIGHUP (kill -HUP <pid>) or restart it.
-No downtime for verifiers caching JWKS: stage, SIGHUP every instance, wait at least 300 s (JWKS max-age), rotate, SIGHUP again.`
-
-export interface KeysIo {
-  out(line: string): void
-  err(line: string): void
+export interface KeysIo extends CliIo {
   /** Epoch ms. */
   now(): number
 }
 
-const consoleIo: KeysIo = { out: (l) => console.log(l), err: (l) => console.error(l), now: () => Date.now() }
+const consoleKeysIo: KeysIo = { ...consoleIo, now: () => Date.now() }
 
-/** Parses options and configuration, then runs the subcommand; returns the exit code. */
-export function keysMain(argv: string[], env: Record<string, string | undefined> = loadEnv(), io: KeysIo = consoleIo): number {
-  let parsed
+const AFTER = `
+Afterwards send the server SIGHUP (kill -HUP <pid>) or restart it.
+No downtime for verifiers caching JWKS: stage, SIGHUP every instance, wait at least 300 s (JWKS max-age), rotate, SIGHUP again.`
+
+/**
+ * `tokenwarden keys ...` declared for the parser; each action returns its exit code (1 refused, 2 usage or configuration).
+ * `env` is read when a subcommand runs, not before: --help needs no configuration.
+ */
+export function keysCommand(env: Record<string, string | undefined>, io: KeysIo): Command {
+  const alg = () => new Option('--alg <alg>', 'key algorithm (default: JWT_ALGORITHM, or the ring\'s)').choices(ALGORITHMS)
+  const keys = new Command('keys').description('generate | stage | rotate | list the signing keys in JWT_KEYS_FILE (default DATA_DIR/keys.json)').addHelpText('after', AFTER)
+  const run = (command: string, options: KeysOptions) => withConfig(env, io, (config) => runKeys(command, config, options, io))
+  keys
+    .command('generate')
+    .description('start a new key ring with one new key (file mode 0600)')
+    .addOption(alg())
+    .option('--force', 'replace an existing ring (every token its keys signed stops verifying)')
+    .action(exitsSync((o: { alg?: Algorithm; force?: boolean }) => run('generate', { alg: o.alg, force: o.force === true })))
+  keys
+    .command('stage')
+    .description('add a standby key: published in JWKS and verifying, signing after the next rotate')
+    .addOption(alg())
+    .action(exitsSync((o: { alg?: Algorithm }) => run('stage', { alg: o.alg })))
+  keys
+    .command('rotate')
+    .description('new signing key: the standby key if any, else a new one; the old one verifies until its tokens expire')
+    .addOption(alg())
+    .action(exitsSync((o: { alg?: Algorithm }) => run('rotate', { alg: o.alg })))
+  keys
+    .command('list')
+    .description('kid, algorithm, created, status and retirement of each key (never key material)')
+    .option('--json', 'print JSON')
+    .action(exitsSync((o: { json?: boolean }) => run('list', { json: o.json === true })))
+  return keys
+}
+
+/**
+ * Runs `tokenwarden keys <argv>`; returns the exit code.
+ *
+ * @example
+ * process.exitCode = keysMain(['rotate'])
+ */
+export function keysMain(argv: string[], env: Record<string, string | undefined> = loadEnv(), io: KeysIo = consoleKeysIo): number {
+  return runProgramSync(new Command('tokenwarden').addCommand(keysCommand(env, io)), ['keys', ...argv], io)
+}
+
+function withConfig(env: Record<string, string | undefined>, io: CliIo, run: (config: ServerConfig) => number): number {
   try {
-    parsed = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      options: { alg: { type: 'string' }, force: { type: 'boolean' }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
-    })
+    return run(parseConfig(env))
   } catch (err) {
-    io.err(`tokenwarden keys: ${(err as Error).message}\n\n${KEYS_USAGE}`)
-    return 2
-  }
-  const { positionals, values } = parsed
-  if (values.help === true || positionals.length === 0) {
-    ;(values.help === true ? io.out : io.err)(KEYS_USAGE)
-    return values.help === true ? 0 : 2
-  }
-  if (values.alg !== undefined && !isAlgorithm(values.alg)) {
-    io.err(`tokenwarden keys: --alg must be one of ${ALGORITHMS.join(', ')} (got "${values.alg}")`)
-    return 2
-  }
-  try {
-    const config = parseConfig(env)
-    return runKeys(positionals[0]!, config, { alg: values.alg as Algorithm | undefined, force: values.force === true, json: values.json === true }, io)
-  } catch (err) {
-    if (err instanceof ConfigError) {
-      io.err(`tokenwarden: configuration error: ${err.message}`)
-      return 2
-    }
-    throw err
+    if (!(err instanceof ConfigError)) throw err
+    io.err(`tokenwarden: configuration error: ${err.message}`)
+    return EXIT_USAGE
   }
 }
 
@@ -140,7 +150,7 @@ export function runKeys(command: string, config: ServerConfig, options: KeysOpti
       return 0
     }
     default:
-      io.err(`tokenwarden keys: unknown subcommand "${command}"\n\n${KEYS_USAGE}`)
+      io.err(`tokenwarden keys: unknown subcommand "${command}" (tokenwarden keys --help)`)
       return 2
   }
 }

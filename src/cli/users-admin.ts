@@ -1,25 +1,41 @@
-// `tokenwarden users disable | enable | roles | delete | revoke`: the admin API's account changes
+// `tokenwarden users disable | enable | set-roles | delete | revoke`: the admin API's account changes
 // from the command line, through the same admin service, so each is recorded with its auth event
 // and every running server refuses the affected tokens within its bound (docs/scaling.md).
 // The last-administrator rule applies here too; `users create --admin` is the way back in.
+// `delete` cannot be undone: it asks on a terminal, and elsewhere needs --yes.
 
 import type { User } from '../core/accounts/user.js'
 import type { Auth } from '../core/auth.js'
 import { isAuthError } from '../core/errors.js'
 
-export const ADMIN_COMMANDS = ['disable', 'enable', 'roles', 'delete', 'revoke'] as const
+export const ADMIN_COMMANDS = ['disable', 'enable', 'set-roles', 'delete', 'revoke'] as const
 export type AdminCommand = (typeof ADMIN_COMMANDS)[number]
 
-export function isAdminCommand(command: string | undefined): command is AdminCommand {
-  return (ADMIN_COMMANDS as readonly string[]).includes(command ?? '')
+export const ADMIN_DESCRIPTIONS: Record<AdminCommand, string> = {
+  disable: 'disable an account: it cannot log in, and its sessions end',
+  enable: 'enable a disabled account',
+  'set-roles': 'replace the account\'s roles (the complete new list); removing a role ends its sessions',
+  delete: 'delete an account and its sessions (asks first on a terminal; --yes elsewhere)',
+  revoke: 'end every session of the account; running servers refuse its tokens within their bound',
 }
 
 export interface AdminTarget {
-  /** --email or --id names the account. */
+  /** The email (an argument or --email) or --id names the account. */
   email: string | undefined
   id: string | undefined
-  /** `roles --set a,b`: the complete new role list. */
+  /** `set-roles EMAIL a,b` or `--set a,b`: the complete new role list. */
   set: string | undefined
+  /** delete: --yes, no question asked. */
+  yes?: boolean
+  /** The email given both as an argument and as --email. */
+  both?: boolean
+}
+
+/** How `delete` asks; absent when there is no terminal to ask on. */
+export interface AdminIo {
+  out(line: string): void
+  err(line: string): void
+  confirm?(question: string): Promise<boolean>
 }
 
 /**
@@ -28,14 +44,14 @@ export interface AdminTarget {
  * @example
  * await adminCommand(auth, 'disable', { email: 'ada@example.com', id: undefined, set: undefined }, io)
  */
-export async function adminCommand(auth: Auth, command: AdminCommand, target: AdminTarget, io: { out(l: string): void; err(l: string): void }): Promise<number> {
+export async function adminCommand(auth: Auth, command: AdminCommand, target: AdminTarget, io: AdminIo): Promise<number> {
   const prefix = `tokenwarden users ${command}`
-  if ((target.email === undefined) === (target.id === undefined)) {
-    io.err(`${prefix}: name the account with exactly one of --email or --id`)
+  if (target.both === true || (target.email === undefined) === (target.id === undefined)) {
+    io.err(`${prefix}: name the account once: its email (an argument or --email) or --id`)
     return 2
   }
-  if (command === 'roles' && target.set === undefined) {
-    io.err(`${prefix}: --set ROLE[,ROLE...] is required (the complete new list; --set '' removes every role)`)
+  if (command === 'set-roles' && target.set === undefined) {
+    io.err(`${prefix}: give the complete new role list: set-roles EMAIL ROLE[,ROLE...] or --set ROLE[,ROLE...] (--set '' removes every role)`)
     return 2
   }
   const { accounts, admin } = auth
@@ -52,13 +68,23 @@ export async function adminCommand(auth: Auth, command: AdminCommand, target: Ad
         io.out(`${command === 'disable' ? 'Disabled' : 'Enabled'} ${user.id} <${user.email}>${revoked > 0 ? `; ${revoked} sessions revoked` : ''}`)
         return 0
       }
-      case 'roles': {
+      case 'set-roles': {
         const roles = target.set!.split(',').map((r) => r.trim()).filter((r) => r !== '')
         const { user: updated, revoked } = await admin.updateUser(user.id, { roles })
         io.out(`Roles of ${user.id} <${user.email}>: ${updated.roles.join(', ') || '(none)'}${revoked > 0 ? `; ${revoked} sessions revoked` : ''}`)
         return 0
       }
       case 'delete':
+        if (target.yes !== true) {
+          if (io.confirm === undefined) {
+            io.err(`${prefix}: not on a terminal: add --yes to delete ${user.id} <${user.email}> and its sessions`)
+            return 2
+          }
+          if (!(await io.confirm(`Delete ${user.id} <${user.email}> and end its sessions? This cannot be undone.`))) {
+            io.err(`${prefix}: not deleted`)
+            return 1
+          }
+        }
         await admin.deleteUser(user.id)
         io.out(`Deleted ${user.id} <${user.email}> and its sessions`)
         return 0

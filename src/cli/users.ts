@@ -4,7 +4,7 @@
 // --password-stdin, or from TOKENWARDEN_PASSWORD. Output never includes a password or hash.
 
 import { randomBytes } from 'node:crypto'
-import { parseArgs } from 'node:util'
+import { Command, Option } from 'commander'
 import { ADMIN_ROLES } from '../core/accounts/bootstrap.js'
 import { DEFAULT_ROLES } from '../core/accounts/rules.js'
 import { createAuth } from '../core/auth.js'
@@ -16,114 +16,130 @@ import { Keyring } from '../core/tokens/keyring.js'
 import { createStore } from '../store/create.js'
 import { loadEnv } from './env.js'
 import { importMain } from './users-import.js'
-import { adminCommand, isAdminCommand } from './users-admin.js'
+import { ADMIN_COMMANDS, ADMIN_DESCRIPTIONS, adminCommand } from './users-admin.js'
+import { consoleIo, EXIT_USAGE, exits, runProgram, wholeNumber, type CliIo } from './program.js'
 
-export const USERS_USAGE = `Usage: tokenwarden users <create|list|import|disable|enable|roles|delete|revoke> [options]
-
-  create --email EMAIL [--username NAME] [--admin] [--password-stdin]
-         the password is read from stdin with --password-stdin, else from TOKENWARDEN_PASSWORD
-  list [--q TEXT] [--limit N] [--offset N] [--json]
-  import (--from DATABASE_URL [--table user] [--columns F=COL,...] | FILE.jsonl | FILE.csv) [--dry-run] [--json]
-         keeps ids and password hashes (tokenwarden users import --help)
-  disable | enable | delete | revoke (--email EMAIL | --id ID)
-         revoke ends every session; running servers refuse the account's tokens within their bound
-  roles (--email EMAIL | --id ID) --set ROLE[,ROLE...]
-         the complete new role list; removing a role ends the account's sessions`
-
-export interface UsersIo {
-  out(line: string): void
-  err(line: string): void
+export interface UsersIo extends CliIo {
   /** All of standard input, as text. */
   readStdin(): Promise<string>
+  /** Asks a yes/no question on the terminal; absent when stdin or stdout is not a terminal. */
+  confirm?(question: string): Promise<boolean>
 }
 
-const consoleIo: UsersIo = {
-  out: (l) => console.log(l),
-  err: (l) => console.error(l),
-  async readStdin() {
-    const chunks: Buffer[] = []
-    for await (const chunk of process.stdin) chunks.push(chunk as Buffer)
-    return Buffer.concat(chunks).toString('utf8')
-  },
+function consoleUsersIo(): UsersIo {
+  const terminal = process.stdin.isTTY === true && process.stdout.isTTY === true
+  return {
+    ...consoleIo,
+    async readStdin() {
+      const chunks: Buffer[] = []
+      for await (const chunk of process.stdin) chunks.push(chunk as Buffer)
+      return Buffer.concat(chunks).toString('utf8')
+    },
+    ...(terminal ? { confirm: askYesNo } : {}),
+  }
+}
+
+async function askYesNo(question: string): Promise<boolean> {
+  const { createInterface } = await import('node:readline/promises')
+  const rl = createInterface({ input: process.stdin, output: process.stdout })
+  try {
+    return /^y(es)?$/i.test((await rl.question(`${question} [y/N] `)).trim())
+  } finally {
+    rl.close()
+  }
 }
 
 type Env = Record<string, string | undefined>
 
+/** `tokenwarden users ...` declared for the parser; each action returns its exit code (0 done, 1 refused, 2 usage or configuration). */
+export function usersCommand(env: Env, io: UsersIo): Command {
+  const users = new Command('users').description('create, list, import and change accounts')
+  users
+    .command('create')
+    .description('create an account; the password comes from stdin (--password-stdin) or TOKENWARDEN_PASSWORD, never an argument')
+    .requiredOption('--email <email>', 'its email address')
+    .option('--username <name>', 'an optional username')
+    .option('--admin', 'give it the admin role')
+    .option('--password-stdin', 'read the password from standard input')
+    .option('--json', 'print the account as JSON')
+    // Refused with the reason, rather than as an unknown option.
+    .addOption(new Option('--password <password>').hideHelp())
+    .action(exits((o: { email: string; username?: string; admin?: boolean; passwordStdin?: boolean; json?: boolean; password?: string }) => {
+      if (o.password !== undefined) {
+        io.err('tokenwarden users create: --password is not accepted (it would show in ps and shell history); use --password-stdin or TOKENWARDEN_PASSWORD')
+        return EXIT_USAGE
+      }
+      return createCommand(env, io, o)
+    }))
+  users
+    .command('list')
+    .description('list accounts, newest first')
+    .option('--q <text>', 'only accounts whose email or username contains TEXT')
+    .option('--limit <n>', 'at most N (1 to 1000)', wholeNumber(1, 1000), 50)
+    .option('--offset <n>', 'skip the first N', wholeNumber(0, Number.MAX_SAFE_INTEGER), 0)
+    .option('--json', 'print JSON')
+    .action(exits((o: { q?: string; limit: number; offset: number; json?: boolean }) =>
+      withConfig(env, io, (config) => withStore(config, (store) => list(store, { q: o.q, limit: o.limit, offset: o.offset, json: o.json === true }, io))),
+    ))
+  users
+    .command('import')
+    .description('accounts from a Flask app\'s database or a JSONL / CSV export, keeping ids and password hashes (tokenwarden users import --help)')
+    .usage('(--from DATABASE_URL | --flask-sqlite PATH | FILE.jsonl | FILE.csv) [options]')
+    // Its options are parsed by importMain, which has its own --help.
+    .helpOption(false)
+    .allowUnknownOption()
+    .allowExcessArguments()
+    .argument('[args...]')
+    .action(exits((args: string[]) => importMain(args, env, io)))
+  for (const command of ADMIN_COMMANDS) {
+    const cmd = users.command(command).description(ADMIN_DESCRIPTIONS[command]).argument('[email]', 'the account\'s email (or --email / --id)')
+    if (command === 'set-roles') cmd.alias('roles').argument('[roles]', 'the complete new role list, comma-separated (or --set)')
+    cmd.option('--email <email>', 'the account\'s email').option('--id <id>', 'the account\'s id')
+    if (command === 'set-roles') cmd.option('--set <roles>', "the complete new role list, comma-separated ('' removes every role)")
+    if (command === 'delete') cmd.option('-y, --yes', 'do not ask for confirmation (required when not on a terminal)')
+    cmd.action(exits(async (...args: unknown[]) => {
+      const positional = args.slice(0, command === 'set-roles' ? 2 : 1) as (string | undefined)[]
+      const o = args[positional.length] as { email?: string; id?: string; set?: string; yes?: boolean }
+      const target = { email: positional[0] ?? o.email, id: o.id, set: positional[1] ?? o.set, yes: o.yes === true, both: positional[0] !== undefined && o.email !== undefined }
+      return withConfig(env, io, (config) => withStore(config, (store) => adminCommand(accountService(store, config), command, target, io)))
+    }))
+  }
+  return users
+}
+
 /**
- * Runs `tokenwarden users ...`; returns the exit code (0 done, 1 refused, 2 usage or configuration).
+ * Runs `tokenwarden users <argv>`; returns the exit code (0 done, 1 refused, 2 usage or configuration).
  *
  * @example
  * // echo "$PASSWORD" | tokenwarden users create --email root@example.com --admin --password-stdin
  * process.exitCode = await usersMain(['create', '--email', 'root@example.com', '--admin', '--password-stdin'])
  */
-export async function usersMain(argv: string[], env: Env = loadEnv(), io: UsersIo = consoleIo): Promise<number> {
-  // `import` has options of its own (--from, --table, --columns, --dry-run).
-  if (argv[0] === 'import') return importMain(argv.slice(1), env, io)
-  if (argv.some((a) => a === '--password' || a.startsWith('--password='))) {
-    io.err('tokenwarden users: --password is not accepted (it would show in ps and shell history); use --password-stdin or TOKENWARDEN_PASSWORD')
-    return 2
-  }
-  let parsed
-  try {
-    parsed = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      options: {
-        email: { type: 'string' },
-        id: { type: 'string' },
-        set: { type: 'string' },
-        username: { type: 'string' },
-        admin: { type: 'boolean' },
-        'password-stdin': { type: 'boolean' },
-        q: { type: 'string' },
-        limit: { type: 'string' },
-        offset: { type: 'string' },
-        json: { type: 'boolean' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    })
-  } catch (err) {
-    io.err(`tokenwarden users: ${(err as Error).message}\n\n${USERS_USAGE}`)
-    return 2
-  }
-  const { positionals, values } = parsed
-  const command = positionals[0]
-  if (values.help === true || (command !== 'create' && command !== 'list' && !isAdminCommand(command))) {
-    ;(values.help === true ? io.out : io.err)(USERS_USAGE)
-    return values.help === true ? 0 : 2
-  }
+export async function usersMain(argv: string[], env: Env = loadEnv(), io: UsersIo = consoleUsersIo()): Promise<number> {
+  return runProgram(new Command('tokenwarden').addCommand(usersCommand(env, io)), ['users', ...argv], io)
+}
+
+async function createCommand(env: Env, io: UsersIo, o: { email: string; username?: string; admin?: boolean; passwordStdin?: boolean; json?: boolean }): Promise<number> {
+  return withConfig(env, io, async (config) => {
+    const password = o.passwordStdin === true ? stripNewline(await io.readStdin()) : env.TOKENWARDEN_PASSWORD
+    if (password === undefined || password === '') {
+      io.err('tokenwarden users create: no password: pipe it with --password-stdin or set TOKENWARDEN_PASSWORD')
+      return EXIT_USAGE
+    }
+    return withStore(config, (store) => create(store, config, { email: o.email, username: o.username, password, admin: o.admin === true, json: o.json === true }, io))
+  })
+}
+
+/** Runs `run` with the configuration, or reports a configuration error (exit 2). */
+async function withConfig(env: Env, io: CliIo, run: (config: ServerConfig) => Promise<number>): Promise<number> {
   let config
   try {
     config = parseConfig(env)
   } catch (err) {
     if (!(err instanceof ConfigError)) throw err
     io.err(`tokenwarden: configuration error: ${err.message}`)
-    return 2
+    return EXIT_USAGE
   }
-  if (isAdminCommand(command)) {
-    return withStore(config, (store) => adminCommand(accountService(store, config), command, { email: values.email, id: values.id, set: values.set }, io))
-  }
-  if (command === 'create') {
-    if (values.email === undefined) {
-      io.err(`tokenwarden users create: --email is required\n\n${USERS_USAGE}`)
-      return 2
-    }
-    const password = values['password-stdin'] === true ? stripNewline(await io.readStdin()) : env.TOKENWARDEN_PASSWORD
-    if (password === undefined || password === '') {
-      io.err('tokenwarden users create: no password: pipe it with --password-stdin or set TOKENWARDEN_PASSWORD')
-      return 2
-    }
-    return withStore(config, (store) =>
-      create(store, config, { email: values.email!, username: values.username, password, admin: values.admin === true, json: values.json === true }, io),
-    )
-  }
-  const limit = count(values.limit, 50, 1, 1000)
-  const offset = count(values.offset, 0, 0, Number.MAX_SAFE_INTEGER)
-  if (limit === undefined || offset === undefined) {
-    io.err('tokenwarden users list: --limit must be 1 to 1000 and --offset a whole number')
-    return 2
-  }
-  return withStore(config, (store) => list(store, { q: values.q, limit, offset, json: values.json === true }, io))
+  return run(config)
 }
 
 async function withStore(config: { databaseUrl: string; databasePoolMax: number }, run: (store: Store) => Promise<number>): Promise<number> {
@@ -189,10 +205,4 @@ function view(u: User) {
 /** `echo pw | ...` appends one newline: strip exactly that, never other whitespace. */
 function stripNewline(text: string): string {
   return text.replace(/\r?\n$/, '')
-}
-
-function count(text: string | undefined, fallback: number, min: number, max: number): number | undefined {
-  if (text === undefined) return fallback
-  if (!/^\d+$/.test(text) || Number(text) < min || Number(text) > max) return undefined
-  return Number(text)
 }

@@ -72,7 +72,7 @@ test('users roles --set removes a role: sessions end; users revoke ends them too
   await until(me(token2), 401)
 
   const third = json<{ access_token: string }>(await s.app.inject({ method: 'POST', url: '/auth/login', payload: { email: 'ada@example.com', password: 'correct horse battery' } })).access_token
-  assert.equal(await usersMain(['delete', '--email', 'ada@example.com'], env, io().io), 0)
+  assert.equal(await usersMain(['delete', '--email', 'ada@example.com', '--yes'], env, io().io), 0)
   await until(me(third), 401)
   assert.equal((await s.app.inject({ method: 'POST', url: '/auth/login', payload: { email: 'ada@example.com', password: 'correct horse battery' } })).statusCode, 401)
 })
@@ -86,7 +86,7 @@ test('refusals: unknown account 1, last admin 1, missing --email/--id or --set 2
   cli = io()
   assert.equal(await usersMain(['disable', '--email', 'root@example.com'], env, cli.io), 1)
   assert.match(cli.err[0]!, /LAST_ADMIN/)
-  assert.equal(await usersMain(['delete', '--email', 'root@example.com'], env, io().io), 1)
+  assert.equal(await usersMain(['delete', 'root@example.com', '--yes'], env, io().io), 1)
   assert.equal(await usersMain(['disable'], env, io().io), 2)
   assert.equal(await usersMain(['roles', '--email', 'root@example.com'], env, io().io), 2)
   assert.equal(await usersMain(['roles', '--email', 'root@example.com', '--set', 'bad role!'], env, io().io), 2)
