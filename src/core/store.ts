@@ -11,6 +11,8 @@ export interface UserRecord {
   passwordHash: string
   roles: string[]
   disabled: boolean
+  /** When the address was shown to be the user's (a verification link followed); null: not yet. */
+  emailVerifiedAt: string | null
   createdAt: string
   updatedAt: string
 }
@@ -21,7 +23,28 @@ export interface NewUser {
   username: string | null
   passwordHash: string
   roles: string[]
+  /** default: null (not verified) */
+  emailVerifiedAt?: string | null
   createdAt: string
+}
+
+/** What a single-use account token is for: a closed set. */
+export const ACCOUNT_TOKEN_PURPOSES = ['verify_email'] as const
+export type AccountTokenPurpose = (typeof ACCOUNT_TOKEN_PURPOSES)[number]
+
+/**
+ * A single-use secret mailed to a user (a verification link). Only its SHA-256 is stored, so the
+ * table is no list of working links. A user holds at most one per purpose: a newer one replaces it.
+ */
+export interface AccountTokenRecord {
+  /** SHA-256 of the secret, hex. */
+  tokenHash: string
+  userId: string
+  purpose: AccountTokenPurpose
+  /** The address it was sent to: it proves that address, and only while it is still the account's. */
+  email: string
+  createdAt: string
+  expiresAt: string
 }
 
 export interface SessionRecord {
@@ -48,6 +71,7 @@ export interface UserPatch {
   passwordHash?: string
   roles?: string[]
   disabled?: boolean
+  emailVerifiedAt?: string | null
   updatedAt: string
 }
 
@@ -123,4 +147,15 @@ export interface Store {
   listLiveSessions(userId: string, now: string): Promise<SessionRecord[]>
   /** Deletes sessions expired or revoked before `before`; returns how many. */
   pruneSessions(before: string): Promise<number>
+
+  /** Stores a single-use token, replacing the user's earlier one of the same purpose (which stops working). */
+  issueAccountToken(token: AccountTokenRecord): Promise<void>
+  /**
+   * Takes a token: deletes it and returns it when it exists with that purpose and has not expired
+   * at `now`; undefined otherwise (unknown, used, replaced, expired). Of two callers racing for
+   * one token, exactly one gets it.
+   */
+  consumeAccountToken(tokenHash: string, purpose: AccountTokenPurpose, now: string): Promise<AccountTokenRecord | undefined>
+  /** Deletes the user's tokens (of one purpose, or all); returns how many. */
+  deleteAccountTokens(userId: string, purpose?: AccountTokenPurpose): Promise<number>
 }

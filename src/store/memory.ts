@@ -16,6 +16,8 @@ import type {
   UserQuery,
   UserRecord,
   UserUpdateResult,
+  AccountTokenPurpose,
+  AccountTokenRecord,
 } from '../core/store.js'
 
 class MemoryEventLog implements EventLog {
@@ -47,6 +49,8 @@ const copy = <T extends object>(v: T): T => structuredClone(v)
 export class MemoryStore implements Store {
   readonly #users = new Map<string, UserRecord>()
   readonly #sessions = new Map<string, SessionRecord>()
+  /** Keyed by `${userId}/${purpose}`: one per user and purpose, as the SQL table's primary key. */
+  readonly #tokens = new Map<string, AccountTokenRecord>()
   readonly events = new MemoryEventLog()
 
   async migrate(): Promise<string[]> {
@@ -59,7 +63,7 @@ export class MemoryStore implements Store {
       if (u.email === user.email) return { ok: false, conflict: 'email' }
       if (user.username !== null && u.username === user.username) return { ok: false, conflict: 'username' }
     }
-    const record: UserRecord = { ...copy(user), disabled: false, updatedAt: user.createdAt }
+    const record: UserRecord = { ...copy(user), disabled: false, emailVerifiedAt: user.emailVerifiedAt ?? null, updatedAt: user.createdAt }
     this.#users.set(user.id, record)
     return { ok: true, user: copy(record) }
   }
@@ -95,6 +99,7 @@ export class MemoryStore implements Store {
     if (!this.#users.has(id)) return false
     if (options.keepAnAdmin === true && !this.#otherAdmin(id)) return { conflict: 'last_admin' }
     for (const [sid, s] of this.#sessions) if (s.userId === id) this.#sessions.delete(sid)
+    await this.deleteAccountTokens(id)
     this.#users.delete(id)
     this.events.record({ type: 'user_deleted', userId: id })
     return true
@@ -161,6 +166,29 @@ export class MemoryStore implements Store {
     for (const [id, s] of this.#sessions) {
       if (s.expiresAt < before || (s.revokedAt !== null && s.revokedAt < before)) {
         this.#sessions.delete(id)
+        n++
+      }
+    }
+    return n
+  }
+
+  async issueAccountToken(token: AccountTokenRecord): Promise<void> {
+    this.#tokens.set(`${token.userId}/${token.purpose}`, copy(token))
+  }
+  async consumeAccountToken(tokenHash: string, purpose: AccountTokenPurpose, now: string): Promise<AccountTokenRecord | undefined> {
+    for (const [key, t] of this.#tokens) {
+      if (t.tokenHash !== tokenHash) continue
+      if (t.purpose !== purpose) return undefined
+      this.#tokens.delete(key)
+      return t.expiresAt > now ? t : undefined
+    }
+    return undefined
+  }
+  async deleteAccountTokens(userId: string, purpose?: AccountTokenPurpose): Promise<number> {
+    let n = 0
+    for (const [key, t] of this.#tokens) {
+      if (t.userId === userId && (purpose === undefined || t.purpose === purpose)) {
+        this.#tokens.delete(key)
         n++
       }
     }

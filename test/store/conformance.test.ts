@@ -31,7 +31,7 @@ for (const kind of STORES) {
       const input = newUser({ roles: ['user', 'admin'] })
       const created = await store.createUser(input)
       assert.ok(created.ok)
-      const expected = { ...input, disabled: false, updatedAt: input.createdAt }
+      const expected = { ...input, disabled: false, emailVerifiedAt: null, updatedAt: input.createdAt }
       assert.deepEqual(created.user, expected)
       assert.deepEqual(await store.findUserById(input.id), expected)
       assert.deepEqual(await store.findUserByEmail(input.email), expected)

@@ -118,7 +118,7 @@ for (const kind of STORES) {
       const patch = { username: u.username, disabled: false, updatedAt: u.createdAt }
       const same = await store.updateUser(u.id, patch)
       assert.ok(same !== undefined && !('conflict' in same), 'the user was found')
-      assert.deepEqual(same, { ...u, disabled: false, updatedAt: u.createdAt })
+      assert.deepEqual(same, { ...u, disabled: false, emailVerifiedAt: null, updatedAt: u.createdAt })
     })
   })
 }

@@ -41,5 +41,8 @@ export function withUserCache(store: Store, users: UserCache, events: AuthEventB
     revokeUserSessions: (userId, at, reason, exceptId) => store.revokeUserSessions(userId, at, reason, exceptId),
     listLiveSessions: (userId, now) => store.listLiveSessions(userId, now),
     pruneSessions: (before) => store.pruneSessions(before),
+    issueAccountToken: (token) => store.issueAccountToken(token),
+    consumeAccountToken: (tokenHash, purpose, now) => store.consumeAccountToken(tokenHash, purpose, now),
+    deleteAccountTokens: (userId, purpose) => store.deleteAccountTokens(userId, purpose),
   }
 }

@@ -14,6 +14,7 @@ export function publicUser(record: UserRecord): User {
     username: record.username,
     roles: [...record.roles],
     disabled: record.disabled,
+    emailVerifiedAt: record.emailVerifiedAt,
     createdAt: record.createdAt,
     updatedAt: record.updatedAt,
   }

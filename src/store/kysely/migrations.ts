@@ -100,6 +100,30 @@ function migrations(dialect: DialectFactory): Record<string, Migration> {
         await db.schema.dropTable('login_throttle').execute()
       },
     },
+    // Email verification: when an address was proven, and the single-use tokens mailed to users
+    // (core/store.ts AccountTokenRecord): one per user and purpose (the primary key), so a newer
+    // one replaces the older; looked up by the secret's SHA-256, never the secret.
+    '0004_account_tokens': {
+      async up(db: Kysely<unknown>) {
+        await db.schema.alterTable('users').addColumn('email_verified_at', 'varchar(32)').execute()
+        let tokens = db.schema
+          .createTable('account_tokens')
+          .addColumn('user_id', 'varchar(64)', (c) => (mysql ? c.notNull() : c.notNull().references('users.id').onDelete('cascade')))
+          .addColumn('purpose', 'varchar(32)', (c) => c.notNull())
+          .addColumn('token_hash', 'varchar(64)', (c) => c.notNull())
+          .addColumn('email', 'varchar(254)', (c) => c.notNull())
+          .addColumn('created_at', 'varchar(32)', (c) => c.notNull())
+          .addColumn('expires_at', 'varchar(32)', (c) => c.notNull())
+          .addPrimaryKeyConstraint('account_tokens_pkey', ['user_id', 'purpose'])
+        if (mysql) tokens = tokens.addForeignKeyConstraint('account_tokens_user_id_fkey', ['user_id'], 'users', ['id'], (c) => c.onDelete('cascade'))
+        await table(tokens).execute()
+        await db.schema.createIndex('account_tokens_token_hash_key').on('account_tokens').column('token_hash').unique().execute()
+      },
+      async down(db: Kysely<unknown>) {
+        await db.schema.dropTable('account_tokens').execute()
+        await db.schema.alterTable('users').dropColumn('email_verified_at').execute()
+      },
+    },
   }
 }
 

@@ -3,7 +3,7 @@
 // come back exactly as written (PostgreSQL and MySQL would turn a timestamp column into a Date).
 
 import type { Generated } from 'kysely'
-import type { SessionRecord } from '../../core/store.js'
+import type { AccountTokenRecord, SessionRecord } from '../../core/store.js'
 
 export interface UsersTable {
   id: string
@@ -14,6 +14,7 @@ export interface UsersTable {
   roles: string
   /** 0 or 1. */
   disabled: Generated<number>
+  emailVerifiedAt: string | null
   createdAt: string
   updatedAt: string
 }
@@ -52,10 +53,14 @@ export interface LoginThrottleTable {
   waitUntil: number | string
 }
 
+/** Single-use account tokens, stored as the port describes them (primary key: user and purpose). */
+export type AccountTokensTable = AccountTokenRecord
+
 export interface Database {
   users: UsersTable
   sessions: SessionsTable
   authEvents: AuthEventsTable
   twCounters: CountersTable
   loginThrottle: LoginThrottleTable
+  accountTokens: AccountTokensTable
 }

@@ -7,6 +7,8 @@ import { Kysely, Migrator, sql, type Selectable, type Updateable } from 'kysely'
 import { ADMIN_ROLE } from '../../core/accounts/last-admin.js'
 import type { RevocationReason } from '../../core/events/types.js'
 import type {
+  AccountTokenPurpose,
+  AccountTokenRecord,
   CreateUserResult,
   UpdateOptions,
   UserUpdateResult,
@@ -33,6 +35,7 @@ function toUser(row: Selectable<UsersTable>): UserRecord {
     passwordHash: row.passwordHash,
     roles: JSON.parse(row.roles) as string[],
     disabled: Number(row.disabled) === 1,
+    emailVerifiedAt: row.emailVerifiedAt,
     createdAt: row.createdAt,
     updatedAt: row.updatedAt,
   }
@@ -128,6 +131,7 @@ export class KyselyStore implements Store {
           passwordHash: user.passwordHash,
           roles: JSON.stringify(user.roles),
           disabled: 0,
+          emailVerifiedAt: user.emailVerifiedAt ?? null,
           createdAt: user.createdAt,
           updatedAt: user.createdAt,
         })
@@ -139,7 +143,7 @@ export class KyselyStore implements Store {
     }
     return {
       ok: true,
-      user: { ...user, roles: [...user.roles], disabled: false, updatedAt: user.createdAt },
+      user: { ...user, roles: [...user.roles], disabled: false, emailVerifiedAt: user.emailVerifiedAt ?? null, updatedAt: user.createdAt },
     }
   }
 
@@ -161,6 +165,7 @@ export class KyselyStore implements Store {
     if (patch.passwordHash !== undefined) values.passwordHash = patch.passwordHash
     if (patch.roles !== undefined) values.roles = JSON.stringify(patch.roles)
     if (patch.disabled !== undefined) values.disabled = patch.disabled ? 1 : 0
+    if (patch.emailVerifiedAt !== undefined) values.emailVerifiedAt = patch.emailVerifiedAt
     if (hasNul(id)) return undefined
     try {
       return await changeWithEvents(this.db, this.dialect, undefined, async (trx) => {
@@ -184,6 +189,7 @@ export class KyselyStore implements Store {
       return await changeWithEvents(this.db, this.dialect, false, async (trx) => {
         if (options.keepAnAdmin === true && (await this.countAdmins(trx, id)) === 0) throw new LastAdmin()
         await trx.deleteFrom('sessions').where('userId', '=', id).execute()
+        await trx.deleteFrom('accountTokens').where('userId', '=', id).execute()
         const result = await trx.deleteFrom('users').where('id', '=', id).executeTakeFirst()
         if (result.numDeletedRows === 0n) throw new NothingChanged()
         return { result: true, event: { type: 'user_deleted', userId: id } }
@@ -299,6 +305,33 @@ export class KyselyStore implements Store {
       .where((eb) => eb.or([eb('expiresAt', '<', before), eb('revokedAt', '<', before)]))
       .executeTakeFirst()
     return Number(result.numDeletedRows)
+  }
+
+  async issueAccountToken(token: AccountTokenRecord): Promise<void> {
+    const insert = this.db.insertInto('accountTokens').values(token)
+    const replace = { tokenHash: token.tokenHash, email: token.email, createdAt: token.createdAt, expiresAt: token.expiresAt }
+    // One statement either way, so two requests racing leave exactly one token (the later one).
+    await (this.dialect.name === 'mysql'
+      ? insert.onDuplicateKeyUpdate(replace)
+      : insert.onConflict((oc) => oc.columns(['userId', 'purpose']).doUpdateSet(replace))
+    ).execute()
+  }
+
+  async consumeAccountToken(tokenHash: string, purpose: AccountTokenPurpose, now: string): Promise<AccountTokenRecord | undefined> {
+    if (hasNul(tokenHash)) return undefined
+    const row = await this.db.selectFrom('accountTokens').selectAll().where('tokenHash', '=', tokenHash).where('purpose', '=', purpose).executeTakeFirst()
+    if (row === undefined) return undefined
+    // The delete decides who took it: of two racing callers only one deletes the row.
+    const deleted = await this.db.deleteFrom('accountTokens').where('tokenHash', '=', tokenHash).where('purpose', '=', purpose).executeTakeFirst()
+    if (deleted.numDeletedRows !== 1n) return undefined
+    return row.expiresAt > now ? row : undefined
+  }
+
+  async deleteAccountTokens(userId: string, purpose?: AccountTokenPurpose): Promise<number> {
+    if (hasNul(userId)) return 0
+    let query = this.db.deleteFrom('accountTokens').where('userId', '=', userId)
+    if (purpose !== undefined) query = query.where('purpose', '=', purpose)
+    return Number((await query.executeTakeFirst()).numDeletedRows)
   }
 }
 
