@@ -122,15 +122,24 @@ export function refresh(): Promise<void> {
   return refreshing
 }
 
-/** A request on the signed-in session: refreshed once and retried when the access token has expired. */
+/** A 401 that no retry can mend: the session was revoked, its account is gone, the token is bad. */
+function isDead(err: ApiError): boolean {
+  return err.status === 401 && (err.code.startsWith('TOKEN_') || err.code === 'REFRESH_TOKEN_REUSED') && err.code !== 'TOKEN_NOT_FRESH'
+}
+
+/**
+ * A request on the signed-in session: refreshed once and retried when the access token has
+ * expired; SessionEnded when the session cannot go on.
+ */
 export async function api<T = unknown>(method: string, path: string, body?: unknown): Promise<T> {
   let res = await send(method, path, body, settings.csrf_access_cookie)
+  if (res.status === 401 && RENEWABLE.has((await errorOf(res.clone())).code)) {
+    await refresh()
+    res = await send(method, path, body, settings.csrf_access_cookie)
+  }
   if (res.status === 401) {
-    const err = await errorOf(res.clone())
-    if (RENEWABLE.has(err.code)) {
-      await refresh()
-      res = await send(method, path, body, settings.csrf_access_cookie)
-    }
+    const err = await errorOf(res)
+    throw isDead(err) ? new SessionEnded(err.status, err.code, err.message) : err
   }
   return parse<T>(res)
 }

@@ -7,7 +7,10 @@ import './styles.css'
 
 const root = document.getElementById('app')!
 loadSettings().then(
-  (settings) => render(<App settings={settings} />, root),
+  (settings) => {
+    root.textContent = '' // the "Loading" placeholder: render() would keep it
+    render(<App settings={settings} />, root)
+  },
   () => {
     root.innerHTML = ''
     const p = document.createElement('p')

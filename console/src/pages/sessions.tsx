@@ -22,14 +22,19 @@ export function SessionsPage() {
       await reload()
       return `Signed out ${device(s.user_agent)}${s.ip === null ? '' : ` (${s.ip})`}.`
     })
-  const logout = (scope: 'local' | 'global' | 'others') =>
+  const logout = (scope: 'local' | 'global') =>
     change.run(async () => {
       await api('POST', `/auth/logout?scope=${scope}`)
-      if (scope === 'others') {
-        await reload()
-        return 'Every other device was signed out.'
-      }
       ctx.signedOut(scope === 'global' ? 'You are signed out on every device.' : 'You are signed out.')
+    })
+  // One DELETE per other session rather than POST /auth/logout?scope=others: that route clears
+  // the token cookies of whoever calls it, whatever the scope, which would sign this browser out too.
+  const logoutOthers = () =>
+    change.run(async () => {
+      const { sessions: live } = await api<{ sessions: Session[] }>('GET', '/auth/sessions')
+      for (const s of live.filter((s) => !s.current)) await api('DELETE', `/auth/sessions/${encodeURIComponent(s.id)}`)
+      await reload()
+      return 'Every other device was signed out.'
     })
 
   return (
@@ -73,7 +78,7 @@ export function SessionsPage() {
           <button type="button" class="secondary" onClick={() => logout('local')} disabled={change.busy}>
             Sign out this device
           </button>
-          <button type="button" class="secondary" onClick={() => logout('others')} disabled={change.busy}>
+          <button type="button" class="secondary" onClick={logoutOthers} disabled={change.busy}>
             Sign out all other devices
           </button>
           <button type="button" class="danger" onClick={() => logout('global')} disabled={change.busy}>
