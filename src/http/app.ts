@@ -76,10 +76,10 @@ export async function buildApp(config: ServerConfig, deps: AppDeps = {}): Promis
   await installBodyParsing(app)
   installErrorHandling(app, config.errorMessageKey)
   installClientErrors(app, config.errorMessageKey)
-  // Before every route, so each one is timed (METRICS=true; nothing otherwise).
-  await registerMetrics(app, config)
-  // Before every route too, so each one is in the document (OPENAPI=true, the default).
+  // Before every route (GET /metrics included), so each one is in the document (OPENAPI=true, the default).
   await registerOpenApi(app, config)
+  // Before every route too, so each one is timed (METRICS=true; nothing otherwise).
+  await registerMetrics(app, config)
   // CORS before the rate limit: preflights are answered first, and a 429 carries the CORS headers.
   await registerCors(app, config)
   await registerAuthRateLimit(app, config)

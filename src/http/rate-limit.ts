@@ -14,8 +14,10 @@ import rateLimit from '@fastify/rate-limit'
 import type { FastifyInstance, FastifyRequest, preHandlerHookHandler, RouteOptions } from 'fastify'
 import type { Redis as RedisClient } from 'ioredis'
 import type { ServerConfig } from '../core/config.js'
+import type { ErrorCode } from '../core/errors.js'
 import { openRedis } from '../store/redis/client.js'
 import { outageLog } from './invalidation.js'
+import { declaredAuth } from './openapi/route-docs.js'
 import { GUARD } from './plugin/guard.js'
 
 /** Where the shared counters live in Redis: every key starts with this (then the plugin's own scope and the client IP or `session:<sid>`). */
@@ -53,7 +55,10 @@ export async function registerAuthRateLimit(app: FastifyInstance, config: RateLi
     const perIp = app.rateLimit({ max: config.rateLimitMax, timeWindow })
     const ipRoutes = new Set<string>()
     app.addHook('onRoute', (route: RouteOptions) => {
-      if (AUTH_PATH.test(route.url) && !holdsGuard(route)) ipRoutes.add(route.url)
+      if (AUTH_PATH.test(route.url) && !holdsGuard(route)) {
+        ipRoutes.add(route.url)
+        mayAnswer(route, 'RATE_LIMITED')
+      }
     })
     app.addHook('onRequest', async (request: FastifyRequest, reply) => {
       // The matched route, not the raw URL: `/%61uth/login` routes to /auth/login too.
@@ -73,6 +78,7 @@ export async function registerAuthRateLimit(app: FastifyInstance, config: RateLi
       const list = asList(route.preHandler)
       // A GET's HEAD twin may share the options: append once.
       if (!list.includes(limitSession)) route.preHandler = [...list, limitSession]
+      if (holdsGuard(route)) mayAnswer(route, 'RATE_LIMITED')
     })
   }
 }
@@ -83,12 +89,19 @@ function sessionKey(request: FastifyRequest): string {
   return claims.sid !== undefined ? `session:${claims.sid}` : `sub:${claims.sub}`
 }
 
-/** Whether a tokenwarden guard is among the route's own onRequest or preHandler hooks. */
+/** Whether the route declares a guard (`config.auth`, installed by the plugin's onRoute after this one), or holds one among its own onRequest or preHandler hooks. */
 function holdsGuard(route: RouteOptions): boolean {
+  if (declaredAuth(route) !== undefined) return true
   for (const hooks of [route.onRequest, route.preHandler]) {
     if (asList<unknown>(hooks).some((h) => typeof h === 'function' && (h as { [GUARD]?: true })[GUARD] === true)) return true
   }
   return false
+}
+
+/** Adds `code` to the codes the route declares it can answer (documented by the guard plugin's onRoute, which runs after this one). */
+function mayAnswer(route: RouteOptions, code: ErrorCode): void {
+  const errors = route.config?.errors ?? []
+  if (!errors.includes(code)) route.config = { ...route.config, errors: [...errors, code] }
 }
 
 /** A route option that holds one hook or several, as a list. */

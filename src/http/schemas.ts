@@ -51,12 +51,13 @@ export const TokenResponse = Type.Object({
   expires_in: Type.Integer(),
 })
 
-export const ErrorResponse = Type.Object({
-  statusCode: Type.Integer(),
-  code: Type.String(),
-  error: Type.String(),
-  message: Type.String(),
-})
+/** POST /auth/refresh's optional body: the refresh token under its configured key (JWT_JSON_KEY's refresh counterpart). */
+export function RefreshBody(key: string) {
+  return Type.Object({ [key]: Type.Optional(Type.String()) })
+}
+
+/** A 204: no body. */
+export const NoContent = Type.Unsafe<void>({ type: 'null', description: 'No content' })
 
 /** The public view of a user: never the password hash. */
 export function userView(u: User): UserView {

@@ -1,14 +1,15 @@
 // GET /.well-known/jwks.json and /.well-known/openid-configuration, checked by an independent
 // verifier: jose, given only the published set, accepts the tokens the server issues for every
-// asymmetric algorithm. Plus rotation through the server.
+// asymmetric algorithm. Plus rotation through the server, and the discovery document claiming
+// only what the server does.
 
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
-import { createLocalJWKSet, jwtVerify } from 'jose'
+import { createLocalJWKSet, decodeJwt, jwtVerify } from 'jose'
 import { Keyring, type Algorithm } from '../../src/core/tokens/keyring.js'
 import { generateStoredKey } from '../../src/core/tokens/ring-file.js'
 import { MemoryStore } from '../../src/store/memory.js'
-import { bearer, json, signUp, testApp } from '../helpers.js'
+import { bearer, json, signUp, testApp, type Tokens } from '../helpers.js'
 
 const ISSUER = 'https://auth.example.test'
 
@@ -48,9 +49,46 @@ test('openid-configuration: issuer, jwks_uri and endpoints under JWT_ISSUER, the
   const meta = json<Record<string, unknown>>(await app.inject({ url: '/.well-known/openid-configuration' }))
   assert.equal(meta.issuer, ISSUER)
   assert.equal(meta.jwks_uri, `${ISSUER}/.well-known/jwks.json`)
-  assert.equal(meta.token_endpoint, `${ISSUER}/auth/login`)
+  assert.equal(meta.login_endpoint, `${ISSUER}/auth/login`)
   assert.equal(meta.refresh_endpoint, `${ISSUER}/auth/refresh`)
-  assert.deepEqual(meta.id_token_signing_alg_values_supported, ['ES256'])
+  assert.deepEqual(meta.token_signing_alg_values_supported, ['ES256'])
+  await app.close()
+})
+
+test('openid-configuration claims only what the server does: each endpoint answers, no grant types, no id_token, no OAuth token endpoint', async () => {
+  const { app } = await testApp()
+  const meta = json<Record<string, unknown>>(await app.inject({ url: '/.well-known/openid-configuration', headers: { host: 'localhost' } }))
+  // Every member is one this test checks: a new claim must come with its check.
+  assert.deepEqual(Object.keys(meta).sort(), [
+    'claims_supported',
+    'issuer',
+    'jwks_uri',
+    'login_endpoint',
+    'logout_endpoint',
+    'me_endpoint',
+    'refresh_endpoint',
+    'register_endpoint',
+    'token_signing_alg_values_supported',
+  ])
+  for (const absent of ['token_endpoint', 'userinfo_endpoint', 'grant_types_supported', 'response_types_supported', 'id_token_signing_alg_values_supported', 'subject_types_supported']) {
+    assert.equal(meta[absent], undefined, absent)
+  }
+  const path = (key: string) => new URL(String(meta[key])).pathname
+  const { tokens } = await signUp(app)
+  // Each endpoint does what its name says, by the method tokenwarden uses for it.
+  assert.equal((await app.inject({ url: path('jwks_uri') })).statusCode, 200)
+  assert.equal((await app.inject({ method: 'POST', url: path('register_endpoint'), payload: { email: 'bo@example.com', password: 'another good password' } })).statusCode, 201)
+  const login = await app.inject({ method: 'POST', url: path('login_endpoint'), payload: { email: 'bo@example.com', password: 'another good password' } })
+  assert.equal(login.statusCode, 200)
+  assert.equal((await app.inject({ url: path('me_endpoint'), headers: bearer(tokens.access_token) })).statusCode, 200)
+  const refreshed = await app.inject({ method: 'POST', url: path('refresh_endpoint'), headers: bearer(tokens.refresh_token) })
+  assert.equal(refreshed.statusCode, 200)
+  assert.equal((await app.inject({ method: 'POST', url: path('logout_endpoint'), headers: bearer(json<Tokens>(refreshed).access_token) })).statusCode, 204)
+  // The algorithms are the ring's, and the claims are ones our tokens carry.
+  assert.deepEqual(meta.token_signing_alg_values_supported, ['HS256'])
+  const claims = decodeJwt(json<Tokens>(login).access_token)
+  for (const claim of Object.keys(claims)) assert.ok((meta.claims_supported as string[]).includes(claim), claim)
+  assert.equal(meta.issuer, 'http://localhost')
   await app.close()
 })
 
@@ -60,7 +98,7 @@ test('openid-configuration without JWT_ISSUER: endpoints on the request origin (
     await app.inject({ url: '/.well-known/openid-configuration', headers: { host: 'auth.internal:8080', 'x-forwarded-proto': 'https' } }),
   )
   assert.equal(meta.jwks_uri, 'https://auth.internal:8080/.well-known/jwks.json')
-  assert.deepEqual(meta.id_token_signing_alg_values_supported, ['HS256'])
+  assert.deepEqual(meta.token_signing_alg_values_supported, ['HS256'])
   await app.close()
 })
 

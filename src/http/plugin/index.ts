@@ -13,13 +13,14 @@ import type { FastifyInstance, FastifyReply, FastifyRequest, onRequestHookHandle
 import fp from 'fastify-plugin'
 import type { Auth } from '../../core/auth.js'
 import { systemClock } from '../../core/clock.js'
-import { isAuthError, type AuthError } from '../../core/errors.js'
+import { DEFAULT_MESSAGE_KEY, isAuthError, type AuthError, type ErrorCode } from '../../core/errors.js'
 import type { TokenClaims, TokenType } from '../../core/tokens/claims.js'
 import { createIssuer, type TokenIssuer } from '../../core/tokens/issue.js'
 import { Keyring } from '../../core/tokens/keyring.js'
 import type { TokenLocation } from '../../core/tokens/locations.js'
 import { createVerifier, type TokenVerifier } from '../../core/tokens/verify.js'
 import { applyChallenge, sendError } from '../challenge.js'
+import { declaredAuth, describeRoute } from '../openapi/route-docs.js'
 import { clearTokenCookies, cookieReader, setTokenCookies } from './cookies.js'
 import { checkCsrf } from './csrf.js'
 import { locateToken, type LocatedToken } from './extract.js'
@@ -78,6 +79,18 @@ export interface TokenwardenDecorator {
 declare module 'fastify' {
   interface FastifyInstance {
     tokenwarden: TokenwardenDecorator
+  }
+  interface FastifyContextConfig {
+    /**
+     * Guard this route: the plugin puts `guard(auth)` first among its onRequest hooks and documents
+     * it (OpenAPI `security`, the codes the guard can answer). `true` is `guard()`. default: none
+     */
+    auth?: GuardOptions | true
+    /**
+     * The error codes this route answers beyond those its guard, its input and its body imply; the
+     * route's error responses are then documented in its schema (src/http/openapi/route-docs.ts). default: none
+     */
+    errors?: readonly ErrorCode[]
   }
   interface FastifyRequest {
     /** The verified claims (get_jwt), or null on an unguarded route / optional guard without a token. */
@@ -161,12 +174,29 @@ async function tokenwardenPlugin(app: FastifyInstance, opts: TokenwardenPluginOp
   // Guards waiting for the JSON body (see DEFERRED in guard.ts) finish here, once it is parsed.
   // Only routes holding such a guard in their own onRequest get this hook (and the guard's
   // resumable variant); every other route pays nothing for the json location.
+  const fromConfig = new WeakSet<Guard>()
   const resumeDeferredGuard: preHandlerHookHandler = function resumeDeferredGuard(request, reply, done) {
     const pending = (request as unknown as Record<symbol, onRequestHookHandler | null | undefined>)[DEFERRED]
     if (pending === undefined || pending === null) return done()
     ;(request as unknown as Record<symbol, null>)[DEFERRED] = null
     pending.call(this, request, reply, done)
   }
+  // A route's `config.auth` installs its guard here, and with `config.errors` describes the route
+  // (its error responses and OpenAPI security): one declaration for both. Before the resumable
+  // swap below, which then treats the installed guard like one passed by hand.
+  const docs = { settings, messageKey: messageKey ?? DEFAULT_MESSAGE_KEY, loadsUser: opts.loadUser !== undefined }
+  app.addHook('onRoute', (route: RouteOptions) => {
+    const declared = declaredAuth(route)
+    if (declared !== undefined) {
+      const list = route.onRequest === undefined ? [] : Array.isArray(route.onRequest) ? route.onRequest : [route.onRequest]
+      if (!list.some((h) => fromConfig.has(h as Guard))) {
+        const installed = decorator.guard(declared) as Guard
+        fromConfig.add(installed)
+        route.onRequest = [installed, ...list]
+      }
+    }
+    describeRoute(route, docs)
+  })
   app.addHook('onRoute', (route: RouteOptions) => {
     const hooks = route.onRequest as Guard | Guard[] | undefined
     if (hooks === undefined) return
@@ -183,6 +213,9 @@ async function tokenwardenPlugin(app: FastifyInstance, opts: TokenwardenPluginOp
     // Where a guard's refusal is decided: counted on the Auth's activity channel (metrics, audit).
     if (auth?.activity.active === true) auth.activity.publish({ type: 'token_rejected', code: err.code })
     applyChallenge(reply, err.code)
+    // The route's documented error schemas describe tokenwarden's body; whatever answers this
+    // refusal (onError, the host's error handler) may send its own, which they must not reshape.
+    reply.serializer(JSON.stringify)
     if (onError === undefined && messageKey === undefined) return done(err)
     Promise.resolve()
       .then(() => onError?.(err, request, reply))

@@ -8,6 +8,8 @@ import type { FastifyInstance } from 'fastify'
 import { DEFAULT_PAGE_SIZE } from '../../core/accounts/admin-service.js'
 import { ADMIN_ROLE } from '../../core/accounts/last-admin.js'
 import type { Auth } from '../../core/auth.js'
+import type { ErrorCode } from '../../core/errors.js'
+import { NoContent } from '../schemas.js'
 import {
   AdminPatchBody,
   AdminUserView,
@@ -38,34 +40,55 @@ function pageOf(query: UserListQuery): { limit: number; offset: number } {
 export async function adminRoutes(app: FastifyInstance, { auth, roles = [ADMIN_ROLE] }: AdminRoutesOptions): Promise<void> {
   const r = app.withTypeProvider<TypeBoxTypeProvider>()
   const { admin } = auth
-  app.addHook('onRequest', app.tokenwarden.guard({ roles }))
+  // Every route: the same guard, declared per route so each one documents it.
+  const guarded = (errors: readonly ErrorCode[] = []) => ({ auth: { roles }, errors })
+  const tags = ['admin']
 
-  r.get('/users', { schema: { querystring: UserListQuery, response: { 200: UserList } } }, async (request) => {
+  r.get('/users', { config: guarded(), schema: { summary: 'List users', operationId: 'adminListUsers', tags, querystring: UserListQuery, response: { 200: UserList } } }, async (request) => {
     const { limit, offset } = pageOf(request.query)
     const { users, total } = await admin.listUsers({ q: request.query.q, limit, offset })
     return { users: users.map(adminUserView), total, limit, offset, page: Math.floor(offset / limit) + 1, per_page: limit }
   })
 
-  r.get('/users/:id', { schema: { params: IdParams, response: { 200: AdminUserView } } }, async (request) => {
+  r.get('/users/:id', { config: guarded(['USER_NOT_FOUND']), schema: { summary: 'One user', operationId: 'adminGetUser', tags, params: IdParams, response: { 200: AdminUserView } } }, async (request) => {
     return adminUserView(await admin.getUser(request.params.id))
   })
 
-  r.patch('/users/:id', { schema: { params: IdParams, body: AdminPatchBody, response: { 200: AdminUserView } } }, async (request) => {
+  r.patch(
+    '/users/:id',
+    {
+      config: guarded(['USER_NOT_FOUND', 'LAST_ADMIN']),
+      schema: { summary: "Change a user's roles or disable them (revokes their sessions)", operationId: 'adminPatchUser', tags, params: IdParams, body: AdminPatchBody, response: { 200: AdminUserView } },
+    },
+    async (request) => {
     const { user } = await admin.updateUser(request.params.id, request.body)
     return adminUserView(user)
-  })
+    },
+  )
 
-  r.delete('/users/:id', { schema: { params: IdParams } }, async (request, reply) => {
+  r.delete(
+    '/users/:id',
+    { config: guarded(['USER_NOT_FOUND', 'LAST_ADMIN']), schema: { summary: 'Delete a user', operationId: 'adminDeleteUser', tags, params: IdParams, response: { 204: NoContent } } },
+    async (request, reply) => {
     await admin.deleteUser(request.params.id)
     return reply.code(204).send()
-  })
+    },
+  )
 
-  r.get('/users/:id/sessions', { schema: { params: IdParams, response: { 200: SessionList } } }, async (request) => {
+  r.get(
+    '/users/:id/sessions',
+    { config: guarded(['USER_NOT_FOUND']), schema: { summary: "A user's live sessions", operationId: 'adminListSessions', tags, params: IdParams, response: { 200: SessionList } } },
+    async (request) => {
     const sessions = await admin.listSessions(request.params.id)
     return { sessions: sessions.map((s) => sessionView(s, request.jwt?.sid)) }
-  })
+    },
+  )
 
-  r.delete('/users/:id/sessions', { schema: { params: IdParams, response: { 200: RevokedCount } } }, async (request) => {
-    return { revoked: await admin.endUserSessions(request.params.id) }
-  })
+  r.delete(
+    '/users/:id/sessions',
+    { config: guarded(['USER_NOT_FOUND']), schema: { summary: "End all of a user's sessions", operationId: 'adminEndSessions', tags, params: IdParams, response: { 200: RevokedCount } } },
+    async (request) => {
+      return { revoked: await admin.endUserSessions(request.params.id) }
+    },
+  )
 }

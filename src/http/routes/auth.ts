@@ -9,7 +9,9 @@ import { AuthError } from '../../core/errors.js'
 import { refreshOutcome } from '../../core/sessions/refresh.js'
 import { basicCredentials } from '../plugin/basic.js'
 import { missingTokenError } from '../plugin/extract.js'
-import { LoginBody, LogoutQuery, RegisterBody, UserView, userView } from '../schemas.js'
+import { LoginBody, LogoutQuery, NoContent, RefreshBody, RegisterBody, UserView, userView } from '../schemas.js'
+import { REFRESH_ERRORS, refreshSecurity } from '../openapi/refresh-docs.js'
+import { OPTIONAL_BODY, SCHEMES } from '../openapi/route-docs.js'
 import { CookieQuery, TokenDelivery, deliverTokens, wantsCookies } from './deliver.js'
 
 export interface AuthRoutesOptions {
@@ -29,19 +31,38 @@ function client(request: FastifyRequest) {
 export async function authRoutes(app: FastifyInstance, { auth }: AuthRoutesOptions): Promise<void> {
   const r = app.withTypeProvider<TypeBoxTypeProvider>()
   const { accounts, sessions } = auth
-  const guard = app.tokenwarden.guard()
+  const refreshKey = app.tokenwarden.settings.jsonKeys.refresh
 
-  r.post('/register', { schema: { body: RegisterBody, response: { 201: UserView } } }, async (request, reply) => {
+  r.post(
+    '/register',
+    {
+      schema: { summary: 'Create an account', operationId: 'register', tags: ['auth'], body: RegisterBody, response: { 201: UserView } },
+      config: { errors: ['EMAIL_TAKEN', 'USERNAME_TAKEN', 'PASSWORD_TOO_WEAK', 'SERVICE_UNAVAILABLE'] },
+    },
+    async (request, reply) => {
     // Only these fields: anything else in the body (e.g. `roles`) must not reach the account.
     const { email, password, username } = request.body
     const user = await accounts.register({ email, password, username })
     return reply.code(201).send(userView(user))
-  })
+    },
+  )
 
   r.post(
     '/login',
     {
-      schema: { body: LoginBody, querystring: CookieQuery, response: { 200: TokenDelivery } },
+      schema: {
+        summary: 'Log in',
+        description: 'Email or username and password, as JSON, as a form, or as HTTP Basic credentials (the user part taken as an email when it holds an @). With `?cookies=true` the tokens come as HttpOnly cookies (JSON or Basic only, never a form).',
+        operationId: 'login',
+        tags: ['auth'],
+        body: LoginBody,
+        consumes: ['application/json', 'application/x-www-form-urlencoded'],
+        querystring: CookieQuery,
+        security: [{}, { [SCHEMES.basic]: [] }],
+        [OPTIONAL_BODY]: true,
+        response: { 200: TokenDelivery },
+      },
+      config: { errors: ['INVALID_CREDENTIALS', 'ACCOUNT_DISABLED', 'LOGIN_THROTTLED', 'LOGIN_INTERRUPTED', 'COOKIE_LOGIN_DISABLED', 'SERVICE_UNAVAILABLE'] },
       // Basic credentials stand in for a body, so the schema sees one shape whichever way they came.
       preValidation: async (request) => {
         const basic: LoginBody | undefined = basicCredentials(request)
@@ -63,19 +84,34 @@ export async function authRoutes(app: FastifyInstance, { auth }: AuthRoutesOptio
     },
   )
 
-  r.get('/me', { onRequest: guard, schema: { response: { 200: UserView } } }, async (request) => {
+  r.get('/me', { config: { auth: true, errors: ['TOKEN_USER_NOT_FOUND'] }, schema: { summary: 'The current user', operationId: 'getMe', tags: ['account'], response: { 200: UserView } } }, async (request) => {
     // From the user cache: current after any write through this server, within its TTL otherwise.
     // A live session whose account was deleted or disabled an instant ago (its revocation is on
     // the way) fails as the token's, as Flask-JWT-Extended's user lookup error says.
     return userView(await accounts.currentUser(request.jwt!))
   })
 
-  r.post('/refresh', { schema: { response: { 200: TokenDelivery } } }, async (request: FastifyRequest, reply: FastifyReply) => {
-    const key = app.tokenwarden.settings.jsonKeys.refresh
-    const body = request.body as Record<string, unknown> | undefined | null
-    if (body !== undefined && body !== null && body[key] !== undefined && typeof body[key] !== 'string') {
-      throw new AuthError('VALIDATION_FAILED', `${key} must be a string`, { details: { field: key } })
-    }
+  r.post(
+    '/refresh',
+    {
+      schema: {
+        summary: 'Trade a refresh token for a new pair',
+        description: `The refresh token from the Authorization header, the refresh cookie (with its CSRF value echoed in the CSRF header), or \`${refreshKey}\` in the body. The old refresh token is spent: presenting it again revokes the session (REFRESH_TOKEN_REUSED).`,
+        operationId: 'refresh',
+        tags: ['auth'],
+        body: RefreshBody(refreshKey),
+        consumes: ['application/json', 'application/x-www-form-urlencoded'],
+        security: refreshSecurity(app),
+        [OPTIONAL_BODY]: true,
+        response: { 200: TokenDelivery },
+      },
+      config: { errors: REFRESH_ERRORS },
+      // The body is optional (the token may come in a header or a cookie); the schema sees an object either way.
+      preValidation: async (request) => {
+        if (request.body === undefined || request.body === null) (request as { body: unknown }).body = {}
+      },
+    },
+    async (request: FastifyRequest, reply: FastifyReply) => {
     const locations = refreshLocations(app)
     const found = app.tokenwarden.locate(request, { refresh: true, locations })
     if (found === undefined) throw refused(missingTokenError(request, locations, app.tokenwarden.settings))
@@ -101,7 +137,8 @@ export async function authRoutes(app: FastifyInstance, { auth }: AuthRoutesOptio
     } catch (err) {
       throw clearingCookies(reply, err)
     }
-  })
+    },
+  )
 
   /** `err`, counted as a refresh refused here, before sessions.refresh (which counts its own). */
   function refused(err: unknown): unknown {
@@ -115,9 +152,22 @@ export async function authRoutes(app: FastifyInstance, { auth }: AuthRoutesOptio
     return err
   }
 
-  r.post('/logout', { onRequest: guard, schema: { querystring: LogoutQuery } }, async (request, reply) => {
+  r.post(
+    '/logout',
+    {
+      config: { auth: true },
+      schema: {
+        summary: 'End this session (scope=local), every session (global) or every other one (others)',
+        operationId: 'logout',
+        tags: ['auth'],
+        querystring: LogoutQuery,
+        response: { 204: NoContent },
+      },
+    },
+    async (request, reply) => {
     await sessions.logout(request.jwt!, request.query.scope ?? 'local')
     if (app.tokenwarden.settings.locations.includes('cookies')) app.tokenwarden.unsetJwtCookies(reply)
     return reply.code(204).send()
-  })
+    },
+  )
 }

@@ -5,7 +5,7 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { FastifyInstance } from 'fastify'
 import type { Auth } from '../../core/auth.js'
-import { UserView, userView } from '../schemas.js'
+import { NoContent, UserView, userView } from '../schemas.js'
 import { ChangePasswordBody, DeleteAccountBody, PatchMeBody } from '../account-schemas.js'
 
 export interface MeRoutesOptions {
@@ -15,22 +15,41 @@ export interface MeRoutesOptions {
 export async function meRoutes(app: FastifyInstance, { auth }: MeRoutesOptions): Promise<void> {
   const r = app.withTypeProvider<TypeBoxTypeProvider>()
   const { accounts } = auth
-  const fresh = app.tokenwarden.guard({ fresh: true })
-  const guard = app.tokenwarden.guard()
 
   // Every other session is revoked: whoever else held the old password is signed out.
-  r.put('/me/password', { onRequest: fresh, schema: { body: ChangePasswordBody } }, async (request, reply) => {
+  r.put(
+    '/me/password',
+    {
+      config: { auth: { fresh: true }, errors: ['PASSWORD_INCORRECT', 'PASSWORD_TOO_WEAK', 'TOKEN_USER_NOT_FOUND'] },
+      schema: { summary: 'Change the password (signs out every other session)', operationId: 'changePassword', tags: ['account'], body: ChangePasswordBody, response: { 204: NoContent } },
+    },
+    async (request, reply) => {
     const claims = request.jwt!
     await accounts.changePassword(claims.sub, { currentPassword: request.body.current_password, newPassword: request.body.new_password, keepSessionId: claims.sid })
     return reply.code(204).send()
-  })
+    },
+  )
 
-  r.delete('/me', { onRequest: fresh, schema: { body: DeleteAccountBody } }, async (request, reply) => {
-    await accounts.deleteOwnAccount(request.identity!, request.body.password)
-    return reply.code(204).send()
-  })
+  r.delete(
+    '/me',
+    {
+      config: { auth: { fresh: true }, errors: ['PASSWORD_INCORRECT', 'LAST_ADMIN', 'TOKEN_USER_NOT_FOUND'] },
+      schema: { summary: 'Delete the account', operationId: 'deleteMe', tags: ['account'], body: DeleteAccountBody, response: { 204: NoContent } },
+    },
+    async (request, reply) => {
+      await accounts.deleteOwnAccount(request.identity!, request.body.password)
+      return reply.code(204).send()
+    },
+  )
 
-  r.patch('/me', { onRequest: guard, schema: { body: PatchMeBody, response: { 200: UserView } } }, async (request) => {
-    return userView(await accounts.rename(request.identity!, request.body.username))
-  })
+  r.patch(
+    '/me',
+    {
+      config: { auth: true, errors: ['USERNAME_TAKEN', 'TOKEN_USER_NOT_FOUND'] },
+      schema: { summary: 'Change the username', operationId: 'patchMe', tags: ['account'], body: PatchMeBody, response: { 200: UserView } },
+    },
+    async (request) => {
+      return userView(await accounts.rename(request.identity!, request.body.username))
+    },
+  )
 }

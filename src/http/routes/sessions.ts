@@ -6,6 +6,7 @@ import type { FastifyInstance } from 'fastify'
 import type { Auth } from '../../core/auth.js'
 import { AuthError } from '../../core/errors.js'
 import { IdParams, SessionList, sessionView } from '../account-schemas.js'
+import { NoContent } from '../schemas.js'
 
 export interface SessionRoutesOptions {
   auth: Auth
@@ -14,15 +15,21 @@ export interface SessionRoutesOptions {
 export async function sessionRoutes(app: FastifyInstance, { auth }: SessionRoutesOptions): Promise<void> {
   const r = app.withTypeProvider<TypeBoxTypeProvider>()
   const { sessions } = auth
-  const guard = app.tokenwarden.guard()
 
-  r.get('/sessions', { onRequest: guard, schema: { response: { 200: SessionList } } }, async (request) => {
+  r.get('/sessions', { config: { auth: true }, schema: { summary: 'My live sessions', operationId: 'listSessions', tags: ['sessions'], response: { 200: SessionList } } }, async (request) => {
     const claims = request.jwt!
     return { sessions: (await sessions.list(claims.sub)).map((s) => sessionView(s, claims.sid)) }
   })
 
-  r.delete('/sessions/:id', { onRequest: guard, schema: { params: IdParams } }, async (request, reply) => {
+  r.delete(
+    '/sessions/:id',
+    {
+      config: { auth: true, errors: ['SESSION_NOT_FOUND'] },
+      schema: { summary: 'Revoke one of my sessions', operationId: 'revokeSession', tags: ['sessions'], params: IdParams, response: { 204: NoContent } },
+    },
+    async (request, reply) => {
     if (!(await sessions.revoke(request.params.id, { userId: request.identity!, reason: 'user_revoked' }))) throw new AuthError('SESSION_NOT_FOUND')
-    return reply.code(204).send()
-  })
+      return reply.code(204).send()
+    },
+  )
 }

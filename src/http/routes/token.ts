@@ -35,7 +35,20 @@ export interface TokenRoutesOptions {
 
 export async function tokenRoutes(app: FastifyInstance, { auth }: TokenRoutesOptions): Promise<void> {
   const r = app.withTypeProvider<TypeBoxTypeProvider>()
-  r.post('/token/inspect', { schema: { body: InspectBody, response: { 200: TokenInspectionView } } }, async (request, reply) => {
+  r.post(
+    '/token/inspect',
+    {
+      config: { errors: ['SERVICE_UNAVAILABLE'] },
+      schema: {
+        summary: 'Decode a token and say whether this server accepts it now',
+        description: 'The token travels in the body only and is never echoed; the answer carries its decoded header and claims (unverified) and, when refused, the code a request carrying it would get.',
+        operationId: 'inspectToken',
+        tags: ['auth'],
+        body: InspectBody,
+        response: { 200: TokenInspectionView },
+      },
+    },
+    async (request, reply) => {
     const found = await auth.sessions.inspect(request.body.token.trim())
     reply.header('cache-control', 'no-store')
     return {
@@ -46,5 +59,6 @@ export async function tokenRoutes(app: FastifyInstance, { auth }: TokenRoutesOpt
       message: found.code === undefined ? null : ERRORS[found.code].message,
       session_live: found.sessionLive ?? null,
     } satisfies TokenInspectionView
-  })
+    },
+  )
 }

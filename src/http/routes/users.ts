@@ -15,13 +15,20 @@ export interface UserRoutesOptions {
 export async function userRoutes(app: FastifyInstance, { auth }: UserRoutesOptions): Promise<void> {
   const r = app.withTypeProvider<TypeBoxTypeProvider>()
   const { accounts } = auth
-  const maybe = app.tokenwarden.guard({ optional: true })
 
-  r.get('/:username', { onRequest: maybe, schema: { params: UsernameParams, response: { 200: PublicProfile } } }, async (request) => {
+  r.get(
+    '/:username',
+    {
+      // Optional: anyone may look; the owner's own valid token adds the email, an invalid one is refused.
+      config: { auth: { optional: true }, errors: ['USER_NOT_FOUND'] },
+      schema: { summary: 'A public profile', operationId: 'getProfile', tags: ['users'], params: UsernameParams, response: { 200: PublicProfile } },
+    },
+    async (request) => {
     const user = await accounts.findByUsername(request.params.username)
     // Disabled accounts have no public face.
     if (user === undefined || user.username === null || user.disabled) throw new AuthError('USER_NOT_FOUND')
     const profile = { id: user.id, username: user.username, created_at: user.createdAt }
     return request.identity === user.id ? { ...profile, email: user.email } : profile
-  })
+    },
+  )
 }
