@@ -1,65 +1,66 @@
 #!/usr/bin/env node
-// The `tokenwarden` command: serve, migrate. Configuration errors print one line naming the
-// variable and exit with code 2, before anything listens.
+// The `tokenwarden` command: serve (the default), migrate, keys, users, token, doctor, declared
+// with commander (program.ts): `--help` on every command, usage errors exit 2 with the usage
+// line. Configuration errors print one line naming the variable and exit with code 2, before
+// anything listens.
 
-import { parseArgs } from 'node:util'
+import { Command, Option } from 'commander'
+import { pino } from 'pino'
 import { ConfigError, parseConfig, parseWorkers, type ServerConfig } from '../core/config.js'
 import { checkMetricsWorkers } from '../core/config-metrics.js'
 import { buildApp } from '../http/app.js'
+import { loggerOptions, terminalLogStream } from '../http/logger.js'
 import { createStore } from '../store/create.js'
 import { isUnavailable } from '../store/unavailable.js'
+import { doctorCommand } from './doctor.js'
 import { loadEnv } from './env.js'
-import { keysMain } from './keys.js'
-import { usersMain } from './users.js'
+import { keysCommand } from './keys.js'
+import { consoleIo, EXIT_USAGE, exits, runProgram } from './program.js'
+import { consoleUsersIo, usersCommand } from './users.js'
 import { loadKeyring } from './ring.js'
 import { redactSecrets } from './redact.js'
 import { logRing, ringReloader } from './reload.js'
+import { startLineResolver } from './start-line.js'
+import { consoleTokenIo, tokenCommand } from './token.js'
 import { isClusterWorker, supervise } from './workers.js'
 
-const USAGE = `Usage: tokenwarden <command>
+export const EXIT_CONFIG = EXIT_USAGE
 
-Commands:
-  serve      run the auth API server (default)
-             --workers N|auto  N processes sharing the port (default: WORKERS, else 1)
-  migrate    apply database migrations and exit
-  keys       generate | rotate | list the signing keys (tokenwarden keys --help)
-  users      create | list | import accounts (tokenwarden users --help)
+/** `serve` keeps running: its action answers this instead of an exit code. */
+const KEEP_RUNNING = -1
 
-Configuration comes from environment variables and ./.env; see README.md.`
-
-export const EXIT_CONFIG = 2
-
-async function main(argv: string[]): Promise<number> {
-  // `keys` has options of its own (--alg, --force, --json).
-  if (argv[0] === 'keys') return keysMain(argv.slice(1))
-  // `users` too (--email, --admin, --password-stdin).
-  if (argv[0] === 'users') return usersMain(argv.slice(1))
-  const { positionals, values } = parseArgs({
-    args: argv,
-    allowPositionals: true,
-    options: { help: { type: 'boolean', short: 'h' }, workers: { type: 'string' } },
-  })
-  const command = positionals[0] ?? 'serve'
-  if (values.help === true || command === 'help') {
-    console.log(USAGE)
-    return 0
-  }
-  if (values.workers !== undefined && command !== 'serve') {
-    console.error(`tokenwarden: --workers applies to serve only\n\n${USAGE}`)
-    return EXIT_CONFIG
-  }
-  // A ConfigError thrown from here on is reported once, below main(), with exit code 2.
-  const config = parseConfig(loadEnv())
-  switch (command) {
-    case 'serve': {
-      const workers = values.workers === undefined ? config.workers : parseWorkers(values.workers, '--workers')
+function program(env: Record<string, string | undefined>): Command {
+  const io = consoleIo
+  const root = new Command('tokenwarden')
+    .description('JWT authentication server: accounts, sessions and signing keys')
+    .addHelpText('after', '\nWith no command, tokenwarden serves. Configuration comes from environment variables and ./.env; see README.md.')
+  root
+    .command('serve')
+    .description('run the auth API server (the default command)')
+    .option('--workers <n>', 'N processes sharing the port, or auto (one per CPU) (default: WORKERS, else 1)')
+    .action(exits(async (o: { workers?: string }) => {
+      const config = parseConfig(env)
+      const workers = o.workers === undefined ? config.workers : parseWorkers(o.workers, '--workers')
       checkMetricsWorkers(config, workers, '--workers')
       // Several workers: this process is their primary, or one of the workers it forked (which
       // runs with the same arguments and serves as one instance below).
-      if (workers > 1 && !(await isClusterWorker())) return supervise(config, workers)
+      if (workers > 1 && !(await isClusterWorker())) {
+        const log = pino(loggerOptions(config.logLevel, await terminalLogStream(config.env)))
+        return supervise(config, workers, { log })
+      }
       return serve(config)
-    }
-    case 'migrate': {
+    }))
+  root
+    .command('migrate')
+    .description('apply database migrations and exit')
+    // Refused with the reason, rather than as an unknown option.
+    .addOption(new Option('--workers <n>').hideHelp())
+    .action(exits(async (o: { workers?: string }) => {
+      if (o.workers !== undefined) {
+        io.err('tokenwarden: --workers applies to serve only')
+        return EXIT_USAGE
+      }
+      const config = parseConfig(env)
       const store = await createStore({ databaseUrl: config.databaseUrl, poolMax: config.databasePoolMax })
       let applied: string[]
       try {
@@ -67,13 +68,24 @@ async function main(argv: string[]): Promise<number> {
       } finally {
         await store.close()
       }
-      console.log(applied.length === 0 ? 'Database is up to date.' : `Applied: ${applied.join(', ')}`)
+      io.out(applied.length === 0 ? 'Database is up to date.' : `Applied: ${applied.join(', ')}`)
       return 0
-    }
-    default:
-      console.error(`tokenwarden: unknown command "${command}"\n\n${USAGE}`)
-      return EXIT_CONFIG
-  }
+    }))
+  const keysIo = { ...io, now: () => Date.now() }
+  root.addCommand(keysCommand(env, keysIo))
+  return root
+}
+
+async function main(argv: string[]): Promise<number> {
+  const env = loadEnv()
+  const root = program(env)
+  root.addCommand(usersCommand(env, consoleUsersIo()))
+  root.addCommand(tokenCommand(env, consoleTokenIo))
+  root.addCommand(doctorCommand(env, consoleIo))
+  // `tokenwarden` and `tokenwarden --workers 2` serve, as before commands existed.
+  const first = argv[0]
+  const serveByDefault = first === undefined || (first.startsWith('-') && first !== '-h' && first !== '--help')
+  return runProgram(root, serveByDefault ? ['serve', ...argv] : argv, consoleIo)
 }
 
 async function serve(config: ServerConfig): Promise<number> {
@@ -81,7 +93,8 @@ async function serve(config: ServerConfig): Promise<number> {
   const ring = loadKeyring(config, Date.now())
   // SIGHUP (`kill -HUP <pid>`) reloads the ring; a ring that fails to load leaves the current one.
   const reloader = ringReloader(config, ring)
-  const { app } = await reachDatabase(config, () => buildApp(config, { keyring: reloader.current }))
+  const logStream = await terminalLogStream(config.env)
+  const { app } = await reachDatabase(config, () => buildApp(config, { keyring: reloader.current, logStream }))
   logRing(app.log, ring, 'signing key')
   const stopReload = reloader.listen(app.log)
   app.addHook('onClose', async () => stopReload())
@@ -98,8 +111,10 @@ async function serve(config: ServerConfig): Promise<number> {
       )
     })
   }
-  await app.listen({ port: config.port, host: config.host })
-  return -1 // keep running
+  // A cluster worker keeps Fastify's line; its primary says the start line once for all (workers.ts).
+  const listenTextResolver = (await isClusterWorker()) ? undefined : startLineResolver(config)
+  await app.listen({ port: config.port, host: config.host, ...(listenTextResolver === undefined ? {} : { listenTextResolver }) })
+  return KEEP_RUNNING
 }
 
 /** The database could not be reached at start (after DATABASE_WAIT, if set). */

@@ -14,6 +14,13 @@ export interface CliIo {
 
 export const consoleIo: CliIo = { out: (l) => console.log(l), err: (l) => console.error(l) }
 
+/** All of standard input, as text (a password or token piped in, never an argument). */
+export async function readStdin(): Promise<string> {
+  const chunks: Buffer[] = []
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer)
+  return Buffer.concat(chunks).toString('utf8')
+}
+
 /** Exit code for a usage or configuration error. */
 export const EXIT_USAGE = 2
 

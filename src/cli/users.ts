@@ -8,16 +8,16 @@ import { Command, Option } from 'commander'
 import { ADMIN_ROLES } from '../core/accounts/bootstrap.js'
 import { DEFAULT_ROLES } from '../core/accounts/rules.js'
 import { createAuth } from '../core/auth.js'
-import { ConfigError, parseConfig, type ServerConfig } from '../core/config.js'
+import type { ServerConfig } from '../core/config.js'
 import { isAuthError } from '../core/errors.js'
 import type { User } from '../core/accounts/user.js'
 import type { Store } from '../core/store.js'
 import { Keyring } from '../core/tokens/keyring.js'
-import { createStore } from '../store/create.js'
 import { loadEnv } from './env.js'
 import { importMain } from './users-import.js'
 import { ADMIN_COMMANDS, ADMIN_DESCRIPTIONS, adminCommand } from './users-admin.js'
-import { consoleIo, EXIT_USAGE, exits, runProgram, wholeNumber, type CliIo } from './program.js'
+import { consoleIo, EXIT_USAGE, exits, readStdin, runProgram, wholeNumber, type CliIo } from './program.js'
+import { withConfig, withStore } from './run-with.js'
 
 export interface UsersIo extends CliIo {
   /** All of standard input, as text. */
@@ -26,17 +26,10 @@ export interface UsersIo extends CliIo {
   confirm?(question: string): Promise<boolean>
 }
 
-function consoleUsersIo(): UsersIo {
+/** The real terminal's io: `confirm` only when both stdin and stdout are a terminal. */
+export function consoleUsersIo(): UsersIo {
   const terminal = process.stdin.isTTY === true && process.stdout.isTTY === true
-  return {
-    ...consoleIo,
-    async readStdin() {
-      const chunks: Buffer[] = []
-      for await (const chunk of process.stdin) chunks.push(chunk as Buffer)
-      return Buffer.concat(chunks).toString('utf8')
-    },
-    ...(terminal ? { confirm: askYesNo } : {}),
-  }
+  return { ...consoleIo, readStdin, ...(terminal ? { confirm: askYesNo } : {}) }
 }
 
 async function askYesNo(question: string): Promise<boolean> {
@@ -129,28 +122,7 @@ async function createCommand(env: Env, io: UsersIo, o: { email: string; username
   })
 }
 
-/** Runs `run` with the configuration, or reports a configuration error (exit 2). */
-async function withConfig(env: Env, io: CliIo, run: (config: ServerConfig) => Promise<number>): Promise<number> {
-  let config
-  try {
-    config = parseConfig(env)
-  } catch (err) {
-    if (!(err instanceof ConfigError)) throw err
-    io.err(`tokenwarden: configuration error: ${err.message}`)
-    return EXIT_USAGE
-  }
-  return run(config)
-}
 
-async function withStore(config: { databaseUrl: string; databasePoolMax: number }, run: (store: Store) => Promise<number>): Promise<number> {
-  const store = await createStore({ databaseUrl: config.databaseUrl, poolMax: config.databasePoolMax })
-  try {
-    await store.migrate()
-    return await run(store)
-  } finally {
-    await store.close()
-  }
-}
 
 /** The auth service for account work: the CLI issues no tokens, so a throwaway key fills the ring. */
 function accountService(store: Store, config: Pick<ServerConfig, 'argon2' | 'passwordMinLength'> | undefined) {

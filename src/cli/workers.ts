@@ -15,6 +15,7 @@ import { loggerOptions } from '../http/logger.js'
 import { dialectFor } from '../store/kysely/dialects/index.js'
 import { sqlitePath } from '../store/kysely/dialects/sqlite.js'
 import { loadKeyring } from './ring.js'
+import { startFacts, type StartFacts } from './start-line.js'
 
 export interface SuperviseOptions {
   /** Where the primary's log lines go. default: stdout, as the workers' */
@@ -52,7 +53,7 @@ export async function supervise(config: ServerConfig, count: number, options: Su
   const ring = loadKeyring(config, Date.now())
   for (const note of ring.notes) log.warn({ keys: ring.source }, note)
   const { default: cluster } = await import('node:cluster')
-  return new Pool(cluster.fork.bind(cluster), count, log, options.stopTimeoutMs ?? 10_000).run()
+  return new Pool(cluster.fork.bind(cluster), count, log, options.stopTimeoutMs ?? 10_000, (url) => startFacts(url, config)).run()
 }
 
 /** What would make every worker fail the same way, found without opening the database. */
@@ -88,6 +89,8 @@ class Pool {
     readonly count: number,
     readonly log: Logger,
     readonly stopTimeoutMs: number,
+    /** What the start line says beside the address (start-line.ts). */
+    readonly facts: (url: string) => StartFacts,
   ) {
     this.#slots = Array.from({ length: count }, (_, i) => ({ n: i + 1, worker: undefined, startedAt: 0, listening: false, delay: FIRST_RESTART_DELAY_MS, restart: undefined }))
   }
@@ -136,7 +139,9 @@ class Pool {
       this.log.info({ worker: slot.n, workerPid: slot.worker?.process.pid }, 'worker listening')
     } else if (this.#slots.every((s) => s.listening)) {
       this.#announced = true
-      this.log.info({ workers: this.count }, `${this.count} workers listening at ${urlOf(address)}`)
+      // The start line, said once for all of them: the database, docs and console go as fields.
+      const url = urlOf(address)
+      this.log.info({ workers: this.count, ...this.facts(url) }, `${this.count} workers listening at ${url}`)
     }
   }
 

@@ -1,10 +1,11 @@
 // Logger options for Fastify's pino: secrets never reach a log line. Credentials travel in
 // headers (redacted), bodies are never logged, and token-bearing query parameters are
-// masked in the logged URL.
+// masked in the logged URL. On a developer's terminal the lines are made readable
+// (pino-pretty); anywhere else they stay JSON, one object a line, for log collectors.
 
 import type { FastifyBaseLogger, FastifyRequest } from 'fastify'
 import type { Bindings, ChildLoggerOptions, DestinationStream, Logger, LoggerOptions } from 'pino'
-import type { LogLevel } from '../core/config.js'
+import type { LogLevel, NodeEnv } from '../core/config.js'
 
 export const REDACTED = '[REDACTED]'
 const SECRET_PARAMS: readonly string[] = ['jwt', 'token', 'access_token', 'refresh_token', 'password', 'csrf_token']
@@ -68,6 +69,21 @@ export function loggerOptions(
       },
     },
   }
+}
+
+/**
+ * Human-readable log lines (pino-pretty, one line each, in colour) when NODE_ENV is development
+ * and `stdout` is a terminal; undefined otherwise (JSON to stdout). Used in-process as pino's
+ * stream rather than as a transport, so no worker thread has to resolve the module by path, and
+ * lines reach it already redacted by the options above.
+ *
+ * @example
+ * const { app } = await buildApp(config, { logStream: await terminalLogStream(config.env) })
+ */
+export async function terminalLogStream(env: NodeEnv, stdout: NodeJS.WritableStream & { isTTY?: boolean } = process.stdout): Promise<DestinationStream | undefined> {
+  if (env !== 'development' || stdout.isTTY !== true) return undefined
+  const { default: pretty } = await import('pino-pretty')
+  return pretty({ destination: stdout, colorize: true, singleLine: true, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname', sync: true })
 }
 
 type Level = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace'

@@ -109,6 +109,15 @@ export class KyselyStore implements Store {
     }
   }
 
+  /**
+   * The migrations this version has that the database has not run yet, in order; reads only
+   * (a database never migrated answers all of them). For `tokenwarden doctor`.
+   */
+  async pendingMigrations(): Promise<string[]> {
+    const migrator = new Migrator({ db: this.db, provider: migrationProvider(this.dialect) })
+    return (await migrator.getMigrations()).filter((m) => m.executedAt === undefined).map((m) => m.name)
+  }
+
   private async migrateOnce(): Promise<string[]> {
     const migrator = new Migrator({ db: this.db, provider: migrationProvider(this.dialect) })
     const { error, results } = await migrator.migrateToLatest()
