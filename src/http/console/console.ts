@@ -38,6 +38,9 @@ const SECURITY_HEADERS = {
   'cross-origin-opener-policy': 'same-origin',
 }
 
+/** The console's pages are not API: kept out of the OpenAPI document (@fastify/static hides its own). */
+const HIDDEN = { hide: true }
+
 /** Hashed file names change with their content, so a browser may keep them for good (RFC 8246). */
 const IMMUTABLE = 'public, max-age=31536000, immutable'
 
@@ -59,7 +62,7 @@ export async function registerConsole(
         return payload
       })
 
-      scope.get('/settings.json', async (_request, reply): Promise<ConsoleSettings> => {
+      scope.get('/settings.json', { schema: HIDDEN }, async (_request, reply): Promise<ConsoleSettings> => {
         reply.header('cache-control', 'no-store')
         return settings
       })
@@ -67,8 +70,8 @@ export async function registerConsole(
       if (index === undefined) {
         // Not built (a checkout without `npm run build`): say so instead of failing.
         const notBuilt = async (_request: unknown, reply: FastifyReply) => reply.code(503).header('cache-control', 'no-store').type('text/html; charset=utf-8').send(NOT_BUILT)
-        scope.get('/', notBuilt)
-        scope.get('/*', notBuilt)
+        scope.get('/', { schema: HIDDEN }, notBuilt)
+        scope.get('/*', { schema: HIDDEN }, notBuilt)
         return
       }
 
@@ -84,8 +87,8 @@ export async function registerConsole(
       // Every other path under /console is one of the app's own routes: the same index.html,
       // revalidated each time so a new build is picked up at once.
       const sendIndex = async (_request: unknown, reply: FastifyReply) => reply.header('cache-control', 'no-cache').type('text/html; charset=utf-8').send(index)
-      scope.get('/', sendIndex)
-      scope.get('/*', sendIndex)
+      scope.get('/', { schema: HIDDEN }, sendIndex)
+      scope.get('/*', { schema: HIDDEN }, sendIndex)
     },
     { prefix: '/console' },
   )
