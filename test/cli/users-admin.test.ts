@@ -1,4 +1,4 @@
-// `tokenwarden users disable | enable | roles | delete | revoke`: account changes from the
+// `tokenwarden users disable | enable | set-roles | delete | revoke`: account changes from the
 // command line reach a running server (sharing the database) within its bound, and refusals
 // (unknown account, last admin, bad usage) have their exit codes.
 
@@ -90,4 +90,61 @@ test('refusals: unknown account 1, last admin 1, missing --email/--id or --set 2
   assert.equal(await usersMain(['disable'], env, io().io), 2)
   assert.equal(await usersMain(['roles', '--email', 'root@example.com'], env, io().io), 2)
   assert.equal(await usersMain(['roles', '--email', 'root@example.com', '--set', 'bad role!'], env, io().io), 2)
+})
+
+test('the email as an argument: disable, enable, set-roles EMAIL ROLES (roles is its alias), revoke', async () => {
+  const { t: s, env } = await server()
+  await signUp(s.app)
+  let cli = io()
+  assert.equal(await usersMain(['disable', 'ada@example.com'], env, cli.io), 0, cli.err.join('\n'))
+  assert.match(cli.out[0]!, /^Disabled \S+ <ada@example.com>/)
+  assert.equal(await usersMain(['enable', 'ada@example.com'], env, io().io), 0)
+  cli = io()
+  assert.equal(await usersMain(['set-roles', 'ada@example.com', 'user,editor'], env, cli.io), 0, cli.err.join('\n'))
+  assert.match(cli.out[0]!, /Roles of .*: user, editor$/)
+  cli = io()
+  assert.equal(await usersMain(['roles', 'ada@example.com', '--set', 'user'], env, cli.io), 0, cli.err.join('\n'))
+  assert.match(cli.out[0]!, /Roles of .*: user/)
+  assert.equal(await usersMain(['revoke', 'ada@example.com'], env, io().io), 0)
+  // Named twice, or not at all: usage.
+  assert.equal(await usersMain(['disable', 'ada@example.com', '--email', 'ada@example.com'], env, io().io), 2)
+  assert.equal(await usersMain(['set-roles', 'ada@example.com'], env, io().io), 2)
+})
+
+test('users delete: asks on a terminal (no keeps the account, exit 1); refused without --yes elsewhere (exit 2)', async () => {
+  const { t: s, env } = await server()
+  await signUp(s.app)
+  const exists = async () => (await s.auth.accounts.findByEmail('ada@example.com')) !== undefined
+  let cli = io()
+  assert.equal(await usersMain(['delete', 'ada@example.com'], env, cli.io), 2)
+  assert.match(cli.err[0]!, /not on a terminal: add --yes/)
+  assert.equal(await exists(), true)
+  const no = { ...io(), answers: [] as string[] }
+  no.io.confirm = async (q) => (no.answers.push(q), false)
+  assert.equal(await usersMain(['delete', 'ada@example.com'], env, no.io), 1)
+  assert.match(no.answers[0]!, /^Delete \S+ <ada@example.com> and end its sessions\?/)
+  assert.equal(await exists(), true)
+  cli = io()
+  cli.io.confirm = async () => true
+  assert.equal(await usersMain(['delete', 'ada@example.com'], env, cli.io), 0, cli.err.join('\n'))
+  assert.match(cli.out[0]!, /^Deleted \S+ <ada@example.com>/)
+  assert.equal(await exists(), false)
+})
+
+test('users: --help for each subcommand (0); an unknown option or subcommand exits 2 with the usage line', async () => {
+  const { env } = await server()
+  for (const sub of ['create', 'list', 'disable', 'enable', 'delete', 'revoke', 'set-roles']) {
+    const help = io()
+    assert.equal(await usersMain([sub, '--help'], env, help.io), 0, sub)
+    assert.match(help.out.join('\n'), new RegExp(`^Usage: tokenwarden users ${sub}[| ]`), sub)
+    const bad = io()
+    assert.equal(await usersMain([sub, 'x@example.com', '--bogus'], env, bad.io), 2, sub)
+    assert.match(bad.err.join('\n'), new RegExp(`^Usage: tokenwarden users ${sub}[| ]`, 'm'), sub)
+  }
+  const top = io()
+  assert.equal(await usersMain(['--help'], env, top.io), 0)
+  assert.match(top.out.join('\n'), /set-roles\|roles/)
+  assert.equal(await usersMain(['frob'], env, io().io), 2)
+  assert.equal(await usersMain([], env, io().io), 2)
+  assert.equal(await usersMain(['list', '--limit', '0'], env, io().io), 2)
 })
