@@ -72,7 +72,8 @@ export function commandPath(cmd: Command): string {
 
 function codeOf(err: unknown): number {
   if (err instanceof Done) return err.code
-  if (err instanceof CommanderError) return err.code === 'commander.helpDisplayed' || err.code === 'commander.version' ? 0 : EXIT_USAGE
+  // --help and `help COMMAND` exit 0; help shown because a subcommand is missing exits 1 in commander: usage, 2 here.
+  if (err instanceof CommanderError) return (err.code.startsWith('commander.help') || err.code === 'commander.version') && err.exitCode === 0 ? 0 : EXIT_USAGE
   throw err
 }
 
