@@ -1,8 +1,9 @@
 // The password prompt for a change that needs a fresh token (TOKEN_NOT_FRESH): a modal dialog
-// that signs in again with the user's email, which gives a fresh token, then lets the change run.
+// that signs in again with the user's email, which gives a fresh token (and ends the session it
+// replaces), then lets the change run.
 
 import { useEffect, useRef } from 'preact/hooks'
-import { signIn, type User } from './api.js'
+import { api, signIn, type Session, type User } from './api.js'
 import { useAction } from './ui/action.js'
 import { Field, formValues, Outcome } from './ui/parts.js'
 
@@ -23,7 +24,13 @@ export function ReauthDialog({ user, onDone, onCancel }: { user: User; onDone: (
   const submit = (e: SubmitEvent) => {
     const { password } = formValues(e)
     void action.run(async () => {
+      // The new sign-in is a new session; the one it replaces is ended, so the list does not grow.
+      const replaced = await api<{ sessions: Session[] }>('GET', '/auth/sessions').then(
+        (r) => r.sessions.find((s) => s.current)?.id,
+        () => undefined,
+      )
       await signIn(user.email, password ?? '')
+      if (replaced !== undefined) await api('DELETE', `/auth/sessions/${encodeURIComponent(replaced)}`).catch(() => undefined)
       onDone()
     })
   }
