@@ -8,6 +8,8 @@ import type { LoginThrottle } from './accounts/throttle.js'
 import type { Clock } from './clock.js'
 import type { EventFeedOptions } from './events/feed.js'
 import type { Argon2Params } from './passwords/hash.js'
+import type { Mailer } from './mail/mailer.js'
+import type { MailTemplates } from './mail/templates.js'
 import type { LegacyTokenMode } from './sessions/legacy.js'
 import type { Store, UserRecord } from './store.js'
 import type { TokenType } from './tokens/claims.js'
@@ -23,7 +25,27 @@ export const AUTH_DEFAULTS = Object.freeze({
   refreshReuseInterval: 10,
   legacyTokens: 'off' as LegacyTokenMode,
   passwordMinLength: PASSWORD_MIN,
+  /** Seconds a verification link works (EMAIL_VERIFY_TTL). */
+  emailVerifyTtl: 24 * 3600,
+  /** Seconds between two verification messages to one account (a resend sooner is answered alike and sends nothing). */
+  emailResendInterval: 60,
+  requireEmailVerification: false,
 })
+
+/** How an Auth sends mail: the transport, the wording, and where links in messages point. */
+export interface MailOptions {
+  mailer: Mailer
+  /** default: DEFAULT_MAIL_TEMPLATES */
+  templates?: MailTemplates
+  /** How messages name the service. default: 'tokenwarden' */
+  appName?: string
+  /**
+   * The page a message's link opens, given the single-use token (e.g. the console's
+   * `https://auth.example.com/console/verify-email#token=...`). Keep the token out of the query
+   * string: a fragment never reaches a server log or a Referer header.
+   */
+  link: (purpose: 'verify_email', token: string) => string
+}
 
 export interface AuthOptions extends Pick<IssueOptions, 'accessTtl' | 'refreshTtl' | 'csrf'>, Pick<VerifyOptions, 'leeway'> {
   store: Store
@@ -72,6 +94,12 @@ export interface AuthOptions extends Pick<IssueOptions, 'accessTtl' | 'refreshTt
    * defaults: FEED_DEFAULTS); past maxLagMs memory is not trusted (fail closed).
    */
   feed?: Pick<EventFeedOptions, 'pollMs' | 'maxLagMs' | 'onError' | 'onRecover' | 'now'>
+  /** Sending mail: with it, registering mails a verification link. default: none, no mail is sent */
+  mail?: MailOptions
+  /** Seconds a verification link works. default: 86400 (AUTH_DEFAULTS) */
+  emailVerifyTtl?: number
+  /** Refuse logins of accounts whose address is not verified (EMAIL_NOT_VERIFIED, after the password check); needs `mail`. default: false (AUTH_DEFAULTS) */
+  requireEmailVerification?: boolean
 }
 
 /** The settings the account and session flows read, resolved from AuthOptions. */
@@ -84,6 +112,10 @@ export interface AuthSettings {
   readonly passwordMinLength: number
   /** AuthOptions.leeway */
   readonly leeway: number
+  /** AuthOptions.emailVerifyTtl */
+  readonly emailVerifyTtl: number
+  /** AuthOptions.requireEmailVerification */
+  readonly requireEmailVerification: boolean
 }
 
 /** Resolves the defaults and refuses nonsense with a TypeError, once. */
@@ -93,7 +125,12 @@ export function resolveSettings(options: AuthOptions): AuthSettings {
     legacyTokens: options.legacyTokens ?? AUTH_DEFAULTS.legacyTokens,
     passwordMinLength: options.passwordMinLength ?? AUTH_DEFAULTS.passwordMinLength,
     leeway: options.leeway ?? VERIFY_DEFAULTS.leeway,
+    emailVerifyTtl: options.emailVerifyTtl ?? AUTH_DEFAULTS.emailVerifyTtl,
+    requireEmailVerification: options.requireEmailVerification ?? AUTH_DEFAULTS.requireEmailVerification,
   })
+  if (!Number.isInteger(settings.emailVerifyTtl) || settings.emailVerifyTtl < 60) throw new TypeError('emailVerifyTtl must be a whole number of seconds, at least 60')
+  // Nobody could ever log in: the link that verifies an address comes by mail.
+  if (settings.requireEmailVerification && options.mail === undefined) throw new TypeError('requireEmailVerification needs mail (the verification link is mailed)')
   if (!(settings.refreshReuseInterval >= 0)) throw new TypeError('refreshReuseInterval must be >= 0 seconds')
   if (!(LEGACY_TOKEN_MODES as readonly string[]).includes(settings.legacyTokens)) throw new TypeError("legacyTokens must be 'off' or 'accept'")
   if (!Number.isInteger(settings.passwordMinLength) || settings.passwordMinLength < PASSWORD_MIN || settings.passwordMinLength > PASSWORD_MIN_CEILING) {

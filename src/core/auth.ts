@@ -12,6 +12,9 @@ import { resolveSettings, type AuthOptions } from './auth-options.js'
 import { systemClock, type Clock } from './clock.js'
 import { isoAt, type AuthContext } from './context.js'
 import { ActivityChannel } from './events/activity.js'
+import { createMailSender } from './mail/send.js'
+import { DEFAULT_MAIL_TEMPLATES } from './mail/templates.js'
+import { pruneResendTimes } from './accounts/email-verification.js'
 import { applyTo, forgetLive } from './events/apply.js'
 import { AuthEventBus } from './events/bus.js'
 import { EventFeed } from './events/feed.js'
@@ -120,6 +123,15 @@ export function createAuth(options: AuthOptions): Auth {
     trustMemory,
     throttle,
     additionalClaims: options.additionalClaims,
+    mail:
+      options.mail === undefined
+        ? undefined
+        : {
+            sender: createMailSender(options.mail.mailer, options.mail.templates ?? DEFAULT_MAIL_TEMPLATES, activity),
+            appName: options.mail.appName ?? 'tokenwarden',
+            link: options.mail.link,
+            lastSent: new Map(),
+          },
     legacy: settings.legacyTokens === 'accept' ? new LegacyTokens(settings.leeway) : undefined,
   })
 
@@ -154,6 +166,7 @@ export function createAuth(options: AuthOptions): Auth {
       gate.prune(now)
       ctx.legacy?.prune(now)
       users.prune(now)
+      pruneResendTimes(ctx, now)
       await throttle.prune()
       // A missing row reads as dead (checkSession, refresh), so deleting an expired or revoked
       // session never brings a token back: revocation records can go once written. The leeway

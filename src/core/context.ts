@@ -6,6 +6,7 @@ import type { UserCache } from './accounts/user-cache.js'
 import type { Clock } from './clock.js'
 import type { AuthSettings } from './auth-options.js'
 import type { ActivityChannel } from './events/activity.js'
+import type { MailSender } from './mail/send.js'
 import type { AuthEventBus } from './events/bus.js'
 import type { PasswordHasher } from './passwords/hash.js'
 import type { SessionGate } from './sessions/gate.js'
@@ -39,6 +40,14 @@ export interface AuthContext {
   readonly throttle?: LoginThrottle
   /** The state behind legacy tokens; present only when settings.legacyTokens is 'accept'. */
   readonly legacy?: LegacyTokens | undefined
+  /** Sending mail, when the Auth has a mailer. */
+  readonly mail?: {
+    readonly sender: MailSender
+    readonly appName: string
+    readonly link: (purpose: 'verify_email', token: string) => string
+    /** When each account was last sent a verification message (epoch ms): this instance's resend cooldown. */
+    readonly lastSent: Map<string, number>
+  } | undefined
   /** Extra claims for a user's tokens (reserved names are dropped by the issuer). */
   readonly additionalClaims?: ((user: UserRecord, type: TokenType) => Record<string, unknown> | undefined) | undefined
 }

@@ -35,6 +35,8 @@ export const ERRORS = {
   USERNAME_TAKEN: { status: 409, message: 'This username is taken' },
   INVALID_CREDENTIALS: { status: 401, message: 'Invalid credentials', bearer: 'challenge' },
   ACCOUNT_DISABLED: { status: 403, message: 'This account is disabled' },
+  EMAIL_NOT_VERIFIED: { status: 403, message: 'Confirm your email address first: follow the link we sent, or ask for a new one' },
+  VERIFICATION_TOKEN_INVALID: { status: 400, message: 'This verification link is invalid, already used or expired; ask for a new one' },
   USER_NOT_FOUND: { status: 404, message: 'User not found' },
   SESSION_NOT_FOUND: { status: 404, message: 'Session not found' },
   LOGIN_THROTTLED: { status: 429, message: 'Too many login attempts for this account; try again later' },

@@ -68,6 +68,8 @@ export async function login(ctx: AuthContext, credentials: IdentifiedCredentials
     if (user === undefined) throw new AuthError('INVALID_CREDENTIALS')
     userId = user.id
     if (user.disabled) throw new AuthError('ACCOUNT_DISABLED')
+    // After the password: it tells nothing to someone without it.
+    if (ctx.settings.requireEmailVerification && user.emailVerifiedAt === null) throw new AuthError('EMAIL_NOT_VERIFIED')
     const pair = await openSession(ctx, user, client)
     ctx.activity.publish({ type: 'login', outcome: 'success', userId, sessionId: pair.sessionId })
     return { ...pair, user }
@@ -87,6 +89,8 @@ function loginOutcome(err: unknown): LoginOutcome {
       return 'throttled'
     case 'ACCOUNT_DISABLED':
       return 'disabled'
+    case 'EMAIL_NOT_VERIFIED':
+      return 'unverified'
     case 'LOGIN_INTERRUPTED':
       return 'interrupted'
     default:

@@ -13,6 +13,8 @@ export interface RegisterInput {
   password: string
   username?: string | null | undefined
   roles?: readonly string[]
+  /** The address is known to be the user's (an operator created the account): verified at once, no message. default: false */
+  emailVerified?: boolean
 }
 
 export async function register(ctx: AuthContext, input: RegisterInput): Promise<UserRecord> {
@@ -28,6 +30,7 @@ export async function register(ctx: AuthContext, input: RegisterInput): Promise<
     username: input.username == null ? null : normalizeUsername(input.username),
     passwordHash: await ctx.hasher.hash(password),
     roles: [...(input.roles ?? DEFAULT_ROLES)],
+    emailVerifiedAt: input.emailVerified === true ? isoAt(ctx.clock.now()) : null,
     createdAt: isoAt(ctx.clock.now()),
   })
   if (!result.ok) throw new AuthError(result.conflict === 'email' ? 'EMAIL_TAKEN' : 'USERNAME_TAKEN')

@@ -6,6 +6,7 @@
 import type { AuthContext, ClientInfo, TokenPair } from '../context.js'
 import { AuthError } from '../errors.js'
 import type { TokenClaims } from '../tokens/claims.js'
+import { resendVerification, sendVerification, verifyEmail } from './email-verification.js'
 import { changePassword, deleteOwnAccount, renameUser } from './self.js'
 import { login, type LoginIdentifier } from './login.js'
 import { register, type RegisterInput } from './register.js'
@@ -40,9 +41,17 @@ export interface PasswordChange {
 export interface Accounts {
   /**
    * Creates an account (argon2id hash, `roles` default ['user']). VALIDATION_FAILED (email,
-   * username, password length), PASSWORD_TOO_WEAK, EMAIL_TAKEN, USERNAME_TAKEN.
+   * username, password length), PASSWORD_TOO_WEAK, EMAIL_TAKEN, USERNAME_TAKEN. With mail
+   * (AuthOptions.mail) and `emailVerified` unset, the address is sent a verification link.
    */
   register(input: RegisterInput): Promise<User>
+  /** Marks the address the token was mailed to as verified. VERIFICATION_TOKEN_INVALID. */
+  verifyEmail(token: string): Promise<User>
+  /**
+   * Mails a new verification link to `email` if it names an unverified, enabled account not sent
+   * one in the last minute; resolves alike in every case (no enumeration).
+   */
+  resendVerification(email: string): Promise<void>
   /**
    * Checks the password and opens a session: a fresh access token and a refresh token.
    * INVALID_CREDENTIALS (unknown account and wrong password alike, in about the same time),
@@ -91,7 +100,13 @@ function identifierOf({ email, username }: Credentials): LoginIdentifier {
 export function createAccounts(ctx: AuthContext): Accounts {
   const found = (record: Parameters<typeof publicUser>[0] | undefined) => (record === undefined ? undefined : publicUser(record))
   return Object.freeze({
-    register: async (input) => publicUser(await register(ctx, input)),
+    async register(input) {
+      const user = await register(ctx, input)
+      if (user.emailVerifiedAt === null) await sendVerification(ctx, user)
+      return publicUser(user)
+    },
+    verifyEmail: async (token) => publicUser(await verifyEmail(ctx, token)),
+    resendVerification: (email) => resendVerification(ctx, email),
     async login(credentials, client = {}) {
       const { user, ...pair } = await login(ctx, { identifier: identifierOf(credentials), password: credentials.password }, client)
       return { ...pair, user: publicUser(user) }

@@ -20,6 +20,8 @@ export const LOGIN_OUTCOMES = [
   'throttled',
   // ACCOUNT_DISABLED: the right password for a disabled account.
   'disabled',
+  // EMAIL_NOT_VERIFIED: the right password, with verification required and the address not verified.
+  'unverified',
   // LOGIN_INTERRUPTED: the account changed while the session was being opened.
   'interrupted',
   // Anything unexpected (the database down).

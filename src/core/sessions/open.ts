@@ -96,7 +96,7 @@ export function issuePair(
  * `accessExp` (epoch seconds) replaces the access TTL, for a session opened with its own TTL.
  */
 export function withAccess(ctx: AuthContext, user: UserRecord, sid: string, fresh: boolean, refreshToken: string, accessExp?: number): TokenPair {
-  const input = { sub: user.id, sid, fresh, roles: user.roles, extra: ctx.additionalClaims?.(user, 'access') }
+  const input = { sub: user.id, sid, fresh, roles: user.roles, emailVerified: user.emailVerifiedAt !== null, extra: ctx.additionalClaims?.(user, 'access') }
   const access = ctx.issuer.issue('access', input, accessExp === undefined ? undefined : { exp: accessExp })
   const expiresIn = accessExp === undefined ? ctx.issuer.accessTtl : accessExp - access.claims.iat
   return { accessToken: access.token, refreshToken, expiresIn, sessionId: sid }

@@ -17,6 +17,8 @@ export interface TokenClaims {
   /** The session this token belongs to. */
   readonly sid?: string
   readonly roles?: readonly string[]
+  /** Access tokens only: whether the account's email address is verified (OpenID Connect Core §5.1). */
+  readonly email_verified?: boolean
   /** Double-submit CSRF value, for tokens delivered in cookies. */
   readonly csrf?: string
   readonly iss?: string
@@ -30,10 +32,12 @@ export interface ClaimsInput {
   sid?: string
   fresh?: boolean
   roles?: readonly string[]
+  /** Access tokens only: stamped as `email_verified`. */
+  emailVerified?: boolean
   /** Extra claims; reserved names (sub, type, exp, ...) cannot be overridden. */
   extra?: Record<string, unknown>
 }
 
 export const RESERVED_CLAIMS: ReadonlySet<string> = new Set([
-  'sub', 'type', 'fresh', 'jti', 'iat', 'nbf', 'exp', 'sid', 'iss', 'aud', 'csrf', 'roles',
+  'sub', 'type', 'fresh', 'jti', 'iat', 'nbf', 'exp', 'sid', 'iss', 'aud', 'csrf', 'roles', 'email_verified',
 ])

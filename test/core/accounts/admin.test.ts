@@ -110,7 +110,7 @@ test('deleteUser removes the account and kills its tokens; a missing one is USER
 test('getUser, listUsers and updateUser answer users without their password hash', async () => {
   const { auth, user } = await setup()
   const got = await auth.admin.getUser(user.id)
-  assert.deepEqual(Object.keys(got).sort(), ['createdAt', 'disabled', 'email', 'id', 'roles', 'updatedAt', 'username'])
+  assert.deepEqual(Object.keys(got).sort(), ['createdAt', 'disabled', 'email', 'emailVerifiedAt', 'id', 'roles', 'updatedAt', 'username'])
   assert.equal(got.email, 'ada@example.com')
   const { users } = await auth.admin.listUsers()
   assert.ok(users.every((u) => !('passwordHash' in u)))

@@ -17,7 +17,7 @@ async function setup() {
 
 test('register answers the account without its password hash, with the default role', async () => {
   const { user } = await setup()
-  assert.deepEqual(Object.keys(user).sort(), ['createdAt', 'disabled', 'email', 'id', 'roles', 'updatedAt', 'username'])
+  assert.deepEqual(Object.keys(user).sort(), ['createdAt', 'disabled', 'email', 'emailVerifiedAt', 'id', 'roles', 'updatedAt', 'username'])
   assert.deepEqual(user.roles, ['user'])
   assert.equal(user.username, 'ada')
 })
