@@ -139,7 +139,7 @@ export function parseConfig(env: Env, cwd = process.cwd()): ServerConfig {
     ...adminSeed(env, passwordMinLength),
     ...parseCorsConfig(env),
     ...parseMetricsConfig(env, nodeEnv, port, workers),
-    ...parseMailConfig(env, cwd),
+    ...parseMailConfig(env, cwd, { nodeEnv, host: text(env, 'HOST') ?? '127.0.0.1', port }),
   })
 }
 

@@ -1,12 +1,23 @@
-// SMTP_URL, MAIL_FROM, MAIL_TEMPLATES_DIR and APP_NAME: defaults for the quick start (the outbox),
-// the checks that name the variable, and an SMTP password never echoed in an error.
+// SMTP_URL, MAIL_FROM, MAIL_TEMPLATES_DIR, APP_NAME, PUBLIC_URL, EMAIL_VERIFY_TTL and
+// REQUIRE_EMAIL_VERIFICATION: defaults for the quick start (the outbox), production's stricter
+// rules (no outbox; what needs mail needs SMTP_URL; links need PUBLIC_URL), the checks that name
+// the variable, and an SMTP password never echoed in an error.
 
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import { parseMailConfig } from '../../src/core/config-mail.js'
 
 test('defaults: no SMTP, a localhost sender named after APP_NAME, no template folder', () => {
-  assert.deepEqual(parseMailConfig({}, '/srv'), { smtpUrl: undefined, mailFrom: 'tokenwarden <no-reply@localhost>', mailTemplatesDir: undefined, appName: 'tokenwarden' })
+  assert.deepEqual(parseMailConfig({}, '/srv'), {
+    smtpUrl: undefined,
+    mailFrom: 'tokenwarden <no-reply@localhost>',
+    mailTemplatesDir: undefined,
+    appName: 'tokenwarden',
+    publicUrl: 'http://127.0.0.1:3000',
+    mailEnabled: true,
+    emailVerifyTtl: 86400,
+    requireEmailVerification: false,
+  })
   assert.equal(parseMailConfig({ APP_NAME: 'Acme' }, '/srv').mailFrom, 'Acme <no-reply@localhost>')
   assert.equal(parseMailConfig({ MAIL_TEMPLATES_DIR: 'mail' }, '/srv').mailTemplatesDir, '/srv/mail')
 })
@@ -33,4 +44,32 @@ test('bad settings name their variable; the SMTP password is never echoed', () =
       return true
     })
   }
+})
+
+test('PUBLIC_URL: defaults to where the server listens, taken without a trailing slash, refused with a query or credentials', () => {
+  assert.equal(parseMailConfig({}, '/srv', { nodeEnv: 'development', host: '0.0.0.0', port: 8080 }).publicUrl, 'http://127.0.0.1:8080')
+  assert.equal(parseMailConfig({}, '/srv', { nodeEnv: 'development', host: '::1', port: 8080 }).publicUrl, 'http://[::1]:8080')
+  assert.equal(parseMailConfig({ PUBLIC_URL: 'https://auth.example.com/' }, '/srv').publicUrl, 'https://auth.example.com')
+  assert.equal(parseMailConfig({ PUBLIC_URL: 'https://example.com/auth/' }, '/srv').publicUrl, 'https://example.com/auth')
+  for (const bad of ['ftp://example.com', 'https://example.com/?a=1', 'https://u:p@example.com', 'example.com']) {
+    assert.throws(() => parseMailConfig({ PUBLIC_URL: bad }, '/srv'), { variable: 'PUBLIC_URL' }, bad)
+  }
+})
+
+test('production: no outbox (mail off without SMTP_URL), REQUIRE_EMAIL_VERIFICATION needs SMTP_URL, SMTP_URL needs PUBLIC_URL', () => {
+  const prod = { nodeEnv: 'production', host: '0.0.0.0', port: 3000 }
+  assert.equal(parseMailConfig({}, '/srv', prod).mailEnabled, false)
+  assert.throws(() => parseMailConfig({ REQUIRE_EMAIL_VERIFICATION: 'true' }, '/srv', prod), { variable: 'SMTP_URL' })
+  const smtp = { SMTP_URL: 'smtp://mail.example.com:587', MAIL_FROM: 'a@example.com' }
+  assert.throws(() => parseMailConfig(smtp, '/srv', prod), { variable: 'PUBLIC_URL' })
+  const ok = parseMailConfig({ ...smtp, PUBLIC_URL: 'https://auth.example.com', REQUIRE_EMAIL_VERIFICATION: 'true' }, '/srv', prod)
+  assert.deepEqual([ok.mailEnabled, ok.requireEmailVerification], [true, true])
+  // Outside production the outbox stands in for SMTP.
+  assert.equal(parseMailConfig({ REQUIRE_EMAIL_VERIFICATION: 'true' }, '/srv').requireEmailVerification, true)
+})
+
+test('EMAIL_VERIFY_TTL takes a duration of at least a minute', () => {
+  assert.equal(parseMailConfig({ EMAIL_VERIFY_TTL: '2h' }, '/srv').emailVerifyTtl, 7200)
+  assert.throws(() => parseMailConfig({ EMAIL_VERIFY_TTL: '30s' }, '/srv'), { variable: 'EMAIL_VERIFY_TTL' })
+  assert.throws(() => parseMailConfig({ EMAIL_VERIFY_TTL: 'soon' }, '/srv'), { variable: 'EMAIL_VERIFY_TTL' })
 })
