@@ -45,7 +45,8 @@ function program(env: Record<string, string | undefined>): Command {
       // Several workers: this process is their primary, or one of the workers it forked (which
       // runs with the same arguments and serves as one instance below).
       if (workers > 1 && !(await isClusterWorker())) {
-        const log = pino(loggerOptions(config.logLevel, await terminalLogStream(config.env)))
+        const stream = await terminalLogStream(config.env)
+        const log = stream === undefined ? pino(loggerOptions(config.logLevel)) : pino(loggerOptions(config.logLevel), stream)
         return supervise(config, workers, { log })
       }
       return serve(config)
