@@ -8,6 +8,7 @@ import { buildApp, type AppDeps } from '../src/http/app.js'
 import { createAuth, type Auth, type AuthOptions } from '../src/core/auth.js'
 import { Keyring } from '../src/core/tokens/keyring.js'
 import { MemoryStore } from '../src/store/memory.js'
+import { recordContract, type Contract } from './http/openapi-contract.js'
 
 export const TEST_SECRET = 'test-secret-that-is-at-least-32-bytes-long'
 
@@ -30,12 +31,26 @@ export interface TestApp {
   config: ServerConfig
 }
 
-/** Builds the server for app.inject(); the clock starts at the real now and moves only when told. */
+const contracts = new WeakMap<FastifyInstance, Contract>()
+
+/**
+ * Builds the server for app.inject(); the clock starts at the real now and moves only when told.
+ * With the OpenAPI document on (the default), every answer is checked against it and a mismatch
+ * fails at app.close() (test/http/openapi-contract.ts).
+ */
 export async function testApp(overrides: Record<string, string> = {}, deps: AppDeps = {}): Promise<TestApp> {
   const clock = new ManualClock(Math.floor(Date.now() / 1000) * 1000)
   const config = testConfig(overrides)
   const { app, auth } = await buildApp(config, { clock, pruneEvery: 0, ...deps })
+  if (config.openapi) contracts.set(app, recordContract(app))
   return { app, auth, clock, config }
+}
+
+/** What the contract check of a testApp saw: its breaks (empty them to expect one) and the answers it checked. */
+export function contractOf(app: FastifyInstance): Contract {
+  const contract = contracts.get(app)
+  if (contract === undefined) throw new TypeError('contractOf: not a testApp with OPENAPI on')
+  return contract
 }
 
 export function bearer(token: string): Record<string, string> {

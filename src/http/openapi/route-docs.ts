@@ -9,9 +9,10 @@ import { STATUS_CODES } from 'node:http'
 import type { RouteOptions } from 'fastify'
 import { ERRORS, type ErrorCode } from '../../core/errors.js'
 import type { GuardOptions, LocationSettings } from '../plugin/options.js'
+import { SCHEMES, securitySchemes } from './security-schemes.js'
 
-/** The security scheme names the document declares (components.securitySchemes, openapi.ts). */
-export const SCHEMES = { bearer: 'bearerAuth', cookie: 'cookieAuth', refreshCookie: 'refreshCookieAuth', csrf: 'csrfHeader', query: 'queryToken', basic: 'basicAuth' } as const
+export { SCHEMES }
+
 
 /** A route schema's flag: the body may be absent (the credentials or the token can come another way); openapi.ts marks its requestBody optional. */
 export const OPTIONAL_BODY = 'x-tokenwarden-optional-body'
@@ -136,4 +137,19 @@ export function describeRoute(route: RouteOptions, ctx: RouteDocContext): void {
     if (needs.length > 0 && typeof schema.description !== 'string') schema.description = `Needs ${needs.join(' and ')}.`
   }
   route.schema = schema
+  // @fastify/swagger calls a route's own swaggerTransform with the document being built: the
+  // schemes the route's security names are added there when missing, so a host app that registers
+  // @fastify/swagger itself gets a whole document without declaring them (its global transform,
+  // if any, is not applied to these routes).
+  if (schema.security !== undefined && (route.config as { swaggerTransform?: unknown } | undefined)?.swaggerTransform === undefined) {
+    const schemes = securitySchemes(ctx.settings)
+    const swaggerTransform = ({ schema, url, openapiObject }: { schema: unknown; url: string; openapiObject?: { components?: { securitySchemes?: Record<string, unknown> } } }) => {
+      if (openapiObject !== undefined) {
+        const components = (openapiObject.components ??= {})
+        components.securitySchemes = { ...schemes, ...components.securitySchemes }
+      }
+      return { schema, url }
+    }
+    route.config = { ...route.config, swaggerTransform } as typeof route.config
+  }
 }

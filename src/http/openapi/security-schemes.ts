@@ -1,18 +1,15 @@
 // The OpenAPI security schemes for the configured token locations (components.securitySchemes),
-// under the names route-docs.ts uses in each guarded route's `security`. A host app that
-// registers @fastify/swagger itself spreads them into its own `components`.
+// under the names route-docs.ts uses in each guarded route's `security` (and adds to a host's own
+// @fastify/swagger document when it lacks them).
 
 import type { LocationSettings } from '../plugin/options.js'
-import { SCHEMES } from './route-docs.js'
 
 type Scheme = Record<string, string>
 
-/**
- * Every scheme a tokenwarden route may name, for these settings.
- *
- * @example
- * await app.register(swagger, { openapi: { components: { securitySchemes: securitySchemes(app.tokenwarden.settings) } } })
- */
+/** The names the schemes go by, in components.securitySchemes and in each route's `security`. */
+export const SCHEMES = { bearer: 'bearerAuth', cookie: 'cookieAuth', refreshCookie: 'refreshCookieAuth', csrf: 'csrfHeader', query: 'queryToken', basic: 'basicAuth' } as const
+
+/** Every scheme a tokenwarden route may name, for these settings. */
 export function securitySchemes(settings: LocationSettings): Record<string, Scheme> {
   const { headerName, headerType, cookies, queryStringName } = settings
   const standardHeader = headerName.toLowerCase() === 'authorization' && headerType.toLowerCase() === 'bearer'

@@ -20,7 +20,7 @@ export async function meRoutes(app: FastifyInstance, { auth }: MeRoutesOptions):
   r.put(
     '/me/password',
     {
-      config: { auth: { fresh: true }, errors: ['PASSWORD_INCORRECT', 'PASSWORD_TOO_WEAK', 'TOKEN_USER_NOT_FOUND'] },
+      config: { auth: { fresh: true }, errors: ['PASSWORD_INCORRECT', 'PASSWORD_TOO_WEAK', 'LOGIN_THROTTLED', 'TOKEN_USER_NOT_FOUND'] },
       schema: { summary: 'Change the password (signs out every other session)', operationId: 'changePassword', tags: ['account'], body: ChangePasswordBody, response: { 204: NoContent } },
     },
     async (request, reply) => {
@@ -33,7 +33,7 @@ export async function meRoutes(app: FastifyInstance, { auth }: MeRoutesOptions):
   r.delete(
     '/me',
     {
-      config: { auth: { fresh: true }, errors: ['PASSWORD_INCORRECT', 'LAST_ADMIN', 'TOKEN_USER_NOT_FOUND'] },
+      config: { auth: { fresh: true }, errors: ['PASSWORD_INCORRECT', 'LAST_ADMIN', 'LOGIN_THROTTLED', 'TOKEN_USER_NOT_FOUND'] },
       schema: { summary: 'Delete the account', operationId: 'deleteMe', tags: ['account'], body: DeleteAccountBody, response: { 204: NoContent } },
     },
     async (request, reply) => {
