@@ -6,7 +6,7 @@
 // standard error when it is a terminal. Output names rows by number and never shows a hash.
 // Exit code: 0 nothing refused, 1 rows refused, 2 usage/config.
 
-import { parseArgs } from 'node:util'
+import { Command, Option } from 'commander'
 import { importUsers, type ImportIssue, type ImportReport } from '../core/accounts/import.js'
 import { systemClock } from '../core/clock.js'
 import { ConfigError, parseConfig } from '../core/config.js'
@@ -15,24 +15,13 @@ import { createStore } from '../store/create.js'
 import { databaseSource, parseColumns } from './import-database.js'
 import { progressBar, type ProgressStream } from './import-progress.js'
 import { fileSource, SourceError, type ImportSource } from './import-source.js'
+import { exits } from './program.js'
 import type { UsersIo } from './users.js'
 
-export const IMPORT_USAGE = `Usage: tokenwarden users import (--from DATABASE_URL | --flask-sqlite PATH | FILE.jsonl | FILE.csv) [options]
-
-  --from DATABASE_URL  a Flask app's database, read and never written: sqlite:PATH (opened
-                       read-only), postgres://..., mysql://... (or mariadb://...)
-  --table NAME         its users table, NAME or SCHEMA.NAME (default: user)
-  --columns F=COL,...  which column holds each field: id, email, password, username, roles,
-                       created_at (default: the column of the field's name; password or
-                       password_hash for password; username, created_at when present)
-  --flask-sqlite PATH  the same as --from sqlite:PATH
-  FILE.jsonl|FILE.csv  one account per line/row: id, email, username?, password_hash, roles?, created_at?
-  --format jsonl|csv   when the file name does not end in .jsonl or .csv
-  --dry-run            check every row and report, write nothing
-  --json               print the report as JSON
-Password hashes are kept (Werkzeug pbkdf2/scrypt, bcrypt $2a$/$2b$/$2y$, argon2) and become
-argon2id at each user's next login. Rows whose email already has an account are skipped, so the
-import can be run again.`
+const IMPORT_HELP = `
+Password hashes are kept (Werkzeug pbkdf2/scrypt, bcrypt $2a$/$2b$/$2y$, passlib pbkdf2, argon2) and
+become argon2id at each user's next login. Rows whose email already has an account are skipped,
+so the import can be run again.`
 
 type Env = Record<string, string | undefined>
 
@@ -42,42 +31,45 @@ export interface ImportIo extends UsersIo {
   progress?: ProgressStream
 }
 
+/** `users import`'s options, as the parser hands them over. */
+export interface ImportOptions {
+  from?: string
+  flaskSqlite?: string
+  table?: string
+  columns?: string
+  format?: string
+  dryRun?: boolean
+  json?: boolean
+}
+
+/** `tokenwarden users import` declared for the parser; the action returns its exit code. */
+export function importCommand(env: Env, io: ImportIo): Command {
+  return new Command('import')
+    .description('accounts from a Flask app\'s database or a JSONL / CSV export, keeping ids and password hashes')
+    .argument('[file]', 'FILE.jsonl or FILE.csv: one account per line/row: id, email, username?, password_hash, roles?, created_at?')
+    .option('--from <database-url>', "a Flask app's database, read and never written: sqlite:PATH (opened read-only), postgres://..., mysql://... (or mariadb://...)")
+    .option('--flask-sqlite <path>', 'the same as --from sqlite:PATH')
+    .option('--table <name>', 'its users table, NAME or SCHEMA.NAME (default: user)')
+    .option('--columns <f=col,...>', 'which column holds each field: id, email, password, username, roles, created_at (default: the column of the field\'s name; password or password_hash for password)')
+    .addOption(new Option('--format <format>', 'the file\'s format when its name does not end in .jsonl or .csv').choices(['jsonl', 'csv']))
+    .option('--dry-run', 'check every row and report, write nothing')
+    .option('--json', 'print the report as JSON')
+    .addHelpText('after', IMPORT_HELP)
+    .action(exits((file: string | undefined, o: ImportOptions) => runImport(file, o, env, io)))
+}
+
 /**
- * Runs `tokenwarden users import ...`; returns the exit code.
+ * Imports from one source; returns the exit code.
  *
  * @example
- * process.exitCode = await importMain(['--from', 'postgres://flask@db/app', '--table', 'user'], process.env, io)
+ * process.exitCode = await runImport(undefined, { from: 'postgres://flask@db/app', table: 'user' }, process.env, io)
  */
-export async function importMain(argv: string[], env: Env, io: ImportIo): Promise<number> {
-  let parsed
-  try {
-    parsed = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      options: {
-        from: { type: 'string' },
-        'flask-sqlite': { type: 'string' },
-        table: { type: 'string' },
-        columns: { type: 'string' },
-        format: { type: 'string' },
-        'dry-run': { type: 'boolean' },
-        json: { type: 'boolean' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    })
-  } catch (err) {
-    io.err(`tokenwarden users import: ${(err as Error).message}\n\n${IMPORT_USAGE}`)
-    return 2
-  }
-  const { positionals, values } = parsed
-  if (values.help === true) {
-    io.out(IMPORT_USAGE)
-    return 0
-  }
-  const flask = values['flask-sqlite']
+export async function runImport(file: string | undefined, values: ImportOptions, env: Env, io: ImportIo): Promise<number> {
+  const positionals = file === undefined ? [] : [file]
+  const flask = values.flaskSqlite
   const from = flask === undefined ? values.from : `sqlite:${flask}`
   if (positionals.length + (values.from === undefined ? 0 : 1) + (flask === undefined ? 0 : 1) !== 1) {
-    io.err(`tokenwarden users import: give one source: --from DATABASE_URL, --flask-sqlite PATH, or one FILE.jsonl / FILE.csv\n\n${IMPORT_USAGE}`)
+    io.err('tokenwarden users import: give one source: --from DATABASE_URL, --flask-sqlite PATH, or one FILE.jsonl / FILE.csv (tokenwarden users import --help)')
     return 2
   }
   let source: ImportSource | undefined
@@ -96,11 +88,11 @@ export async function importMain(argv: string[], env: Env, io: ImportIo): Promis
     const progress = await progressBar(source.total, io.progress ?? process.stderr)
     let report: ImportReport
     try {
-      report = await importUsers({ store, clock: systemClock }, source.records, { dryRun: values['dry-run'] === true, onRecord: progress.tick })
+      report = await importUsers({ store, clock: systemClock }, source.records, { dryRun: values.dryRun === true, onRecord: progress.tick })
     } finally {
       progress.stop()
     }
-    printReport(io, report, values.json === true, values['dry-run'] === true)
+    printReport(io, report, values.json === true, values.dryRun === true)
     await warnIfBcryptMissing(io, report)
     return report.refused.length > 0 ? 1 : 0
   } catch (err) {

@@ -14,7 +14,7 @@ import type { User } from '../core/accounts/user.js'
 import type { Store } from '../core/store.js'
 import { Keyring } from '../core/tokens/keyring.js'
 import { loadEnv } from './env.js'
-import { importMain } from './users-import.js'
+import { importCommand } from './users-import.js'
 import { ADMIN_COMMANDS, ADMIN_DESCRIPTIONS, adminCommand } from './users-admin.js'
 import { consoleIo, EXIT_USAGE, exits, readStdin, runProgram, wholeNumber, type CliIo } from './program.js'
 import { withConfig, withStore } from './run-with.js'
@@ -74,16 +74,7 @@ export function usersCommand(env: Env, io: UsersIo): Command {
     .action(exits((o: { q?: string; limit: number; offset: number; json?: boolean }) =>
       withConfig(env, io, (config) => withStore(config, (store) => list(store, { q: o.q, limit: o.limit, offset: o.offset, json: o.json === true }, io))),
     ))
-  users
-    .command('import')
-    .description('accounts from a Flask app\'s database or a JSONL / CSV export, keeping ids and password hashes (tokenwarden users import --help)')
-    .usage('(--from DATABASE_URL | --flask-sqlite PATH | FILE.jsonl | FILE.csv) [options]')
-    // Its options are parsed by importMain, which has its own --help.
-    .helpOption(false)
-    .allowUnknownOption()
-    .allowExcessArguments()
-    .argument('[args...]')
-    .action(exits((args: string[]) => importMain(args, env, io)))
+  users.addCommand(importCommand(env, io))
   for (const command of ADMIN_COMMANDS) {
     const cmd = users.command(command).description(ADMIN_DESCRIPTIONS[command]).argument('[email]', 'the account\'s email (or --email / --id)')
     if (command === 'set-roles') cmd.alias('roles').argument('[roles]', 'the complete new role list, comma-separated (or --set)')

@@ -20,6 +20,7 @@ const COMMANDS = [
   ['users'],
   ['users', 'create'],
   ['users', 'list'],
+  ['users', 'import'],
   ['users', 'disable'],
   ['users', 'enable'],
   ['users', 'delete'],

@@ -160,7 +160,7 @@ test('usage and source errors exit 2 and import nothing', async () => {
   const e = env()
   const cases: [string[], RegExp][] = [
     [['import'], /give one source: --from DATABASE_URL, --flask-sqlite PATH, or one FILE/],
-    [['import', 'a.jsonl', 'b.jsonl'], /give one source/],
+    [['import', 'a.jsonl', 'b.jsonl'], /too many arguments for 'import'[^]*Usage: tokenwarden users import/],
     [['import', 'a.jsonl', '--from', 'sqlite:x.db'], /give one source/],
     [['import', '--flask-sqlite', 'x.db', '--from', 'sqlite:x.db'], /give one source/],
     [['import', join(dir, 'users.jsonl'), '--table', 'user'], /--table and --columns go with --from or --flask-sqlite/],
@@ -169,7 +169,8 @@ test('usage and source errors exit 2 and import nothing', async () => {
     [['import', '--flask-sqlite', flaskDb([]), '--table', 'user; drop table user'], /plain SQL table name/],
     [['import', join(dir, 'missing.jsonl')], /cannot read/],
     [['import', join(dir, 'users.txt')], /\.jsonl or \.csv/],
-    [['import', '--bogus'], /Unknown option/],
+    [['import', '--bogus'], /unknown option '--bogus'[^]*Usage: tokenwarden users import/],
+    [['import', 'users.data', '--format', 'xml'], /argument 'xml' is invalid/],
   ]
   for (const [args, message] of cases) {
     const t = io()
