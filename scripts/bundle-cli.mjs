@@ -17,8 +17,9 @@ await build({
   legalComments: 'none',
   // Native addons (and the package mnemonist is loaded from with createRequire) stay in node_modules,
   // and so do the common-password list (~0.4 MB, imported when a password is first set) and
-  // prom-client (imported only with METRICS=true).
-  external: ['better-sqlite3', '@node-rs/argon2', '@node-rs/bcrypt', 'mnemonist', 'pg', 'mysql2', 'ioredis', '@zxcvbn-ts/language-common', 'prom-client'],
+  // prom-client (imported only with METRICS=true). @fastify/swagger-ui serves Swagger UI's files
+  // from its own package folder, found from its module's location: bundled, it would look in dist/.
+  external: ['better-sqlite3', '@node-rs/argon2', '@node-rs/bcrypt', 'mnemonist', 'pg', 'mysql2', 'ioredis', '@zxcvbn-ts/language-common', 'prom-client', '@fastify/swagger-ui'],
   // CommonJS dependencies call require(); give the ESM bundle one.
   banner: { js: "import { createRequire as __twCreateRequire } from 'node:module'; const require = __twCreateRequire(import.meta.url);" },
   logLevel: 'warning',

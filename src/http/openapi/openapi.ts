@@ -51,7 +51,8 @@ export async function registerOpenApi(app: FastifyInstance, config: OpenApiConfi
     },
     transformObject: (documentObject) => optionalBodies((documentObject as { openapiObject: OpenApiDocument }).openapiObject) as never,
   })
-  await app.register(swaggerUi, { routePrefix: DOCS_PREFIX, uiConfig: { deepLinking: true, docExpansion: 'list' } })
+  // validatorUrl null: Swagger UI would otherwise send the document to validator.swagger.io for its badge.
+  await app.register(swaggerUi, { routePrefix: DOCS_PREFIX, uiConfig: { deepLinking: true, docExpansion: 'list', validatorUrl: null } })
   app.get(OPENAPI_PATH, { schema: { hide: true } }, async () => app.swagger())
 }
 
