@@ -27,8 +27,10 @@ export const AUTH_DEFAULTS = Object.freeze({
   passwordMinLength: PASSWORD_MIN,
   /** Seconds a verification link works (EMAIL_VERIFY_TTL). */
   emailVerifyTtl: 24 * 3600,
-  /** Seconds between two verification messages to one account (a resend sooner is answered alike and sends nothing). */
+  /** Seconds between two verification or reset messages to one account (a request sooner is answered alike and sends nothing). */
   emailResendInterval: 60,
+  /** Seconds a password reset link works (PASSWORD_RESET_TTL). */
+  passwordResetTtl: 30 * 60,
   requireEmailVerification: false,
 })
 
@@ -44,8 +46,11 @@ export interface MailOptions {
    * `https://auth.example.com/console/verify-email#token=...`). Keep the token out of the query
    * string: a fragment never reaches a server log or a Referer header.
    */
-  link: (purpose: 'verify_email', token: string) => string
+  link: (purpose: MailLinkPurpose, token: string) => string
 }
+
+/** The messages that carry a link. */
+export type MailLinkPurpose = 'verify_email' | 'password_reset'
 
 export interface AuthOptions extends Pick<IssueOptions, 'accessTtl' | 'refreshTtl' | 'csrf'>, Pick<VerifyOptions, 'leeway'> {
   store: Store
@@ -98,6 +103,8 @@ export interface AuthOptions extends Pick<IssueOptions, 'accessTtl' | 'refreshTt
   mail?: MailOptions
   /** Seconds a verification link works. default: 86400 (AUTH_DEFAULTS) */
   emailVerifyTtl?: number
+  /** Seconds a password reset link works. default: 1800 (AUTH_DEFAULTS) */
+  passwordResetTtl?: number
   /** Refuse logins of accounts whose address is not verified (EMAIL_NOT_VERIFIED, after the password check); needs `mail`. default: false (AUTH_DEFAULTS) */
   requireEmailVerification?: boolean
 }
@@ -114,6 +121,8 @@ export interface AuthSettings {
   readonly leeway: number
   /** AuthOptions.emailVerifyTtl */
   readonly emailVerifyTtl: number
+  /** AuthOptions.passwordResetTtl */
+  readonly passwordResetTtl: number
   /** AuthOptions.requireEmailVerification */
   readonly requireEmailVerification: boolean
 }
@@ -126,9 +135,12 @@ export function resolveSettings(options: AuthOptions): AuthSettings {
     passwordMinLength: options.passwordMinLength ?? AUTH_DEFAULTS.passwordMinLength,
     leeway: options.leeway ?? VERIFY_DEFAULTS.leeway,
     emailVerifyTtl: options.emailVerifyTtl ?? AUTH_DEFAULTS.emailVerifyTtl,
+    passwordResetTtl: options.passwordResetTtl ?? AUTH_DEFAULTS.passwordResetTtl,
     requireEmailVerification: options.requireEmailVerification ?? AUTH_DEFAULTS.requireEmailVerification,
   })
-  if (!Number.isInteger(settings.emailVerifyTtl) || settings.emailVerifyTtl < 60) throw new TypeError('emailVerifyTtl must be a whole number of seconds, at least 60')
+  for (const name of ['emailVerifyTtl', 'passwordResetTtl'] as const) {
+    if (!Number.isInteger(settings[name]) || settings[name] < 60) throw new TypeError(`${name} must be a whole number of seconds, at least 60`)
+  }
   // Nobody could ever log in: the link that verifies an address comes by mail.
   if (settings.requireEmailVerification && options.mail === undefined) throw new TypeError('requireEmailVerification needs mail (the verification link is mailed)')
   if (!(settings.refreshReuseInterval >= 0)) throw new TypeError('refreshReuseInterval must be >= 0 seconds')

@@ -14,7 +14,7 @@ import { isoAt, type AuthContext } from './context.js'
 import { ActivityChannel } from './events/activity.js'
 import { createMailSender } from './mail/send.js'
 import { DEFAULT_MAIL_TEMPLATES } from './mail/templates.js'
-import { pruneResendTimes } from './accounts/email-verification.js'
+import { pruneSendTimes } from './accounts/mailed-links.js'
 import { applyTo, forgetLive } from './events/apply.js'
 import { AuthEventBus } from './events/bus.js'
 import { EventFeed } from './events/feed.js'
@@ -166,7 +166,7 @@ export function createAuth(options: AuthOptions): Auth {
       gate.prune(now)
       ctx.legacy?.prune(now)
       users.prune(now)
-      pruneResendTimes(ctx, now)
+      pruneSendTimes(ctx, now)
       await throttle.prune()
       // A missing row reads as dead (checkSession, refresh), so deleting an expired or revoked
       // session never brings a token back: revocation records can go once written. The leeway

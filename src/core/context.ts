@@ -4,7 +4,7 @@
 import type { LoginThrottle } from './accounts/throttle.js'
 import type { UserCache } from './accounts/user-cache.js'
 import type { Clock } from './clock.js'
-import type { AuthSettings } from './auth-options.js'
+import type { AuthSettings, MailLinkPurpose } from './auth-options.js'
 import type { ActivityChannel } from './events/activity.js'
 import type { MailSender } from './mail/send.js'
 import type { AuthEventBus } from './events/bus.js'
@@ -44,8 +44,8 @@ export interface AuthContext {
   readonly mail?: {
     readonly sender: MailSender
     readonly appName: string
-    readonly link: (purpose: 'verify_email', token: string) => string
-    /** When each account was last sent a verification message (epoch ms): this instance's resend cooldown. */
+    readonly link: (purpose: MailLinkPurpose, token: string) => string
+    /** When each account was last sent a link, by `${purpose}:${userId}` (epoch ms): this instance's resend cooldown. */
     readonly lastSent: Map<string, number>
   } | undefined
   /** Extra claims for a user's tokens (reserved names are dropped by the issuer). */

@@ -29,7 +29,7 @@ export interface NewUser {
 }
 
 /** What a single-use account token is for: a closed set. */
-export const ACCOUNT_TOKEN_PURPOSES = ['verify_email'] as const
+export const ACCOUNT_TOKEN_PURPOSES = ['verify_email', 'password_reset'] as const
 export type AccountTokenPurpose = (typeof ACCOUNT_TOKEN_PURPOSES)[number]
 
 /**

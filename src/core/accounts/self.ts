@@ -11,6 +11,7 @@ import type { UserRecord } from '../store.js'
 import { assertKeepsAnAdmin, isActiveAdmin } from './last-admin.js'
 import { matchPassword, throttledCheck } from './login.js'
 import { acceptNewPassword } from './password-policy.js'
+import { notifyPasswordChanged } from './password-reset.js'
 import { normalizeUsername, passwordProblem, usernameProblem } from './rules.js'
 
 /** Loads the user or throws USER_NOT_FOUND. */
@@ -53,9 +54,13 @@ export async function changePassword(
   await confirmPassword(ctx, user, currentPassword)
   const passwordHash = await ctx.hasher.hash(password)
   const updated = await ctx.store.updateUser(user.id, { passwordHash, updatedAt: isoAt(ctx.clock.now()) })
-  if (updated === undefined) throw new AuthError('USER_NOT_FOUND')
+  if (updated === undefined || 'conflict' in updated) throw new AuthError('USER_NOT_FOUND')
+  // A reset link mailed before this change must not undo it.
+  await ctx.store.deleteAccountTokens(user.id, 'password_reset')
   // Without a session to keep (a token with no sid), every session goes.
-  return { revoked: await revokeUserSessions(ctx, user.id, 'password_changed', keepSid) }
+  const revoked = await revokeUserSessions(ctx, user.id, 'password_changed', keepSid)
+  notifyPasswordChanged(ctx, updated)
+  return { revoked }
 }
 
 /**

@@ -7,6 +7,7 @@ import type { AuthContext, ClientInfo, TokenPair } from '../context.js'
 import { AuthError } from '../errors.js'
 import type { TokenClaims } from '../tokens/claims.js'
 import { resendVerification, sendVerification, verifyEmail } from './email-verification.js'
+import { forgotPassword, resetPassword } from './password-reset.js'
 import { changePassword, deleteOwnAccount, renameUser } from './self.js'
 import { login, type LoginIdentifier } from './login.js'
 import { register, type RegisterInput } from './register.js'
@@ -52,6 +53,17 @@ export interface Accounts {
    * one in the last minute; resolves alike in every case (no enumeration).
    */
   resendVerification(email: string): Promise<void>
+  /**
+   * Mails a password reset link to `email` if it names an enabled account not sent one in the
+   * last minute. Returns before any of that is done (no enumeration, by answer or by time).
+   */
+  forgotPassword(email: string): void
+  /**
+   * Sets a new password with a mailed reset token, signs out every session of the account, and
+   * mails a notice. PASSWORD_RESET_TOKEN_INVALID, ACCOUNT_DISABLED, VALIDATION_FAILED,
+   * PASSWORD_TOO_WEAK (the token then stays usable).
+   */
+  resetPassword(token: string, newPassword: string): Promise<{ user: User; revoked: number }>
   /**
    * Checks the password and opens a session: a fresh access token and a refresh token.
    * INVALID_CREDENTIALS (unknown account and wrong password alike, in about the same time),
@@ -107,6 +119,11 @@ export function createAccounts(ctx: AuthContext): Accounts {
     },
     verifyEmail: async (token) => publicUser(await verifyEmail(ctx, token)),
     resendVerification: (email) => resendVerification(ctx, email),
+    forgotPassword: (email) => forgotPassword(ctx, email),
+    async resetPassword(token, newPassword) {
+      const { user, revoked } = await resetPassword(ctx, token, newPassword)
+      return { user: publicUser(user), revoked }
+    },
     async login(credentials, client = {}) {
       const { user, ...pair } = await login(ctx, { identifier: identifierOf(credentials), password: credentials.password }, client)
       return { ...pair, user: publicUser(user) }

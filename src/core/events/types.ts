@@ -14,6 +14,7 @@ export const REVOCATION_REASONS = [
   'account_deleted',
   'roles_changed',
   'password_changed',
+  'password_reset',
   'admin_revoked',
 ] as const
 

@@ -7,6 +7,10 @@
 export const MAIL_KINDS = {
   /** On register (and on a resend): the link that proves the address is the user's. */
   verify_email: ['app_name', 'email', 'link', 'token', 'expires_in'],
+  /** On a forgotten password: the link to the page that sets a new one. */
+  password_reset: ['app_name', 'email', 'link', 'token', 'expires_in'],
+  /** After the password was changed or reset: a notice, so a user who did not do it knows. */
+  password_changed: ['app_name', 'email', 'time'],
 } as const satisfies Record<string, readonly string[]>
 
 export type MailKind = keyof typeof MAIL_KINDS
@@ -42,6 +46,43 @@ export const DEFAULT_MAIL_TEMPLATES: MailTemplates = Object.freeze({
       '<p><a href="{{link}}">Confirm this address</a></p>',
       '<p>Or paste this code where you are asked for it: <code>{{token}}</code></p>',
       '<p>The link works once and expires in {{expires_in}}. If this was not you, ignore this message.</p>',
+    ].join('\n'),
+  },
+  password_reset: {
+    subject: 'Reset your {{app_name}} password',
+    text: [
+      'Hello,',
+      '',
+      'Someone asked to reset the password of the {{app_name}} account {{email}}.',
+      'Open this link to choose a new one:',
+      '',
+      '{{link}}',
+      '',
+      'Or paste this code where you are asked for it: {{token}}',
+      '',
+      'The link works once and expires in {{expires_in}}. If you did not ask, ignore this message: your password stays as it is.',
+    ].join('\n'),
+    html: [
+      '<p>Hello,</p>',
+      '<p>Someone asked to reset the password of the {{app_name}} account {{email}}.</p>',
+      '<p><a href="{{link}}">Choose a new password</a></p>',
+      '<p>Or paste this code where you are asked for it: <code>{{token}}</code></p>',
+      '<p>The link works once and expires in {{expires_in}}. If you did not ask, ignore this message: your password stays as it is.</p>',
+    ].join('\n'),
+  },
+  password_changed: {
+    subject: 'Your {{app_name}} password was changed',
+    text: [
+      'Hello,',
+      '',
+      'The password of the {{app_name}} account {{email}} was changed at {{time}}, and every other session was signed out.',
+      '',
+      'If this was not you, reset your password now and tell your administrator.',
+    ].join('\n'),
+    html: [
+      '<p>Hello,</p>',
+      '<p>The password of the {{app_name}} account {{email}} was changed at {{time}}, and every other session was signed out.</p>',
+      '<p>If this was not you, reset your password now and tell your administrator.</p>',
     ].join('\n'),
   },
 })

@@ -6,7 +6,7 @@
 
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
-import { accountTokenHash } from '../../../src/core/accounts/email-verification.js'
+import { accountTokenHash } from '../../../src/core/accounts/mailed-links.js'
 import type { Mailer, MailMessage } from '../../../src/core/mail/mailer.js'
 import { coreAuth } from '../../helpers.js'
 
