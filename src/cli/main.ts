@@ -24,8 +24,6 @@ import { startLineResolver } from './start-line.js'
 import { consoleTokenIo, tokenCommand } from './token.js'
 import { isClusterWorker, supervise } from './workers.js'
 
-export const EXIT_CONFIG = EXIT_USAGE
-
 /** `serve` keeps running: its action answers this instead of an exit code. */
 const KEEP_RUNNING = -1
 
@@ -72,17 +70,15 @@ function program(env: Record<string, string | undefined>): Command {
       io.out(applied.length === 0 ? 'Database is up to date.' : `Applied: ${applied.join(', ')}`)
       return 0
     }))
-  const keysIo = { ...io, now: () => Date.now() }
-  root.addCommand(keysCommand(env, keysIo))
+  root.addCommand(keysCommand(env, { ...io, now: () => Date.now() }))
+  root.addCommand(usersCommand(env, consoleUsersIo()))
+  root.addCommand(tokenCommand(env, consoleTokenIo))
+  root.addCommand(doctorCommand(env, io))
   return root
 }
 
 async function main(argv: string[]): Promise<number> {
-  const env = loadEnv()
-  const root = program(env)
-  root.addCommand(usersCommand(env, consoleUsersIo()))
-  root.addCommand(tokenCommand(env, consoleTokenIo))
-  root.addCommand(doctorCommand(env, consoleIo))
+  const root = program(loadEnv())
   // `tokenwarden` and `tokenwarden --workers 2` serve, as before commands existed.
   const first = argv[0]
   const serveByDefault = first === undefined || (first.startsWith('-') && first !== '-h' && first !== '--help')
@@ -165,7 +161,7 @@ function report(err: unknown): number {
   // Every configuration error, found at parse time or only when used (e.g. DATABASE_URL's scheme).
   if (err instanceof ConfigError) {
     console.error(`tokenwarden: configuration error: ${redactSecrets(err.message)}`)
-    return EXIT_CONFIG
+    return EXIT_USAGE
   }
   if (err instanceof DatabaseUnreachable) {
     console.error(`tokenwarden: cannot reach the database at DATABASE_URL=${redactSecrets(err.url)} (${err.reason}); set DATABASE_WAIT to keep trying at start`)
