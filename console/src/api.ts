@@ -6,6 +6,7 @@
 export interface Settings {
   cookies: boolean
   token_location: string[]
+  csrf_protect: boolean
   csrf_header: string
   csrf_access_cookie: string
   csrf_refresh_cookie: string
@@ -50,7 +51,7 @@ export class ApiError extends Error {
 /** The session could not be renewed (no refresh cookie, or a dead one): sign in again. */
 export class SessionEnded extends ApiError {}
 
-let settings: Settings = { cookies: true, token_location: [], csrf_header: 'X-CSRF-TOKEN', csrf_access_cookie: 'csrf_access_token', csrf_refresh_cookie: 'csrf_refresh_token' }
+let settings: Settings = { cookies: true, token_location: [], csrf_protect: true, csrf_header: 'X-CSRF-TOKEN', csrf_access_cookie: 'csrf_access_token', csrf_refresh_cookie: 'csrf_refresh_token' }
 
 export async function loadSettings(): Promise<Settings> {
   const res = await fetch('/console/settings.json', { credentials: 'same-origin', cache: 'no-store' })
@@ -134,6 +135,10 @@ function isDead(err: ApiError): boolean {
 export async function api<T = unknown>(method: string, path: string, body?: unknown): Promise<T> {
   let res = await send(method, path, body, settings.csrf_access_cookie)
   if (res.status === 401 && RENEWABLE.has((await errorOf(res.clone())).code)) {
+    // The refresh cookie comes with a readable CSRF cookie: without that, there is nothing to refresh.
+    if (settings.csrf_protect && readCookie(settings.csrf_refresh_cookie) === undefined) {
+      throw new SessionEnded(401, 'TOKEN_MISSING', 'No session')
+    }
     await refresh()
     res = await send(method, path, body, settings.csrf_access_cookie)
   }

@@ -8,6 +8,9 @@ import { json } from '../helpers.js'
 import { assertNoWebStorage, onPage, PHONE, shot, shownDone, shownError, signIn, startConsole, type ConsoleRig } from './console-harness.js'
 import { chromiumMissing } from './harness.js'
 
+// page.evaluate bodies run in the browser; the test program has no DOM lib.
+declare const document: { documentElement: { scrollWidth: number } }
+
 const PASSWORD = 'correct horse battery'
 const NEW_PASSWORD = 'staple battery horse correct'
 
@@ -65,6 +68,7 @@ describe('web console: profile, sessions, token inspector', { skip: missing }, (
     await b.page.getByRole('link', { name: 'Sessions' }).click()
     await onPage(b.page, 'Sessions')
     await b.page.locator('li.session').first().waitFor()
+    assert.ok((await b.page.evaluate(() => document.documentElement.scrollWidth)) <= PHONE.width, 'no sideways scroll on a phone')
     await shot(b.page, 'sessions-phone')
 
     await a.page.getByRole('button', { name: /^Revoke / }).click()

@@ -7,6 +7,9 @@ import { after, before, describe, test } from 'node:test'
 import { onPage, PHONE, shot, shownDone, shownError, signIn, startConsole, type ConsoleRig } from './console-harness.js'
 import { chromiumMissing } from './harness.js'
 
+// page.evaluate bodies run in the browser; the test program has no DOM lib.
+declare const document: { documentElement: { scrollWidth: number } }
+
 const PASSWORD = 'correct horse battery'
 /** root plus 24 users: three pages of ten. */
 const USERS = 24
@@ -72,6 +75,7 @@ describe('web console: admin', { skip: missing }, () => {
     await page.getByLabel('Search by email or username').fill('')
     await page.getByRole('button', { name: 'Search' }).click()
     await summary.filter({ hasText: '25 users' }).waitFor()
+    assert.ok((await page.evaluate(() => document.documentElement.scrollWidth)) <= PHONE.width, 'no sideways scroll on a phone')
     await shot(page, 'admin-users-phone')
   })
 

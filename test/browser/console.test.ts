@@ -195,6 +195,14 @@ describe('web console: sign-in, register, sign out', { skip: missing }, () => {
     }
   })
 
+  test('a path the console does not have: a page saying so, with a way back', async () => {
+    const { page } = await rig.open()
+    await page.goto('/console/no-such-page')
+    await onPage(page, 'Page not found')
+    await page.getByRole('link', { name: 'start page' }).click()
+    await onPage(page, 'Sign in')
+  })
+
   test('no page reported an error (a CSP violation or an exception)', () => {
     assert.deepEqual(rig.problems, [])
   })

@@ -81,6 +81,7 @@ test('settings.json: cookies accepted (the default while CONSOLE is on) and the 
   assert.deepEqual(json(res), {
     cookies: true,
     token_location: ['headers', 'cookies'],
+    csrf_protect: true,
     csrf_header: 'X-CSRF-TOKEN',
     csrf_access_cookie: 'csrf_access_token',
     csrf_refresh_cookie: 'csrf_refresh_token',

@@ -8,6 +8,8 @@ export interface ConsoleSettings {
   /** Whether JWT_TOKEN_LOCATION lists cookies, which the console signs in with. */
   cookies: boolean
   token_location: string[]
+  /** JWT_COOKIE_CSRF_PROTECT: whether a refresh cookie comes with a readable CSRF cookie. */
+  csrf_protect: boolean
   /** JWT_CSRF_HEADER_NAME */
   csrf_header: string
   /** JWT_ACCESS_CSRF_COOKIE_NAME, JWT_REFRESH_CSRF_COOKIE_NAME */
@@ -19,6 +21,7 @@ export function consoleSettings(config: Pick<ServerConfig, 'tokenLocation' | 'co
   return {
     cookies: config.tokenLocation.includes('cookies'),
     token_location: [...config.tokenLocation],
+    csrf_protect: config.cookies.csrfProtect,
     csrf_header: config.cookies.csrfHeaderName,
     csrf_access_cookie: config.cookies.csrfAccessName,
     csrf_refresh_cookie: config.cookies.csrfRefreshName,
