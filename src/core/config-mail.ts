@@ -2,9 +2,10 @@
 // URL form: smtp://user:pass@host:587, smtps://...:465); without it, messages are written as .eml
 // files to DATA_DIR/outbox so the quick start needs no mail server. MAIL_FROM is the sender,
 // MAIL_TEMPLATES_DIR a folder of templates that replace the built-in wording, APP_NAME the name
-// messages use, PUBLIC_URL where their links point. In production there is no outbox: without
-// SMTP_URL no mail is sent, and a setting that needs mail (REQUIRE_EMAIL_VERIFICATION) is refused
-// naming SMTP_URL. SMTP_URL holds a password: no error here quotes it.
+// messages use, PUBLIC_URL where their links point. The outbox is development's (NODE_ENV unset or
+// development): in production and under test, without SMTP_URL no mail is sent, and a setting
+// that needs mail (REQUIRE_EMAIL_VERIFICATION) is refused naming SMTP_URL. SMTP_URL holds a
+// password: no error here quotes it.
 
 import { isAbsolute, join } from 'node:path'
 import { AUTH_DEFAULTS } from './auth-options.js'
@@ -21,12 +22,14 @@ export interface MailConfig {
   appName: string
   /** PUBLIC_URL: the server's address as users reach it, the base of links in messages (no trailing slash); required with SMTP_URL in production. default: http://HOST:PORT (127.0.0.1 for a wildcard HOST) */
   publicUrl: string
-  /** Whether the server sends mail: always outside production (SMTP or the outbox), only with SMTP_URL in production. */
+  /** Whether the server sends mail: with SMTP_URL, or to the outbox in development; never otherwise. */
   mailEnabled: boolean
   /** EMAIL_VERIFY_TTL, seconds a verification link works (at least 60). default: AUTH_DEFAULTS.emailVerifyTtl (24 h) */
   emailVerifyTtl: number
   /** REQUIRE_EMAIL_VERIFICATION: refuse logins (EMAIL_NOT_VERIFIED) until the address is verified. default: false */
   requireEmailVerification: boolean
+  /** PASSWORD_RESET_TTL, seconds a password reset link works (at least 60). default: AUTH_DEFAULTS.passwordResetTtl (30 min) */
+  passwordResetTtl: number
 }
 
 /** Where the server listens, for PUBLIC_URL's default. */
@@ -67,21 +70,25 @@ export function parseMailConfig(env: Env, cwd: string, listening: Listening = { 
   }
   const dir = text(env, 'MAIL_TEMPLATES_DIR')
   const production = listening.nodeEnv === 'production'
+  const mailEnabled = smtpUrl !== undefined || listening.nodeEnv === 'development'
   const requireEmailVerification = boolean(env, 'REQUIRE_EMAIL_VERIFICATION', AUTH_DEFAULTS.requireEmailVerification)
-  if (production && smtpUrl === undefined && requireEmailVerification) {
-    throw new ConfigError('SMTP_URL', 'is required with REQUIRE_EMAIL_VERIFICATION=true in production: the verification link is mailed')
+  if (!mailEnabled && requireEmailVerification) {
+    throw new ConfigError('SMTP_URL', `is required with REQUIRE_EMAIL_VERIFICATION=true when NODE_ENV=${listening.nodeEnv}: the verification link is mailed`)
   }
   const emailVerifyTtl = duration(env, 'EMAIL_VERIFY_TTL', AUTH_DEFAULTS.emailVerifyTtl)
   if (emailVerifyTtl < 60) throw new ConfigError('EMAIL_VERIFY_TTL', 'must be at least 60 seconds')
+  const passwordResetTtl = duration(env, 'PASSWORD_RESET_TTL', AUTH_DEFAULTS.passwordResetTtl)
+  if (passwordResetTtl < 60) throw new ConfigError('PASSWORD_RESET_TTL', 'must be at least 60 seconds')
   return {
     smtpUrl,
     mailFrom: from ?? `${appName} <no-reply@localhost>`,
     mailTemplatesDir: dir === undefined ? undefined : isAbsolute(dir) ? dir : join(cwd, dir),
     appName,
     publicUrl: publicUrl(env, listening, production && smtpUrl !== undefined),
-    mailEnabled: !production || smtpUrl !== undefined,
+    mailEnabled,
     emailVerifyTtl,
     requireEmailVerification,
+    passwordResetTtl,
   }
 }
 

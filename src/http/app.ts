@@ -12,7 +12,9 @@ import type { Clock } from '../core/clock.js'
 import { ConfigError, type ServerConfig } from '../core/config.js'
 import { isAuthError } from '../core/errors.js'
 import type { Store } from '../core/store.js'
+import type { Mailer } from '../core/mail/mailer.js'
 import type { Keyring } from '../core/tokens/keyring.js'
+import { createMailer } from '../mail/create.js'
 import { sendError } from './challenge.js'
 import { clientErrorHandler, HTTP_SERVER_OPTIONS, installClientErrors } from './client-errors.js'
 import { registerCors } from './cors.js'
@@ -43,6 +45,8 @@ export interface AppDeps {
   logStream?: DestinationStream
   /** How often expired sessions are pruned, ms; 0 disables. default: TokenwardenAuthOptions.pruneEvery */
   pruneEvery?: number
+  /** Where mail goes. default: SMTP_URL's server, or DATA_DIR/outbox in development; none otherwise (config.mailEnabled) */
+  mailer?: Mailer
 }
 
 export interface App {
@@ -83,9 +87,12 @@ export async function buildApp(config: ServerConfig, deps: AppDeps = {}): Promis
   // CORS before the rate limit: preflights are answered first, and a 429 carries the CORS headers.
   await registerCors(app, config)
   await registerAuthRateLimit(app, config)
+  // Verification and reset links go by mail: SMTP_URL, or the outbox in development.
+  const mailer = deps.mailer ?? (config.mailEnabled ? createMailer(config) : undefined)
+  if (mailer !== undefined) app.addHook('onClose', async () => mailer.close())
   try {
     await app.register(tokenwardenAuth, {
-      ...authOptionsFromConfig(config, keyring),
+      ...authOptionsFromConfig(config, keyring, mailer),
       database: deps.store ?? config.databaseUrl,
       clock: deps.clock,
       additionalClaims: deps.additionalClaims,
@@ -97,6 +104,7 @@ export async function buildApp(config: ServerConfig, deps: AppDeps = {}): Promis
     throw err
   }
   const auth = app.tokenwarden.auth
+  if (mailer !== undefined) app.log.info({ mail: mailer.description }, config.smtpUrl === undefined ? `mail: no SMTP_URL, messages are written to ${mailer.description}` : `mail: sent through ${mailer.description}`)
   const { store, signal } = mountedParts(auth)
   await app.register(healthRoutes, { auth, store, signal })
   await app.register(jwksRoutes, { keyring, issuer: config.issuer, clock: auth.clock })

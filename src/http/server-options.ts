@@ -2,7 +2,10 @@
 // options: the same settings one layer up, mapped in one place. buildApp mounts the plugin with
 // them; an app that reads the same variables (the examples) spreads them into its own register.
 
+import type { MailOptions } from '../core/auth-options.js'
 import type { ServerConfig } from '../core/config.js'
+import type { Mailer } from '../core/mail/mailer.js'
+import { loadMailTemplates } from '../mail/templates-dir.js'
 import { isSymmetric, Keyring } from '../core/tokens/keyring.js'
 import type { TokenwardenAuthOptions } from './mount/options.js'
 
@@ -14,7 +17,7 @@ import type { TokenwardenAuthOptions } from './mount/options.js'
  * @example
  * await app.register(tokenwardenAuth, { ...authOptionsFromConfig(parseConfig(process.env)), prefix: '/api' })
  */
-export function authOptionsFromConfig(config: ServerConfig, keys: TokenwardenAuthOptions['keys'] = keyringFromConfig(config)): TokenwardenAuthOptions {
+export function authOptionsFromConfig(config: ServerConfig, keys: TokenwardenAuthOptions['keys'] = keyringFromConfig(config), mailer?: Mailer): TokenwardenAuthOptions {
   return {
     database: config.databaseUrl,
     poolMax: config.databasePoolMax,
@@ -39,6 +42,23 @@ export function authOptionsFromConfig(config: ServerConfig, keys: TokenwardenAut
     queryStringName: config.queryStringName,
     jsonKeys: config.jsonKeys,
     messageKey: config.errorMessageKey,
+    mail: mailer === undefined ? undefined : mailOptionsFromConfig(config, mailer),
+    emailVerifyTtl: config.emailVerifyTtl,
+    passwordResetTtl: config.passwordResetTtl,
+    requireEmailVerification: config.requireEmailVerification,
+  }
+}
+
+/** Pages of the console a message's link opens (the token in the fragment, never sent to a server by the browser). */
+export const LINK_PAGES = Object.freeze({ verify_email: '/console/verify-email', password_reset: '/console/reset-password' })
+
+/** APP_NAME, MAIL_TEMPLATES_DIR (read and checked here, once) and PUBLIC_URL's console pages for `mailer`. */
+export function mailOptionsFromConfig(config: ServerConfig, mailer: Mailer): MailOptions {
+  return {
+    mailer,
+    templates: loadMailTemplates(config.mailTemplatesDir),
+    appName: config.appName,
+    link: (purpose, token) => `${config.publicUrl}${LINK_PAGES[purpose]}#token=${token}`,
   }
 }
 

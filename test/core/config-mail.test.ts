@@ -17,6 +17,7 @@ test('defaults: no SMTP, a localhost sender named after APP_NAME, no template fo
     mailEnabled: true,
     emailVerifyTtl: 86400,
     requireEmailVerification: false,
+    passwordResetTtl: 1800,
   })
   assert.equal(parseMailConfig({ APP_NAME: 'Acme' }, '/srv').mailFrom, 'Acme <no-reply@localhost>')
   assert.equal(parseMailConfig({ MAIL_TEMPLATES_DIR: 'mail' }, '/srv').mailTemplatesDir, '/srv/mail')
@@ -56,7 +57,7 @@ test('PUBLIC_URL: defaults to where the server listens, taken without a trailing
   }
 })
 
-test('production: no outbox (mail off without SMTP_URL), REQUIRE_EMAIL_VERIFICATION needs SMTP_URL, SMTP_URL needs PUBLIC_URL', () => {
+test('production and test: no outbox (mail off without SMTP_URL), REQUIRE_EMAIL_VERIFICATION needs SMTP_URL; SMTP_URL in production needs PUBLIC_URL', () => {
   const prod = { nodeEnv: 'production', host: '0.0.0.0', port: 3000 }
   assert.equal(parseMailConfig({}, '/srv', prod).mailEnabled, false)
   assert.throws(() => parseMailConfig({ REQUIRE_EMAIL_VERIFICATION: 'true' }, '/srv', prod), { variable: 'SMTP_URL' })
@@ -64,12 +65,18 @@ test('production: no outbox (mail off without SMTP_URL), REQUIRE_EMAIL_VERIFICAT
   assert.throws(() => parseMailConfig(smtp, '/srv', prod), { variable: 'PUBLIC_URL' })
   const ok = parseMailConfig({ ...smtp, PUBLIC_URL: 'https://auth.example.com', REQUIRE_EMAIL_VERIFICATION: 'true' }, '/srv', prod)
   assert.deepEqual([ok.mailEnabled, ok.requireEmailVerification], [true, true])
-  // Outside production the outbox stands in for SMTP.
+  const test_ = { nodeEnv: 'test', host: '127.0.0.1', port: 3000 }
+  assert.equal(parseMailConfig({}, '/srv', test_).mailEnabled, false)
+  assert.throws(() => parseMailConfig({ REQUIRE_EMAIL_VERIFICATION: 'true' }, '/srv', test_), { variable: 'SMTP_URL' })
+  assert.equal(parseMailConfig(smtp, '/srv', test_).mailEnabled, true)
+  // In development the outbox stands in for SMTP.
   assert.equal(parseMailConfig({ REQUIRE_EMAIL_VERIFICATION: 'true' }, '/srv').requireEmailVerification, true)
 })
 
-test('EMAIL_VERIFY_TTL takes a duration of at least a minute', () => {
+test('EMAIL_VERIFY_TTL and PASSWORD_RESET_TTL take a duration of at least a minute', () => {
   assert.equal(parseMailConfig({ EMAIL_VERIFY_TTL: '2h' }, '/srv').emailVerifyTtl, 7200)
   assert.throws(() => parseMailConfig({ EMAIL_VERIFY_TTL: '30s' }, '/srv'), { variable: 'EMAIL_VERIFY_TTL' })
   assert.throws(() => parseMailConfig({ EMAIL_VERIFY_TTL: 'soon' }, '/srv'), { variable: 'EMAIL_VERIFY_TTL' })
+  assert.equal(parseMailConfig({ PASSWORD_RESET_TTL: '15m' }, '/srv').passwordResetTtl, 900)
+  assert.throws(() => parseMailConfig({ PASSWORD_RESET_TTL: '10s' }, '/srv'), { variable: 'PASSWORD_RESET_TTL' })
 })
