@@ -36,7 +36,8 @@ export async function registerOpenApi(app: FastifyInstance, config: OpenApiConfi
       info: {
         title: 'tokenwarden',
         version: packageVersion(),
-        description: 'JWT authentication server. Errors are `{ statusCode, code, error, message }` (the message under JWT_ERROR_MESSAGE_KEY); each operation lists the codes it can answer, per status.',
+        description:
+          'JWT authentication server. Errors are `{ statusCode, code, error, message }` (the message under JWT_ERROR_MESSAGE_KEY); each operation lists the codes it can answer, per status. Any route may also answer what concerns the HTTP request itself, before the route runs: 400 MALFORMED_REQUEST or HOST_REQUIRED, 408 REQUEST_TIMEOUT, 417 EXPECTATION_FAILED, 431 HEADERS_TOO_LARGE; and an unknown path is 404 ROUTE_NOT_FOUND.',
       },
       components: { securitySchemes: securitySchemes(settings) as never },
       tags: [
