@@ -46,11 +46,14 @@ export interface MailOptions {
    * `https://auth.example.com/console/verify-email#token=...`). Keep the token out of the query
    * string: a fragment never reaches a server log or a Referer header.
    */
-  link: (purpose: MailLinkPurpose, token: string) => string
+  link: (page: MailLinkPage, token: string) => string
 }
 
-/** The messages that carry a link. */
-export type MailLinkPurpose = 'verify_email' | 'password_reset'
+/** The pages a link opens: verifying an address (also a new one, for an email change) and choosing a new password. */
+export type MailLinkPage = 'verify_email' | 'password_reset'
+
+/** The messages that carry a link (one stored token per user and purpose). */
+export type MailLinkPurpose = 'verify_email' | 'password_reset' | 'email_change'
 
 export interface AuthOptions extends Pick<IssueOptions, 'accessTtl' | 'refreshTtl' | 'csrf'>, Pick<VerifyOptions, 'leeway'> {
   store: Store

@@ -4,7 +4,7 @@
 import type { LoginThrottle } from './accounts/throttle.js'
 import type { UserCache } from './accounts/user-cache.js'
 import type { Clock } from './clock.js'
-import type { AuthSettings, MailLinkPurpose } from './auth-options.js'
+import type { AuthSettings, MailLinkPage } from './auth-options.js'
 import type { ActivityChannel } from './events/activity.js'
 import type { MailSender } from './mail/send.js'
 import type { AuthEventBus } from './events/bus.js'
@@ -44,7 +44,7 @@ export interface AuthContext {
   readonly mail?: {
     readonly sender: MailSender
     readonly appName: string
-    readonly link: (purpose: MailLinkPurpose, token: string) => string
+    readonly link: (page: MailLinkPage, token: string) => string
     /** When each account was last sent a link, by `${purpose}:${userId}` (epoch ms): this instance's resend cooldown. */
     readonly lastSent: Map<string, number>
   } | undefined

@@ -36,6 +36,7 @@ export const ERRORS = {
   INVALID_CREDENTIALS: { status: 401, message: 'Invalid credentials', bearer: 'challenge' },
   ACCOUNT_DISABLED: { status: 403, message: 'This account is disabled' },
   EMAIL_NOT_VERIFIED: { status: 403, message: 'Confirm your email address first: follow the link we sent, or ask for a new one' },
+  MAIL_NOT_CONFIGURED: { status: 503, message: 'This server sends no mail, so this cannot be done here' },
   PASSWORD_RESET_TOKEN_INVALID: { status: 400, message: 'This password reset link is invalid, already used or expired; ask for a new one' },
   VERIFICATION_TOKEN_INVALID: { status: 400, message: 'This verification link is invalid, already used or expired; ask for a new one' },
   USER_NOT_FOUND: { status: 404, message: 'User not found' },

@@ -29,7 +29,7 @@ export interface NewUser {
 }
 
 /** What a single-use account token is for: a closed set. */
-export const ACCOUNT_TOKEN_PURPOSES = ['verify_email', 'password_reset'] as const
+export const ACCOUNT_TOKEN_PURPOSES = ['verify_email', 'password_reset', 'email_change'] as const
 export type AccountTokenPurpose = (typeof ACCOUNT_TOKEN_PURPOSES)[number]
 
 /**
@@ -41,7 +41,7 @@ export interface AccountTokenRecord {
   tokenHash: string
   userId: string
   purpose: AccountTokenPurpose
-  /** The address it was sent to: it proves that address, and only while it is still the account's. */
+  /** The address it was sent to: it proves that address (for email_change, the new address it makes the account's). */
   email: string
   createdAt: string
   expiresAt: string
@@ -67,6 +67,8 @@ export interface SessionRecord {
 export type NewSession = Omit<SessionRecord, 'prevRefreshJti' | 'rotatedAt' | 'revokedAt' | 'revokedReason'>
 
 export interface UserPatch {
+  /** A new address (already normalized); another account's is the `email` conflict. */
+  email?: string
   username?: string | null
   passwordHash?: string
   roles?: string[]
@@ -99,7 +101,7 @@ export interface UpdateOptions {
   keepAnAdmin?: boolean
 }
 
-export type UserUpdateResult = UserRecord | undefined | { conflict: 'username' | 'last_admin' }
+export type UserUpdateResult = UserRecord | undefined | { conflict: 'email' | 'username' | 'last_admin' }
 
 export type CreateUserResult = { ok: true; user: UserRecord } | { ok: false; conflict: 'email' | 'username' }
 

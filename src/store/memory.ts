@@ -86,6 +86,7 @@ export class MemoryStore implements Store {
   async updateUser(id: string, patch: UserPatch, options: UpdateOptions = {}): Promise<UserUpdateResult> {
     const u = this.#users.get(id)
     if (u === undefined) return undefined
+    if (patch.email !== undefined && [...this.#users.values()].some((o) => o.id !== id && o.email === patch.email)) return { conflict: 'email' }
     if (patch.username != null && [...this.#users.values()].some((o) => o.id !== id && o.username === patch.username)) {
       return { conflict: 'username' }
     }

@@ -41,6 +41,19 @@ for (const kind of STORES) {
       assert.equal(await store.findUserByUsername('nope'), undefined)
     })
 
+    test('updateUser changes the email; another account\'s address is the email conflict, nothing changed', async () => {
+      const a = newUser()
+      const b = newUser()
+      await store.createUser(a)
+      await store.createUser(b)
+      const moved = await store.updateUser(a.id, { email: `moved-${a.email}`, updatedAt: at(7000) })
+      assert.ok(moved !== undefined && !('conflict' in moved) && moved.email === `moved-${a.email}`)
+      assert.equal((await store.findUserByEmail(`moved-${a.email}`))?.id, a.id)
+      assert.equal(await store.findUserByEmail(a.email), undefined)
+      assert.deepEqual(await store.updateUser(a.id, { email: b.email, updatedAt: at(7001) }), { conflict: 'email' })
+      assert.equal((await store.findUserById(a.id))?.email, `moved-${a.email}`)
+    })
+
     test('duplicate email and username are conflicts, as values', async () => {
       const a = newUser()
       assert.ok((await store.createUser(a)).ok)

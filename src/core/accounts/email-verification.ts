@@ -1,11 +1,13 @@
 // Email verification: proving an address is the user's by a link mailed to it (the link's
 // security model: mailed-links.ts). A token proves the address it was sent to, and only while
-// that is still the account's address. A resend answers the same whether the address has an
+// that is still the account's address; an email change's token (email-change.ts), sent to the
+// new address, is followed here too and makes that address the account's. A resend answers the same whether the address has an
 // account, is already verified, or was just sent one (no enumeration).
 
 import { isoAt, type AuthContext } from '../context.js'
 import { AuthError } from '../errors.js'
 import type { UserRecord } from '../store.js'
+import { applyEmailChange } from './email-change.js'
 import { mailLink, sentRecently, takeToken } from './mailed-links.js'
 import { normalizeEmail } from './rules.js'
 
@@ -17,11 +19,16 @@ export function sendVerification(ctx: AuthContext, user: UserRecord): Promise<bo
 /**
  * Marks the address a token was sent to as verified, and returns the account. One refusal for
  * every failure (unknown, used, replaced, expired, the address changed since, the account gone):
- * VERIFICATION_TOKEN_INVALID.
+ * VERIFICATION_TOKEN_INVALID. An email change's token makes its address the account's
+ * (EMAIL_TAKEN when another account took it meanwhile).
  */
 export async function verifyEmail(ctx: AuthContext, token: string): Promise<UserRecord> {
   const taken = await takeToken(ctx, token, 'verify_email')
-  if (taken === undefined) throw new AuthError('VERIFICATION_TOKEN_INVALID')
+  if (taken === undefined) {
+    const change = await takeToken(ctx, token, 'email_change')
+    if (change === undefined) throw new AuthError('VERIFICATION_TOKEN_INVALID')
+    return applyEmailChange(ctx, change)
+  }
   const user = await ctx.store.findUserById(taken.userId)
   if (user === undefined || user.email !== taken.email) throw new AuthError('VERIFICATION_TOKEN_INVALID')
   if (user.emailVerifiedAt !== null) return user

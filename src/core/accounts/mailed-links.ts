@@ -22,7 +22,7 @@ const TOKEN_SHAPE = /^[A-Za-z0-9_-]{43}$/
 
 /** The link's lifetime for each purpose. */
 function ttlOf(ctx: AuthContext, purpose: MailLinkPurpose): number {
-  return purpose === 'verify_email' ? ctx.settings.emailVerifyTtl : ctx.settings.passwordResetTtl
+  return purpose === 'password_reset' ? ctx.settings.passwordResetTtl : ctx.settings.emailVerifyTtl
 }
 
 /** True when this instance sent the user a link for `purpose` within the resend interval. */
@@ -32,12 +32,12 @@ export function sentRecently(ctx: AuthContext, purpose: MailLinkPurpose, userId:
 }
 
 /**
- * Stores a new token for the user's current address (replacing the older one) and mails the
- * link. Resolves once the token is stored; the message goes in the background (a slow mail
+ * Stores a new token for `to` (default: the user's current address; an email change's new one)
+ * replacing the user's older one of that purpose, and mails the link there. Resolves once the token is stored; the message goes in the background (a slow mail
  * server must not hold up the request) and a failure is counted on the activity channel.
  * False when the Auth has no mail.
  */
-export async function mailLink(ctx: AuthContext, user: UserRecord, purpose: MailLinkPurpose): Promise<boolean> {
+export async function mailLink(ctx: AuthContext, user: UserRecord, purpose: MailLinkPurpose, to = user.email): Promise<boolean> {
   const mail = ctx.mail
   if (mail === undefined) return false
   const now = ctx.clock.now()
@@ -49,12 +49,12 @@ export async function mailLink(ctx: AuthContext, user: UserRecord, purpose: Mail
     tokenHash: accountTokenHash(token),
     userId: user.id,
     purpose,
-    email: user.email,
+    email: to,
     createdAt: isoAt(now),
     expiresAt: isoAt(now + ttl * 1000),
   })
-  const values = { app_name: mail.appName, email: user.email, link: mail.link(purpose, token), token, expires_in: inWords(ttl) }
-  void mail.sender.send(purpose, user.email, values)
+  const values = { app_name: mail.appName, email: to, link: mail.link(purpose === 'email_change' ? 'verify_email' : purpose, token), token, expires_in: inWords(ttl) }
+  void mail.sender.send(purpose, to, values)
   return true
 }
 

@@ -8,6 +8,7 @@ import { AuthError } from '../errors.js'
 import type { TokenClaims } from '../tokens/claims.js'
 import { resendVerification, sendVerification, verifyEmail } from './email-verification.js'
 import { forgotPassword, resetPassword } from './password-reset.js'
+import { requestEmailChange } from './email-change.js'
 import { changePassword, deleteOwnAccount, renameUser } from './self.js'
 import { login, type LoginIdentifier } from './login.js'
 import { register, type RegisterInput } from './register.js'
@@ -46,7 +47,10 @@ export interface Accounts {
    * (AuthOptions.mail) and `emailVerified` unset, the address is sent a verification link.
    */
   register(input: RegisterInput): Promise<User>
-  /** Marks the address the token was mailed to as verified. VERIFICATION_TOKEN_INVALID. */
+  /**
+   * Marks the address the token was mailed to as verified, or (an email change's token) makes it
+   * the account's address. VERIFICATION_TOKEN_INVALID, EMAIL_TAKEN.
+   */
   verifyEmail(token: string): Promise<User>
   /**
    * Mails a new verification link to `email` if it names an unverified, enabled account not sent
@@ -58,6 +62,12 @@ export interface Accounts {
    * last minute. Returns before any of that is done (no enumeration, by answer or by time).
    */
   forgotPassword(email: string): void
+  /**
+   * Mails a link to `newEmail` that makes it the account's address once followed, and a notice to
+   * the current one; the address is unchanged until then. VALIDATION_FAILED, EMAIL_TAKEN,
+   * MAIL_NOT_CONFIGURED, USER_NOT_FOUND.
+   */
+  requestEmailChange(userId: string, newEmail: string): Promise<void>
   /**
    * Sets a new password with a mailed reset token, signs out every session of the account, and
    * mails a notice. PASSWORD_RESET_TOKEN_INVALID, ACCOUNT_DISABLED, VALIDATION_FAILED,
@@ -120,6 +130,7 @@ export function createAccounts(ctx: AuthContext): Accounts {
     verifyEmail: async (token) => publicUser(await verifyEmail(ctx, token)),
     resendVerification: (email) => resendVerification(ctx, email),
     forgotPassword: (email) => forgotPassword(ctx, email),
+    requestEmailChange: (userId, newEmail) => requestEmailChange(ctx, userId, newEmail),
     async resetPassword(token, newPassword) {
       const { user, revoked } = await resetPassword(ctx, token, newPassword)
       return { user: publicUser(user), revoked }

@@ -11,6 +11,10 @@ export const MAIL_KINDS = {
   password_reset: ['app_name', 'email', 'link', 'token', 'expires_in'],
   /** After the password was changed or reset: a notice, so a user who did not do it knows. */
   password_changed: ['app_name', 'email', 'time'],
+  /** To the new address of an email change: the link that proves it and makes it the account's. */
+  email_change: ['app_name', 'email', 'link', 'token', 'expires_in'],
+  /** To the old address of an email change: a notice, so a user who did not ask knows. */
+  email_change_notice: ['app_name', 'email', 'new_email'],
 } as const satisfies Record<string, readonly string[]>
 
 export type MailKind = keyof typeof MAIL_KINDS
@@ -68,6 +72,45 @@ export const DEFAULT_MAIL_TEMPLATES: MailTemplates = Object.freeze({
       '<p><a href="{{link}}">Choose a new password</a></p>',
       '<p>Or paste this code where you are asked for it: <code>{{token}}</code></p>',
       '<p>The link works once and expires in {{expires_in}}. If you did not ask, ignore this message: your password stays as it is.</p>',
+    ].join('\n'),
+  },
+  email_change: {
+    subject: 'Confirm your new email address for {{app_name}}',
+    text: [
+      'Hello,',
+      '',
+      'Someone asked to use {{email}} for their {{app_name}} account.',
+      'Open this link to confirm it; the account keeps its old address until you do:',
+      '',
+      '{{link}}',
+      '',
+      'Or paste this code where you are asked for it: {{token}}',
+      '',
+      'The link works once and expires in {{expires_in}}. If this was not you, ignore this message.',
+    ].join('\n'),
+    html: [
+      '<p>Hello,</p>',
+      '<p>Someone asked to use {{email}} for their {{app_name}} account.</p>',
+      '<p><a href="{{link}}">Confirm this address</a> (the account keeps its old address until you do)</p>',
+      '<p>Or paste this code where you are asked for it: <code>{{token}}</code></p>',
+      '<p>The link works once and expires in {{expires_in}}. If this was not you, ignore this message.</p>',
+    ].join('\n'),
+  },
+  email_change_notice: {
+    subject: 'A new email address was requested for your {{app_name}} account',
+    text: [
+      'Hello,',
+      '',
+      'Someone signed in to the {{app_name}} account {{email}} asked to change its address to {{new_email}}.',
+      'It changes only once the link sent to {{new_email}} is followed.',
+      '',
+      'If this was not you, change your password now and tell your administrator.',
+    ].join('\n'),
+    html: [
+      '<p>Hello,</p>',
+      '<p>Someone signed in to the {{app_name}} account {{email}} asked to change its address to {{new_email}}.</p>',
+      '<p>It changes only once the link sent to {{new_email}} is followed.</p>',
+      '<p>If this was not you, change your password now and tell your administrator.</p>',
     ].join('\n'),
   },
   password_changed: {

@@ -170,6 +170,7 @@ export class KyselyStore implements Store {
 
   async updateUser(id: string, patch: UserPatch, options: UpdateOptions = {}): Promise<UserUpdateResult> {
     const values: Updateable<UsersTable> = { updatedAt: patch.updatedAt }
+    if (patch.email !== undefined) values.email = patch.email
     if (patch.username !== undefined) values.username = patch.username
     if (patch.passwordHash !== undefined) values.passwordHash = patch.passwordHash
     if (patch.roles !== undefined) values.roles = JSON.stringify(patch.roles)
@@ -187,7 +188,8 @@ export class KyselyStore implements Store {
       })
     } catch (err) {
       if (err instanceof LastAdmin) return { conflict: 'last_admin' }
-      if (this.conflict(err) === 'username') return { conflict: 'username' }
+      const conflict = this.conflict(err)
+      if (conflict !== undefined) return { conflict }
       throw err
     }
   }
