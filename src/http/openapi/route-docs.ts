@@ -112,6 +112,13 @@ export function securityOf(auth: GuardOptions, settings: LocationSettings, metho
   return alternatives
 }
 
+/** The declared responses, each with a description (the status's reason phrase unless it has its own), which OpenAPI requires of a response. */
+function described(responses: Record<string, Record<string, unknown>>): Record<string, Record<string, unknown>> {
+  return Object.fromEntries(
+    Object.entries(responses).map(([status, schema]) => [status, typeof schema.description === 'string' ? schema : { ...schema, description: STATUS_CODES[Number(status)] ?? 'Response' }]),
+  )
+}
+
 /** Whether a route declares anything this module describes. */
 function declares(route: RouteOptions): boolean {
   const config = route.config as { auth?: unknown; errors?: unknown } | undefined
@@ -126,8 +133,8 @@ function declares(route: RouteOptions): boolean {
 export function describeRoute(route: RouteOptions, ctx: RouteDocContext): void {
   if (!declares(route)) return
   const schema: Record<string, unknown> = { ...(route.schema as Record<string, unknown> | undefined) }
-  const declared = (schema.response ?? {}) as Record<string, unknown>
-  schema.response = { ...errorResponses(routeCodes(route, ctx), ctx.messageKey), ...declared }
+  const declared = (schema.response ?? {}) as Record<string, Record<string, unknown>>
+  schema.response = { ...errorResponses(routeCodes(route, ctx), ctx.messageKey), ...described(declared) }
   const auth = declaredAuth(route)
   if (auth !== undefined) {
     const methods = Array.isArray(route.method) ? route.method : [route.method]
