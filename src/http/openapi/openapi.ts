@@ -16,8 +16,8 @@ import { securitySchemes } from './security-schemes.js'
 type OpenApiConfig = Pick<ServerConfig, 'openapi' | 'tokenLocation' | 'headerName' | 'headerType' | 'cookies' | 'queryStringName' | 'jsonKeys'>
 
 /** Where the document and the page are served. */
-export const OPENAPI_PATH = '/openapi.json'
-export const DOCS_PREFIX = '/docs'
+const OPENAPI_PATH = '/openapi.json'
+const DOCS_PREFIX = '/docs'
 
 export async function registerOpenApi(app: FastifyInstance, config: OpenApiConfig): Promise<void> {
   if (!config.openapi) return

@@ -4,7 +4,7 @@
 
 import type { FastifyInstance } from 'fastify'
 import { ERRORS, type ErrorCode } from '../../core/errors.js'
-import { SCHEMES } from './route-docs.js'
+import { SCHEMES } from './security-schemes.js'
 
 /** Every verification failure, plus what spending a refresh token can meet (core/sessions/refresh.ts). */
 export const REFRESH_ERRORS: readonly ErrorCode[] = [

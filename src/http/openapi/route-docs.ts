@@ -11,9 +11,6 @@ import { ERRORS, type ErrorCode } from '../../core/errors.js'
 import type { GuardOptions, LocationSettings } from '../plugin/options.js'
 import { SCHEMES, securitySchemes } from './security-schemes.js'
 
-export { SCHEMES }
-
-
 /** A route schema's flag: the body may be absent (the credentials or the token can come another way); openapi.ts marks its requestBody optional. */
 export const OPTIONAL_BODY = 'x-tokenwarden-optional-body'
 
@@ -41,7 +38,7 @@ export function declaredAuth(route: Pick<RouteOptions, 'config'>): GuardOptions 
 }
 
 /** The codes a guard with these options can refuse a request with. */
-export function guardCodes(auth: GuardOptions, ctx: RouteDocContext): ErrorCode[] {
+function guardCodes(auth: GuardOptions, ctx: RouteDocContext): ErrorCode[] {
   const locations = auth.locations ?? ctx.settings.locations
   const codes: ErrorCode[] = [...VERIFY_CODES, 'SERVICE_UNAVAILABLE']
   if (auth.optional !== true) codes.push('TOKEN_MISSING')
@@ -54,7 +51,7 @@ export function guardCodes(auth: GuardOptions, ctx: RouteDocContext): ErrorCode[
 }
 
 /** Every code the route can answer: what it declares, what its guard, its input and its body imply, and INTERNAL_ERROR. */
-export function routeCodes(route: RouteOptions, ctx: RouteDocContext): ErrorCode[] {
+function routeCodes(route: RouteOptions, ctx: RouteDocContext): ErrorCode[] {
   const declared = (route.config as { errors?: readonly ErrorCode[] } | undefined)?.errors ?? []
   const codes = new Set<ErrorCode>([...declared, 'INTERNAL_ERROR'])
   const auth = declaredAuth(route)
@@ -71,7 +68,7 @@ export function routeCodes(route: RouteOptions, ctx: RouteDocContext): ErrorCode
  * The error body (`{ statusCode, code, error, <messageKey>, field? }`, src/http/challenge.ts) for
  * one status, its `code` limited to the codes given.
  */
-export function errorSchema(status: number, codes: readonly ErrorCode[], messageKey: string): Record<string, unknown> {
+function errorSchema(status: number, codes: readonly ErrorCode[], messageKey: string): Record<string, unknown> {
   return {
     type: 'object',
     title: 'Error',
@@ -89,7 +86,7 @@ export function errorSchema(status: number, codes: readonly ErrorCode[], message
 }
 
 /** One error response per status, for these codes. */
-export function errorResponses(codes: readonly ErrorCode[], messageKey: string): Record<number, Record<string, unknown>> {
+function errorResponses(codes: readonly ErrorCode[], messageKey: string): Record<number, Record<string, unknown>> {
   const byStatus = new Map<number, ErrorCode[]>()
   for (const code of codes) {
     const status = ERRORS[code].status
@@ -99,7 +96,7 @@ export function errorResponses(codes: readonly ErrorCode[], messageKey: string):
 }
 
 /** The OpenAPI security requirements of a guard: any one of the configured token locations (roles as the requirement's list, OpenAPI 3.1 §4.8.30). */
-export function securityOf(auth: GuardOptions, settings: LocationSettings, methods: readonly string[]): Record<string, string[]>[] {
+function securityOf(auth: GuardOptions, settings: LocationSettings, methods: readonly string[]): Record<string, string[]>[] {
   const roles = [...(auth.roles ?? [])]
   const locations = auth.locations ?? settings.locations
   const csrf = settings.cookies.csrfProtect && methods.some((m) => settings.cookies.csrfMethods.includes(m))

@@ -11,7 +11,8 @@ import { basicCredentials } from '../plugin/basic.js'
 import { missingTokenError } from '../plugin/extract.js'
 import { LoginBody, LogoutQuery, NoContent, RefreshBody, RegisterBody, UserView, userView } from '../schemas.js'
 import { REFRESH_ERRORS, refreshSecurity } from '../openapi/refresh-docs.js'
-import { OPTIONAL_BODY, SCHEMES } from '../openapi/route-docs.js'
+import { OPTIONAL_BODY } from '../openapi/route-docs.js'
+import { SCHEMES } from '../openapi/security-schemes.js'
 import { CookieQuery, TokenDelivery, deliverTokens, wantsCookies } from './deliver.js'
 
 export interface AuthRoutesOptions {
@@ -62,7 +63,7 @@ export async function authRoutes(app: FastifyInstance, { auth }: AuthRoutesOptio
         [OPTIONAL_BODY]: true,
         response: { 200: TokenDelivery },
       },
-      config: { errors: ['INVALID_CREDENTIALS', 'ACCOUNT_DISABLED', 'LOGIN_THROTTLED', 'LOGIN_INTERRUPTED', 'COOKIE_LOGIN_DISABLED', 'SERVICE_UNAVAILABLE'] },
+      config: { errors: ['INVALID_CREDENTIALS', 'ACCOUNT_DISABLED', 'EMAIL_NOT_VERIFIED', 'LOGIN_THROTTLED', 'LOGIN_INTERRUPTED', 'COOKIE_LOGIN_DISABLED', 'SERVICE_UNAVAILABLE'] },
       // Basic credentials stand in for a body, so the schema sees one shape whichever way they came.
       preValidation: async (request) => {
         const basic: LoginBody | undefined = basicCredentials(request)
