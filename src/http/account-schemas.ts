@@ -5,7 +5,7 @@ import { Type, type Static } from 'typebox'
 import { MAX_ROLES, ROLE_PATTERN } from '../core/accounts/admin.js'
 import type { User } from '../core/accounts/user.js'
 import type { Session } from '../core/sessions/session.js'
-import { Password, Username, UserView, userView } from './schemas.js'
+import { Email, Password, Username, UserView, userView } from './schemas.js'
 
 export const IdParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 64 }) })
 export const UsernameParams = Type.Object({ username: Type.String({ minLength: 1, maxLength: 64 }) })
@@ -41,9 +41,10 @@ export const ChangePasswordBody = Type.Object({
   new_password: Password,
 })
 export const DeleteAccountBody = Type.Object({ password: Password })
+/** One or both: a new username (null removes it), a new email address (needs a fresh token; proven by a mailed link before it replaces the old one). */
 export const PatchMeBody = Type.Object(
-  { username: Type.Union([Username, Type.Null()]) },
-  { additionalProperties: false },
+  { username: Type.Optional(Type.Union([Username, Type.Null()])), email: Type.Optional(Email) },
+  { additionalProperties: false, minProperties: 1 },
 )
 
 /** The public user view plus what only an admin sees. */

@@ -40,6 +40,8 @@ export const UserView = Type.Object({
   email: Type.String(),
   username: Type.Union([Type.String(), Type.Null()]),
   roles: Type.Array(Type.String()),
+  /** Whether the address was proven by a mailed link (or given by an operator). */
+  email_verified: Type.Boolean(),
   created_at: Type.String(),
 })
 export type UserView = Static<typeof UserView>
@@ -61,5 +63,5 @@ export const NoContent = Type.Unsafe<void>({ type: 'null', description: 'No cont
 
 /** The public view of a user: never the password hash. */
 export function userView(u: User): UserView {
-  return { id: u.id, email: u.email, username: u.username, roles: u.roles, created_at: u.createdAt }
+  return { id: u.id, email: u.email, username: u.username, roles: u.roles, email_verified: u.emailVerifiedAt !== null, created_at: u.createdAt }
 }

@@ -109,6 +109,18 @@ test('POST with the access cookie: no echo -> CSRF_FAILED, wrong echo -> CSRF_FA
   await app.close()
 })
 
+test('logout?scope=others in cookie mode keeps this browser signed in: no cookie is cleared, the other sessions end', async () => {
+  const { app, jar } = await cookieApp()
+  const other = json<{ access_token: string }>(await app.inject({ method: 'POST', url: '/auth/login', payload: CREDS }))
+  const cookie = { access_token_cookie: jar.access_token_cookie!.value, csrf_access_token: jar.csrf_access_token!.value }
+  const res = await app.inject({ method: 'POST', url: '/auth/logout?scope=others', cookies: cookie, headers: { 'x-csrf-token': jar.csrf_access_token!.value } })
+  assert.equal(res.statusCode, 204)
+  assert.deepEqual(res.cookies, [], 'no Set-Cookie')
+  assert.equal((await app.inject({ url: '/auth/me', cookies: { access_token_cookie: jar.access_token_cookie!.value } })).statusCode, 200)
+  assert.equal(json(await app.inject({ url: '/auth/me', headers: { authorization: `Bearer ${other.access_token}` } })).code, 'TOKEN_REVOKED')
+  await app.close()
+})
+
 test('refresh from the refresh cookie: CSRF required, then new cookies (rotated tokens)', async () => {
   const { app, jar } = await cookieApp()
   const refreshCookie = { refresh_token_cookie: jar.refresh_token_cookie!.value }

@@ -14,6 +14,7 @@ import { Ajv2020 } from 'ajv/dist/2020.js'
 import Fastify, { type FastifyInstance, type RouteOptions } from 'fastify'
 import { AuthError } from '../../src/core/errors.js'
 import { tokenwardenAuth } from '../../src/fastify.js'
+import type { MailMessage } from '../../src/core/mail/mailer.js'
 import { MemoryStore } from '../../src/store/memory.js'
 import { bearer, contractOf, json, logIn, signUp, signUpAdmin, TEST_SECRET, testApp, type Tokens } from '../helpers.js'
 import { documentPath } from './openapi-contract.js'
@@ -124,7 +125,13 @@ test('guards are declared once: security, roles and fresh in the document; login
 })
 
 test('every route answers as documented: each one driven to a success and to an error', async () => {
-  const { app, auth } = await testApp()
+  // A mailer that keeps its messages, for the mailed-link routes' tokens.
+  const sent: MailMessage[] = []
+  const { app, auth } = await testApp({}, { mailer: { description: 'memory', send: async (m) => void sent.push(m), close: async () => {} } })
+  const linkToken = async (page: string) => {
+    await new Promise((r) => setTimeout(r, 20))
+    return [...sent].reverse().map((m) => new RegExp(`/console/${page}#token=([A-Za-z0-9_-]{43})`).exec(m.text)?.[1]).find((t) => t !== undefined)!
+  }
   const contract = contractOf(app)
   const inject = (method: string, url: string, options: { payload?: unknown; headers?: Record<string, string> } = {}) =>
     app.inject({ method: method as 'GET', url, payload: options.payload as string, headers: options.headers })
@@ -178,6 +185,18 @@ test('every route answers as documented: each one driven to a success and to an 
   const last = await logIn(app, ada.email, 'a brand new password')
   await inject('DELETE', '/auth/me', { headers: bearer(last.access_token), payload: { password: 'wrong password here' } })
   await inject('DELETE', '/auth/me', { headers: bearer(last.access_token), payload: { password: 'a brand new password' } })
+  // The mailed links, with an account of their own (a reset signs out every session).
+  const cy = await signUp(app, { email: 'cy@example.com', password: 'cy has a passphrase' })
+  await inject('POST', '/auth/email/verify', { payload: { token: await linkToken('verify-email') } })
+  await inject('POST', '/auth/email/verify', { payload: { token: 'A'.repeat(43) } })
+  await inject('POST', '/auth/email/resend', { payload: { email: 'nobody@example.com' } })
+  await inject('POST', '/auth/email/resend', { payload: {} })
+  await inject('PATCH', '/auth/me', { headers: bearer(cy.tokens.access_token), payload: { email: 'cy.new@example.com' } })
+  await inject('PATCH', '/auth/me', { headers: bearer(cy.tokens.access_token), payload: { email: 'cy@example.com' } }) // its own address
+  await inject('POST', '/auth/password/forgot', { payload: { email: cy.email } })
+  await inject('POST', '/auth/password/forgot', { payload: { email: 5 } })
+  await inject('POST', '/auth/password/reset', { payload: { token: await linkToken('reset-password'), new_password: 'cy has a new passphrase' } })
+  await inject('POST', '/auth/password/reset', { payload: { token: 'A'.repeat(43), new_password: 'cy has a new passphrase' } })
   await inject('GET', '/health')
   await inject('GET', '/health/ready')
   await inject('GET', '/.well-known/jwks.json')

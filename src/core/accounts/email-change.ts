@@ -22,7 +22,7 @@ export async function requestEmailChange(ctx: AuthContext, userId: string, newEm
   if (problem !== undefined) throw new AuthError('VALIDATION_FAILED', problem, { details: { field: 'email' } })
   const email = normalizeEmail(newEmail)
   const user = await requireUser(ctx, userId)
-  if (email === user.email) throw new AuthError('VALIDATION_FAILED', 'email is already this account\'s address', { details: { field: 'email' } })
+  if (email === user.email) throw new AuthError('VALIDATION_FAILED', 'email must differ from the account\'s current address', { details: { field: 'email' } })
   if ((await ctx.store.findUserByEmail(email)) !== undefined) throw new AuthError('EMAIL_TAKEN')
   await mailLink(ctx, user, 'email_change', email)
   void mail.sender.send('email_change_notice', user.email, { app_name: mail.appName, email: user.email, new_email: email })

@@ -11,6 +11,7 @@ import { authRoutes } from '../routes/auth.js'
 import { meRoutes } from '../routes/me.js'
 import { sessionRoutes } from '../routes/sessions.js'
 import { tokenRoutes } from '../routes/token.js'
+import { accountLinkRoutes } from '../routes/account-links.js'
 import { userRoutes } from '../routes/users.js'
 import { describingValidatorCompiler } from '../validation.js'
 import type { MountedRoutes } from './options.js'
@@ -31,6 +32,7 @@ export async function authApi(app: FastifyInstance, { auth, routes, adminRoles, 
     await app.register(meRoutes, { prefix: routes.auth, auth })
     await app.register(sessionRoutes, { prefix: routes.auth, auth })
     await app.register(tokenRoutes, { prefix: routes.auth, auth })
+    await app.register(accountLinkRoutes, { prefix: routes.auth, auth })
   }
   if (routes.admin !== false) await app.register(adminRoutes, { prefix: routes.admin, auth, roles: adminRoles })
   if (routes.users !== false) await app.register(userRoutes, { prefix: routes.users, auth })

@@ -166,8 +166,10 @@ export async function authRoutes(app: FastifyInstance, { auth }: AuthRoutesOptio
       },
     },
     async (request, reply) => {
-    await sessions.logout(request.jwt!, request.query.scope ?? 'local')
-    if (app.tokenwarden.settings.locations.includes('cookies')) app.tokenwarden.unsetJwtCookies(reply)
+    const scope = request.query.scope ?? 'local'
+    await sessions.logout(request.jwt!, scope)
+    // `others` keeps this session: its cookies stay, or the caller would be signed out too.
+    if (scope !== 'others' && app.tokenwarden.settings.locations.includes('cookies')) app.tokenwarden.unsetJwtCookies(reply)
     return reply.code(204).send()
     },
   )

@@ -1,10 +1,11 @@
 // /auth/me self-service: change password and delete the account (both need a fresh token,
-// Flask-JWT-Extended style, plus the current password), and change the username (any valid
-// access token). GET /auth/me lives with the other auth routes.
+// Flask-JWT-Extended style, plus the current password), change the username (any valid access
+// token), and ask to change the email address (a fresh token). GET /auth/me lives with the other auth routes.
 
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { FastifyInstance } from 'fastify'
 import type { Auth } from '../../core/auth.js'
+import { AuthError } from '../../core/errors.js'
 import { NoContent, UserView, userView } from '../schemas.js'
 import { ChangePasswordBody, DeleteAccountBody, PatchMeBody } from '../account-schemas.js'
 
@@ -45,11 +46,23 @@ export async function meRoutes(app: FastifyInstance, { auth }: MeRoutesOptions):
   r.patch(
     '/me',
     {
-      config: { auth: true, errors: ['USERNAME_TAKEN', 'TOKEN_USER_NOT_FOUND'] },
-      schema: { summary: 'Change the username', operationId: 'patchMe', tags: ['account'], body: PatchMeBody, response: { 200: UserView } },
+      config: { auth: true, errors: ['USERNAME_TAKEN', 'EMAIL_TAKEN', 'TOKEN_NOT_FRESH', 'MAIL_NOT_CONFIGURED', 'TOKEN_USER_NOT_FOUND'] },
+      schema: {
+        summary: 'Change the username, or ask to change the email address (a fresh token; the new address gets a link and changes when it is followed)',
+        operationId: 'patchMe',
+        tags: ['account'],
+        body: PatchMeBody,
+        response: { 200: UserView },
+      },
     },
     async (request) => {
-      return userView(await accounts.rename(request.identity!, request.body.username))
+      const { username, email } = request.body
+      // A new address is as sensitive as a new password: a stolen, stale token must not redirect the account's mail.
+      if (email !== undefined && request.jwt!.fresh !== true) throw new AuthError('TOKEN_NOT_FRESH')
+      // The username first: a refused one changes nothing, and no message goes out.
+      const renamed = username === undefined ? undefined : await accounts.rename(request.identity!, username)
+      if (email !== undefined) await accounts.requestEmailChange(request.identity!, email)
+      return userView(renamed ?? (await accounts.currentUser(request.jwt!)))
     },
   )
 }
