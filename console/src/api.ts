@@ -17,6 +17,7 @@ export interface User {
   email: string
   username: string | null
   roles: string[]
+  email_verified: boolean
   created_at: string
 }
 

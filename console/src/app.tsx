@@ -8,6 +8,7 @@ import { Layout } from './layout.js'
 import { AdminUserPage } from './pages/admin-user.js'
 import { AdminUsersPage } from './pages/admin-users.js'
 import { InspectPage } from './pages/inspect.js'
+import { ForgotPasswordPage, ResetPasswordPage, VerifyEmailPage } from './pages/links.js'
 import { CookiesOffPage, NotFoundPage } from './pages/notice.js'
 import { ProfilePage } from './pages/profile.js'
 import { RegisterPage } from './pages/register.js'
@@ -109,6 +110,12 @@ function route(path: string, user: User | null) {
       return user === null ? <RegisterPage /> : <Redirect to="/" />
     case '/inspect':
       return <InspectPage />
+    case '/verify-email':
+      return <VerifyEmailPage />
+    case '/forgot-password':
+      return user === null ? <ForgotPasswordPage /> : <Redirect to="/" />
+    case '/reset-password':
+      return <ResetPasswordPage />
     case '/':
       return <ProfilePage />
     case '/sessions':

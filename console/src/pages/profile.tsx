@@ -1,5 +1,7 @@
-// The signed-in account: its details, a new username, a new password (needs a fresh token: the
-// console asks for the password again when it is not), and deleting the account.
+// The signed-in account: its details, its email address (verified or not, and a new one, proven
+// by a link before it replaces the old), a new username, a new password (the address and the
+// password need a fresh token: the console asks for the password again when it is not), and
+// deleting the account.
 
 import { useState } from 'preact/hooks'
 import { api, type User } from '../api.js'
@@ -17,7 +19,9 @@ export function ProfilePage() {
         <h2 id="details-title">Details</h2>
         <dl class="facts">
           <dt>Email</dt>
-          <dd>{user.email}</dd>
+          <dd>
+            {user.email} {user.email_verified ? <span class="badge">verified</span> : <span class="badge off">not verified</span>}
+          </dd>
           <dt>Username</dt>
           <dd>{user.username ?? <span class="muted">none</span>}</dd>
           <dt>Roles</dt>
@@ -26,10 +30,50 @@ export function ProfilePage() {
           <dd>{when(user.created_at)}</dd>
         </dl>
       </section>
+      <EmailForm user={user} />
       <UsernameForm user={user} />
       <PasswordForm />
       <DeleteAccount />
     </Page>
+  )
+}
+
+function EmailForm({ user }: { user: User }) {
+  const ctx = useConsole()
+  const resend = useAction()
+  const change = useAction()
+  const submit = (e: SubmitEvent) => {
+    const form = e.currentTarget as HTMLFormElement
+    const email = (formValues(e).email ?? '').trim()
+    void change.run(async () => {
+      await ctx.fresh(() => api('PATCH', '/auth/me', { email }))
+      form.reset()
+      return `A link was sent to ${email}. Your address changes when you follow it; until then it stays ${user.email}.`
+    })
+  }
+  return (
+    <section class="card" aria-labelledby="email-title">
+      <h2 id="email-title">Email address</h2>
+      {!user.email_verified && (
+        <div>
+          <p>{user.email} is not verified yet: follow the link in the message we sent to it.</p>
+          <button type="button" class="secondary" disabled={resend.busy} onClick={() => void resend.run(async () => {
+            await api('POST', '/auth/email/resend', { email: user.email })
+            return `If no link went to ${user.email} in the last minute, a new one is on its way.`
+          })}>
+            Send the link again
+          </button>
+          <Outcome action={resend} />
+        </div>
+      )}
+      <form onSubmit={submit}>
+        <Field form="email" label="New email address" name="email" type="email" autocomplete="email" required />
+        <Outcome action={change} />
+        <button type="submit" disabled={change.busy}>
+          Change email
+        </button>
+      </form>
+    </section>
   )
 }
 

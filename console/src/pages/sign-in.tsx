@@ -1,10 +1,31 @@
 // Sign in with an email or a username: the server answers with HttpOnly token cookies and the
 // readable CSRF cookies (POST /auth/login?cookies=true); the page never sees a token.
 
-import { api, signIn, type User } from '../api.js'
+import { api, publicApi, signIn, type User } from '../api.js'
 import { useConsole } from '../context.js'
 import { useAction } from '../ui/action.js'
 import { Field, formValues, Link, Outcome, Page } from '../ui/parts.js'
+
+/** After EMAIL_NOT_VERIFIED: a new link to the address (the answer is the same for any address). */
+function ResendVerification() {
+  const action = useAction()
+  const submit = (e: SubmitEvent) => {
+    const { email = '' } = formValues(e)
+    void action.run(async () => {
+      await publicApi('POST', '/auth/email/resend', { email: email.trim() })
+      return 'If this address has an account waiting for verification, a new link is on its way.'
+    })
+  }
+  return (
+    <form class="card narrow" onSubmit={submit}>
+      <Field label="Email to send the link to" name="email" type="email" autocomplete="email" required form="resend" />
+      <button type="submit" disabled={action.busy}>
+        Send the link again
+      </button>
+      <Outcome action={action} />
+    </form>
+  )
+}
 
 export function SignInPage() {
   const ctx = useConsole()
@@ -27,8 +48,9 @@ export function SignInPage() {
         </button>
       </form>
       <p>
-        No account yet? <Link to="/register">Register</Link>
+        No account yet? <Link to="/register">Register</Link> · <Link to="/forgot-password">Forgot your password?</Link>
       </p>
+      {action.error?.code === 'EMAIL_NOT_VERIFIED' && <ResendVerification />}
     </Page>
   )
 }

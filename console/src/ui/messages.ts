@@ -14,6 +14,9 @@ const WORDS: Record<string, (err: ApiError) => string> = {
   TOKEN_NOT_FRESH: () => 'This change needs your password confirmed. Try again and enter it when asked.',
   PASSWORD_INCORRECT: () => 'That is not the current password.',
   ACCOUNT_DISABLED: () => 'This account is disabled. An administrator can enable it again.',
+  EMAIL_NOT_VERIFIED: () => 'Confirm your email address first: follow the link in the message we sent you, or send it again below.',
+  VERIFICATION_TOKEN_INVALID: () => 'This link or code is not valid any more: it was used, replaced by a newer one, or expired. Ask for a new one.',
+  PASSWORD_RESET_TOKEN_INVALID: () => 'This link or code is not valid any more: it was used, replaced by a newer one or a password change, or expired. Ask for a new one.',
   COOKIE_LOGIN_DISABLED: () => 'This server does not deliver tokens as cookies, which the console signs in with. Add cookies to JWT_TOKEN_LOCATION.',
 }
 
