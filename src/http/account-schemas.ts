@@ -8,6 +8,7 @@ import type { Session } from '../core/sessions/session.js'
 import { Email, Password, Username, UserView, userView } from './schemas.js'
 
 export const IdParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 64 }) })
+export const SessionParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 64 }), sid: Type.String({ minLength: 1, maxLength: 64 }) })
 export const UsernameParams = Type.Object({ username: Type.String({ minLength: 1, maxLength: 64 }) })
 
 export const SessionView = Type.Object({

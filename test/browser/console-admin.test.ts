@@ -79,10 +79,13 @@ describe('web console: admin', { skip: missing }, () => {
     await shot(page, 'admin-users-phone')
   })
 
-  test('one user: revoke their sessions, change roles, disable and enable, delete', async () => {
+  test('one user: revoke one session and then all, change roles, disable and enable, delete', async () => {
     const them = await rig.open()
     await signIn(them.page, 'user-07@example.com', PASSWORD)
     await onPage(them.page, 'Your account')
+    // A second session, from another client.
+    const other = await rig.t.app.inject({ method: 'POST', url: '/auth/login', payload: { email: 'user-07@example.com', password: PASSWORD }, headers: { 'user-agent': 'curl/8.5.0' } })
+    assert.equal(other.statusCode, 200)
 
     const { page } = await rig.open()
     await signIn(page, 'root@example.com', PASSWORD)
@@ -96,6 +99,12 @@ describe('web console: admin', { skip: missing }, () => {
     await sessions.waitFor()
     assert.match((await sessions.textContent())!, /Headless Chrome on Linux.*127\.0\.0\.1/)
     await shot(page, 'admin-user')
+
+    await sessions.locator('li').filter({ hasNotText: 'Headless Chrome' }).getByRole('button', { name: /^Revoke the session on/ }).click()
+    assert.match(await shownDone(page), /^Session on .* revoked\.$/)
+    assert.equal(await sessions.locator('li').count(), 1)
+    const otherToken = (JSON.parse(other.body) as { access_token: string }).access_token
+    assert.equal((await rig.t.app.inject({ url: '/auth/me', headers: { authorization: `Bearer ${otherToken}` } })).statusCode, 401)
 
     await page.getByRole('button', { name: 'Revoke all their sessions' }).click()
     assert.match(await shownDone(page), /1 session revoked/)

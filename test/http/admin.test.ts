@@ -32,6 +32,7 @@ test('no token is 401; a plain user is 403 ROLE_REQUIRED with insufficient_scope
     ['DELETE', `/admin/users/${adaId}`],
     ['GET', `/admin/users/${adaId}/sessions`],
     ['DELETE', `/admin/users/${adaId}/sessions`],
+    ['DELETE', `/admin/users/${adaId}/sessions/some-session`],
   ]
   for (const [method, url] of routes) {
     const anon = await app.inject({ method: method as 'GET', url, payload: method === 'PATCH' ? {} : undefined })
@@ -159,6 +160,21 @@ test('a user\'s sessions: list and revoke them all', async () => {
   assert.equal((await app.inject({ url: '/auth/me', headers: bearer(admin.tokens.access_token) })).statusCode, 200, 'the admin is untouched')
   assert.equal(json(await app.inject({ url: '/admin/users/nobody/sessions', headers: h })).code, 'USER_NOT_FOUND')
   await logIn(app, ada.email, ada.password)
+  await app.close()
+})
+
+test('a user\'s sessions: revoke one; another user\'s session or a dead one is SESSION_NOT_FOUND', async () => {
+  const { app, h, ada, adaId, admin } = await setup()
+  const second = await logIn(app, ada.email, ada.password)
+  const sid = (JSON.parse(Buffer.from(second.access_token.split('.')[1]!, 'base64url').toString()) as { sid: string }).sid
+  const adminSid = (JSON.parse(Buffer.from(admin.tokens.access_token.split('.')[1]!, 'base64url').toString()) as { sid: string }).sid
+  const other = await app.inject({ method: 'DELETE', url: `/admin/users/${adaId}/sessions/${adminSid}`, headers: h })
+  assert.equal(json(other).code, 'SESSION_NOT_FOUND', "the admin's own session is not ada's")
+  const end = await app.inject({ method: 'DELETE', url: `/admin/users/${adaId}/sessions/${sid}`, headers: h })
+  assert.equal(end.statusCode, 204)
+  assert.equal(json(await app.inject({ url: '/auth/me', headers: bearer(second.access_token) })).code, 'TOKEN_REVOKED')
+  assert.equal((await app.inject({ url: '/auth/me', headers: bearer(ada.tokens.access_token) })).statusCode, 200, 'her other session is untouched')
+  assert.equal(json(await app.inject({ method: 'DELETE', url: `/admin/users/${adaId}/sessions/${sid}`, headers: h })).code, 'SESSION_NOT_FOUND', 'already ended')
   await app.close()
 })
 

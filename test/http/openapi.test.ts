@@ -178,6 +178,10 @@ test('every route answers as documented: each one driven to a success and to an 
   await inject('PATCH', `/admin/users/${admin.id}`, { headers: root, payload: { disabled: true } }) // the last admin
   await inject('GET', `/admin/users/${user.id}/sessions`, { headers: root })
   await inject('GET', '/admin/users/nobody/sessions', { headers: root })
+  const boLogin = await logIn(app, 'bo@example.com', 'bo has a password')
+  const boSid = (JSON.parse(Buffer.from(boLogin.access_token.split('.')[1]!, 'base64url').toString()) as { sid: string }).sid
+  await inject('DELETE', `/admin/users/${user.id}/sessions/${boSid}`, { headers: root })
+  await inject('DELETE', `/admin/users/${user.id}/sessions/${boSid}`, { headers: root })
   await inject('DELETE', `/admin/users/${user.id}/sessions`, { headers: root })
   await inject('DELETE', `/admin/users/${user.id}/sessions`)
   await inject('DELETE', `/admin/users/${user.id}`, { headers: root })

@@ -41,6 +41,12 @@ export function AdminUserPage({ id }: { id: string }) {
       await reload()
       return `${revoked} session${revoked === 1 ? '' : 's'} revoked.`
     })
+  const endSession = (s: Session) =>
+    change.run(async () => {
+      await api('DELETE', `${path}/sessions/${encodeURIComponent(s.id)}`)
+      await reload()
+      return `Session on ${device(s.user_agent)} revoked.`
+    })
   const remove = () =>
     change.run(async () => {
       await api('DELETE', path)
@@ -64,6 +70,8 @@ export function AdminUserPage({ id }: { id: string }) {
               <dd>{user.email}</dd>
               <dt>Username</dt>
               <dd>{user.username ?? <span class="muted">none</span>}</dd>
+              <dt>Email verified</dt>
+              <dd>{user.email_verified ? 'yes' : 'no'}</dd>
               <dt>Status</dt>
               <dd>{user.disabled ? 'disabled' : 'enabled'}</dd>
               <dt>Created</dt>
@@ -94,7 +102,10 @@ export function AdminUserPage({ id }: { id: string }) {
               <ul class="plain" aria-label="Their live sessions">
                 {sessions.map((s) => (
                   <li key={s.id}>
-                    <strong>{device(s.user_agent)}</strong> {s.current && <span class="badge">This device</span>} · {s.ip ?? 'unknown IP'} · last used {when(s.last_used_at)}
+                    <strong>{device(s.user_agent)}</strong> {s.current && <span class="badge">This device</span>} · {s.ip ?? 'unknown IP'} · last used {when(s.last_used_at)}{' '}
+                    <button type="button" class="secondary small" disabled={change.busy} onClick={() => void endSession(s)} aria-label={`Revoke the session on ${device(s.user_agent)}, last used ${when(s.last_used_at)}`}>
+                      Revoke
+                    </button>
                   </li>
                 ))}
               </ul>

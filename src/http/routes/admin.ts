@@ -8,13 +8,14 @@ import type { FastifyInstance } from 'fastify'
 import { DEFAULT_PAGE_SIZE } from '../../core/accounts/admin-service.js'
 import { ADMIN_ROLE } from '../../core/accounts/last-admin.js'
 import type { Auth } from '../../core/auth.js'
-import type { ErrorCode } from '../../core/errors.js'
+import { AuthError, type ErrorCode } from '../../core/errors.js'
 import { NoContent } from '../schemas.js'
 import {
   AdminPatchBody,
   AdminUserView,
   IdParams,
   RevokedCount,
+  SessionParams,
   SessionList,
   UserList,
   UserListQuery,
@@ -89,6 +90,20 @@ export async function adminRoutes(app: FastifyInstance, { auth, roles = [ADMIN_R
     { config: guarded(['USER_NOT_FOUND']), schema: { summary: "End all of a user's sessions", operationId: 'adminEndSessions', tags, params: IdParams, response: { 200: RevokedCount } } },
     async (request) => {
       return { revoked: await admin.endUserSessions(request.params.id) }
+    },
+  )
+
+  // A session that is not live, or not this user's, answers like a missing one.
+  r.delete(
+    '/users/:id/sessions/:sid',
+    {
+      config: guarded(['SESSION_NOT_FOUND']),
+      schema: { summary: "End one of a user's sessions", operationId: 'adminEndSession', tags, params: SessionParams, response: { 204: NoContent } },
+    },
+    async (request, reply) => {
+      const ended = await auth.sessions.revoke(request.params.sid, { userId: request.params.id, reason: 'admin_revoked' })
+      if (!ended) throw new AuthError('SESSION_NOT_FOUND')
+      return reply.code(204).send()
     },
   )
 }
