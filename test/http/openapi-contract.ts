@@ -67,7 +67,7 @@ export function recordContract(app: FastifyInstance): Contract {
     const url = request.routeOptions.url
     if (url === undefined || request.method === 'HEAD' || !app.hasDecorator('swagger')) return payload
     // A route that declares no responses documents none to check against: openapi.test.ts allows
-    // that only for routes other parts of the server own (GET /metrics, the console).
+    // that only for the console's routes.
     if ((request.routeOptions.schema as { response?: unknown } | undefined)?.response === undefined) return payload
     doc ??= (app as unknown as { swagger(): Document }).swagger()
     const path = documentPath(url)
@@ -83,6 +83,12 @@ export function recordContract(app: FastifyInstance): Contract {
       return payload
     }
     contract.sampled.push({ method: request.method, path, status })
+    // A documented media type other than JSON (GET /metrics' text/plain): the body is whatever text it is.
+    const mediaType = String(reply.getHeader('content-type') ?? '').split(';')[0]!.trim()
+    if (mediaType !== 'application/json' && response.content?.[mediaType] !== undefined) {
+      if (typeof payload !== 'string') fail(`a ${typeof payload} body where the document says ${mediaType}`)
+      return payload
+    }
     const schema = response.content?.['application/json']?.schema
     if (schema === undefined) {
       if (typeof payload === 'string' && payload.length > 0) fail('a body where the document says none')

@@ -27,8 +27,8 @@ type Operation = {
 }
 type Document = { openapi: string; paths: Record<string, Record<string, Operation>>; components: { securitySchemes: Record<string, unknown> } }
 
-/** Routes owned by other parts of the server, documented by their owners (not by these routes' declarations). */
-const ELSEWHERE = /^\/(console|metrics)(\/|$)/
+/** The console's routes: hidden from the document by their owner (a single-page app, not an API). */
+const ELSEWHERE = /^\/console(\/|$)/
 
 async function documentOf(app: FastifyInstance): Promise<Document> {
   const res = await app.inject({ url: '/openapi.json' })
@@ -92,6 +92,22 @@ test('every route the server registers is in the document, with its request and 
   const hidden = routes.filter((r) => r.method !== 'HEAD' && (r.schema as { hide?: boolean } | undefined)?.hide === true).map((r) => r.url)
   assert.ok(hidden.every((url) => url === '/openapi.json' || url.startsWith('/docs') || ELSEWHERE.test(url)), hidden.join(', '))
   await t.app.close()
+})
+
+test('GET /metrics: the text format, and with METRICS_TOKEN its own bearer scheme and refusals; the document stays valid', async () => {
+  const { app } = await testApp({ METRICS: 'true', METRICS_TOKEN: 'a-metrics-token-of-enough-length' })
+  const doc = await documentOf(app)
+  const op = doc.paths['/metrics']!.get!
+  assert.ok(op.responses['200']!.content!['text/plain'] !== undefined)
+  assert.deepEqual(op.security, [{ metricsToken: [] }])
+  const codes = (op.responses['401']!.content!['application/json']!.schema.properties as Record<string, { enum: string[] }>).code.enum
+  assert.deepEqual([...codes].sort(), ['METRICS_TOKEN_INVALID', 'TOKEN_MISSING'])
+  assert.ok(doc.components.securitySchemes.metricsToken !== undefined)
+  assert.equal((await new Validator().validate(doc as never)).valid, true)
+  // Both answers pass the contract (checked at close).
+  assert.equal((await app.inject({ url: '/metrics' })).statusCode, 401)
+  assert.equal((await app.inject({ url: '/metrics', headers: bearer('a-metrics-token-of-enough-length') })).statusCode, 200)
+  await app.close()
 })
 
 test('guards are declared once: security, roles and fresh in the document; login takes JSON, a form or HTTP Basic', async () => {

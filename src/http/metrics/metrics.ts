@@ -11,6 +11,8 @@ import type { Metric, Registry } from 'prom-client'
 import type { ServerConfig } from '../../core/config.js'
 import { AuthError } from '../../core/errors.js'
 import { installErrorHandling } from '../errors.js'
+import { METRICS_SCHEME } from '../openapi/openapi.js'
+import { errorResponses } from '../openapi/route-docs.js'
 import { observeAuth } from './auth-metrics.js'
 import { RequestDurations, timeRoutes } from './http-duration.js'
 
@@ -43,16 +45,31 @@ export async function registerMetrics(app: FastifyInstance, config: MetricsSetti
   timeRoutes(app, durations)
   const scrape = scrapeHandler(registry, config.metricsToken)
   if (config.metricsPort === undefined) {
-    app.get('/metrics', scrape)
+    app.get('/metrics', { schema: metricsSchema(config) }, scrape)
     if (config.metricsToken === undefined) app.log.warn('GET /metrics is open to anyone who can reach this port: set METRICS_TOKEN or METRICS_PORT')
   } else {
-    serveOnLoopback(app, config.metricsPort, scrape, config.errorMessageKey)
+    serveOnLoopback(app, config.metricsPort, scrape, config)
   }
   let stop: (() => void) | undefined
   app.addHook('onReady', async () => {
     stop = observeAuth(prom, registry, app.tokenwarden.auth)
   })
   app.addHook('onClose', async () => stop?.())
+}
+
+/** GET /metrics as the OpenAPI document shows it: the text format, and the refusals METRICS_TOKEN brings. */
+function metricsSchema(config: Pick<MetricsSettings, 'metricsToken' | 'errorMessageKey'>): Record<string, unknown> {
+  const guarded = config.metricsToken !== undefined
+  return {
+    summary: 'Prometheus metrics (text format)',
+    operationId: 'metrics',
+    tags: ['operations'],
+    ...(guarded && { security: [{ [METRICS_SCHEME]: [] }] }),
+    response: {
+      200: { description: 'The Prometheus text exposition format', content: { 'text/plain': { schema: { type: 'string' } } } },
+      ...errorResponses(guarded ? ['TOKEN_MISSING', 'METRICS_TOKEN_INVALID', 'INTERNAL_ERROR'] : ['INTERNAL_ERROR'], config.errorMessageKey),
+    },
+  }
 }
 
 function scrapeHandler(registry: Registry, token: string | undefined): RouteHandlerMethod {
@@ -78,10 +95,11 @@ function checkBearer(request: FastifyRequest, expected: Buffer): void {
 }
 
 /** A server of its own on 127.0.0.1:`port` with GET /metrics alone, listening once the app is ready. */
-function serveOnLoopback(app: FastifyInstance, port: number, scrape: RouteHandlerMethod, messageKey: string): void {
+function serveOnLoopback(app: FastifyInstance, port: number, scrape: RouteHandlerMethod, config: MetricsSettings): void {
+  const messageKey = config.errorMessageKey
   const server = Fastify({ loggerInstance: app.log.child({ server: 'metrics' }), disableRequestLogging: true })
   installErrorHandling(server, messageKey)
-  server.get('/metrics', scrape)
+  server.get('/metrics', { schema: metricsSchema(config) }, scrape)
   app.addHook('onReady', async () => {
     // One line saying where: `Metrics at http://127.0.0.1:9464/metrics`.
     await server.listen({ host: METRICS_HOST, port, listenTextResolver: (address) => `Metrics at ${address}/metrics` })

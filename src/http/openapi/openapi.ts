@@ -13,7 +13,8 @@ import { resolveLocationSettings } from '../plugin/options.js'
 import { OPTIONAL_BODY } from './route-docs.js'
 import { securitySchemes } from './security-schemes.js'
 
-type OpenApiConfig = Pick<ServerConfig, 'openapi' | 'tokenLocation' | 'headerName' | 'headerType' | 'cookies' | 'queryStringName' | 'jsonKeys'>
+type OpenApiConfig = Pick<ServerConfig, 'openapi' | 'tokenLocation' | 'headerName' | 'headerType' | 'cookies' | 'queryStringName' | 'jsonKeys'> &
+  Partial<Pick<ServerConfig, 'metrics' | 'metricsToken' | 'metricsPort'>>
 
 /** Where the document and the page are served. */
 const OPENAPI_PATH = '/openapi.json'
@@ -39,7 +40,7 @@ export async function registerOpenApi(app: FastifyInstance, config: OpenApiConfi
         description:
           'JWT authentication server. Errors are `{ statusCode, code, error, message }` (the message under JWT_ERROR_MESSAGE_KEY); each operation lists the codes it can answer, per status. Any route may also answer what concerns the HTTP request itself, before the route runs: 400 MALFORMED_REQUEST or HOST_REQUIRED, 408 REQUEST_TIMEOUT, 417 EXPECTATION_FAILED, 431 HEADERS_TOO_LARGE; and an unknown path is 404 ROUTE_NOT_FOUND.',
       },
-      components: { securitySchemes: securitySchemes(settings) as never },
+      components: { securitySchemes: { ...securitySchemes(settings), ...metricsScheme(config) } as never },
       tags: [
         { name: 'auth', description: 'Register, log in, refresh, log out' },
         { name: 'account', description: 'The signed-in user' },
@@ -48,6 +49,7 @@ export async function registerOpenApi(app: FastifyInstance, config: OpenApiConfi
         { name: 'users', description: 'Public profiles' },
         { name: 'keys', description: 'JWKS and discovery' },
         { name: 'health', description: 'Liveness and readiness' },
+        ...(config.metrics === true && config.metricsPort === undefined ? [{ name: 'operations', description: 'Prometheus metrics (METRICS=true)' }] : []),
       ],
     },
     transformObject: (documentObject) => optionalBodies((documentObject as { openapiObject: OpenApiDocument }).openapiObject) as never,
@@ -55,6 +57,14 @@ export async function registerOpenApi(app: FastifyInstance, config: OpenApiConfi
   // validatorUrl null: Swagger UI would otherwise send the document to validator.swagger.io for its badge.
   await app.register(swaggerUi, { routePrefix: DOCS_PREFIX, uiConfig: { deepLinking: true, docExpansion: 'list', validatorUrl: null } })
   app.get(OPENAPI_PATH, { schema: { hide: true } }, async () => app.swagger())
+}
+
+/** The scheme GET /metrics names when METRICS_TOKEN guards it on this port (metrics.ts). */
+export const METRICS_SCHEME = 'metricsToken'
+
+function metricsScheme(config: OpenApiConfig): Record<string, unknown> {
+  if (config.metrics !== true || config.metricsToken === undefined || config.metricsPort !== undefined) return {}
+  return { [METRICS_SCHEME]: { type: 'http', scheme: 'bearer', description: 'METRICS_TOKEN (not a JWT): what a Prometheus scrape sends' } }
 }
 
 interface OpenApiDocument {

@@ -85,8 +85,8 @@ function errorSchema(status: number, codes: readonly ErrorCode[], messageKey: st
   }
 }
 
-/** One error response per status, for these codes. */
-function errorResponses(codes: readonly ErrorCode[], messageKey: string): Record<number, Record<string, unknown>> {
+/** One error response per status, for these codes (also for routes documented without a declaration: GET /metrics). */
+export function errorResponses(codes: readonly ErrorCode[], messageKey: string): Record<number, Record<string, unknown>> {
   const byStatus = new Map<number, ErrorCode[]>()
   for (const code of codes) {
     const status = ERRORS[code].status
