@@ -22,6 +22,7 @@ import type {
   UserRecord,
 } from '../../core/store.js'
 import type { DialectFactory } from './dialects/types.js'
+import { consumeAccountToken, deleteAccountTokens, issueAccountToken } from './account-tokens.js'
 import { changeWithEvents, KyselyEventLog, NothingChanged, withEvents } from './events.js'
 import { migrationProvider } from './migrations.js'
 import { precompiled } from './precompiled.js'
@@ -318,31 +319,16 @@ export class KyselyStore implements Store {
     return Number(result.numDeletedRows)
   }
 
-  async issueAccountToken(token: AccountTokenRecord): Promise<void> {
-    const insert = this.db.insertInto('accountTokens').values(token)
-    const replace = { tokenHash: token.tokenHash, email: token.email, createdAt: token.createdAt, expiresAt: token.expiresAt }
-    // One statement either way, so two requests racing leave exactly one token (the later one).
-    await (this.dialect.name === 'mysql'
-      ? insert.onDuplicateKeyUpdate(replace)
-      : insert.onConflict((oc) => oc.columns(['userId', 'purpose']).doUpdateSet(replace))
-    ).execute()
+  issueAccountToken(token: AccountTokenRecord): Promise<void> {
+    return issueAccountToken(this.db, this.dialect, token)
   }
 
-  async consumeAccountToken(tokenHash: string, purpose: AccountTokenPurpose, now: string): Promise<AccountTokenRecord | undefined> {
-    if (hasNul(tokenHash)) return undefined
-    const row = await this.db.selectFrom('accountTokens').selectAll().where('tokenHash', '=', tokenHash).where('purpose', '=', purpose).executeTakeFirst()
-    if (row === undefined) return undefined
-    // The delete decides who took it: of two racing callers only one deletes the row.
-    const deleted = await this.db.deleteFrom('accountTokens').where('tokenHash', '=', tokenHash).where('purpose', '=', purpose).executeTakeFirst()
-    if (deleted.numDeletedRows !== 1n) return undefined
-    return row.expiresAt > now ? row : undefined
+  consumeAccountToken(tokenHash: string, purpose: AccountTokenPurpose, now: string): Promise<AccountTokenRecord | undefined> {
+    return hasNul(tokenHash) ? Promise.resolve(undefined) : consumeAccountToken(this.db, tokenHash, purpose, now)
   }
 
-  async deleteAccountTokens(userId: string, purpose?: AccountTokenPurpose): Promise<number> {
-    if (hasNul(userId)) return 0
-    let query = this.db.deleteFrom('accountTokens').where('userId', '=', userId)
-    if (purpose !== undefined) query = query.where('purpose', '=', purpose)
-    return Number((await query.executeTakeFirst()).numDeletedRows)
+  deleteAccountTokens(userId: string, purpose?: AccountTokenPurpose): Promise<number> {
+    return hasNul(userId) ? Promise.resolve(0) : deleteAccountTokens(this.db, userId, purpose)
   }
 }
 
