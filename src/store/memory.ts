@@ -100,7 +100,8 @@ export class MemoryStore implements Store {
     if (!this.#users.has(id)) return false
     if (options.keepAnAdmin === true && !this.#otherAdmin(id)) return { conflict: 'last_admin' }
     for (const [sid, s] of this.#sessions) if (s.userId === id) this.#sessions.delete(sid)
-    await this.deleteAccountTokens(id)
+    // No await between the last-admin check above and the delete: a racing deletion must see this one.
+    for (const [key, t] of this.#tokens) if (t.userId === id) this.#tokens.delete(key)
     this.#users.delete(id)
     this.events.record({ type: 'user_deleted', userId: id })
     return true
