@@ -3,7 +3,7 @@
 // (events.ts); read-then-write operations run under the event counter's lock, so they are
 // atomic with many instances writing, not only under SQLite's single writer.
 
-import { Kysely, Migrator, sql, type Selectable, type Updateable } from 'kysely'
+import { Kysely, sql, type Selectable, type Updateable } from 'kysely'
 import { ADMIN_ROLE } from '../../core/accounts/last-admin.js'
 import type { RevocationReason } from '../../core/events/types.js'
 import type {
@@ -24,7 +24,7 @@ import type {
 import type { DialectFactory } from './dialects/types.js'
 import { consumeAccountToken, deleteAccountTokens, issueAccountToken } from './account-tokens.js'
 import { changeWithEvents, KyselyEventLog, NothingChanged, withEvents } from './events.js'
-import { migrationProvider } from './migrations.js'
+import { migrateToLatest, pendingMigrations } from './migrator.js'
 import { precompiled } from './precompiled.js'
 import type { Database, UsersTable } from './schema.js'
 
@@ -96,34 +96,13 @@ export class KyselyStore implements Store {
     )
   }
 
-  async migrate(): Promise<string[]> {
-    // Instances starting together on a fresh SQLite file contend for its write lock before the
-    // migration lock exists (Kysely creates its own tables first); on a loaded machine a wait can
-    // outlast the busy timeout. Trying again settles it: the winner's migrations are then seen.
-    for (let attempt = 1; ; attempt++) {
-      try {
-        return await this.migrateOnce()
-      } catch (err) {
-        if (attempt >= MIGRATE_TRIES || this.dialect.busy?.(err) !== true) throw err
-        await new Promise((resolve) => setTimeout(resolve, 200 * attempt))
-      }
-    }
+  migrate(): Promise<string[]> {
+    return migrateToLatest(this.db, this.dialect)
   }
 
-  /**
-   * The migrations this version has that the database has not run yet, in order; reads only
-   * (a database never migrated answers all of them). For `tokenwarden doctor`.
-   */
-  async pendingMigrations(): Promise<string[]> {
-    const migrator = new Migrator({ db: this.db, provider: migrationProvider(this.dialect) })
-    return (await migrator.getMigrations()).filter((m) => m.executedAt === undefined).map((m) => m.name)
-  }
-
-  private async migrateOnce(): Promise<string[]> {
-    const migrator = new Migrator({ db: this.db, provider: migrationProvider(this.dialect) })
-    const { error, results } = await migrator.migrateToLatest()
-    if (error !== undefined) throw error instanceof Error ? error : new Error(String(error))
-    return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName)
+  /** The migrations not yet applied, in order (reads only). For `tokenwarden doctor`. */
+  pendingMigrations(): Promise<string[]> {
+    return pendingMigrations(this.db, this.dialect)
   }
 
   async close(): Promise<void> {
@@ -331,9 +310,6 @@ export class KyselyStore implements Store {
     return hasNul(userId) ? Promise.resolve(0) : deleteAccountTokens(this.db, userId, purpose)
   }
 }
-
-/** Attempts at migrate() when the database stays busy (SQLite). */
-const MIGRATE_TRIES = 6
 
 /** Thrown inside a transaction when a change would leave no enabled admin. */
 class LastAdmin extends Error {}
