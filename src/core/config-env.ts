@@ -62,3 +62,12 @@ export function boolean(env: Env, name: string, fallback: boolean): boolean {
   if (['0', 'false', 'no', 'off'].includes(v)) return false
   throw new ConfigError(name, `must be true or false (got "${v}")`)
 }
+
+/** `text` as a URL, or undefined when it is not one (`URL.parse` exists only from Node 22). */
+export function parseUrl(text: string): URL | undefined {
+  try {
+    return new URL(text)
+  } catch {
+    return undefined
+  }
+}

@@ -9,7 +9,7 @@
 
 import { isAbsolute, join } from 'node:path'
 import { AUTH_DEFAULTS } from './auth-options.js'
-import { boolean, ConfigError, duration, text, type Env } from './config-env.js'
+import { boolean, ConfigError, duration, parseUrl, text, type Env } from './config-env.js'
 
 export interface MailConfig {
   /** SMTP_URL: smtp:// or smtps:// (with credentials and nodemailer's query options). default: unset, messages go to DATA_DIR/outbox */
@@ -51,12 +51,7 @@ const NAMED_ADDRESS = /^[^<>\r\n]*<[^\s@<>]+@[^\s@<>]+>$/
 export function parseMailConfig(env: Env, cwd: string, listening: Listening = { nodeEnv: 'development', host: '127.0.0.1', port: 3000 }): MailConfig {
   const smtpUrl = text(env, 'SMTP_URL')
   if (smtpUrl !== undefined) {
-    let url: URL | undefined
-    try {
-      url = new URL(smtpUrl)
-    } catch {
-      url = undefined
-    }
+    const url = parseUrl(smtpUrl)
     if (url === undefined || (url.protocol !== 'smtp:' && url.protocol !== 'smtps:') || url.hostname === '') {
       throw new ConfigError('SMTP_URL', 'must be an smtp:// or smtps:// URL such as smtp://user:password@mail.example.com:587')
     }
@@ -99,12 +94,7 @@ function publicUrl(env: Env, { host, port }: Listening, required: boolean): stri
     const shown = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host
     return `http://${shown}:${port}`
   }
-  let url: URL | undefined
-  try {
-    url = new URL(given)
-  } catch {
-    url = undefined
-  }
+  const url = parseUrl(given)
   if (url === undefined || (url.protocol !== 'http:' && url.protocol !== 'https:') || url.search !== '' || url.hash !== '' || url.username !== '' || url.password !== '') {
     throw new ConfigError('PUBLIC_URL', `must be an http(s) URL without query, fragment or credentials, such as https://auth.example.com (got "${given}")`)
   }

@@ -15,7 +15,7 @@ import { revokeUserSessions } from '../sessions/revoke.js'
 import type { UserRecord } from '../store.js'
 import { mailLink, sentRecently, takeToken } from './mailed-links.js'
 import { acceptNewPassword } from './password-policy.js'
-import { normalizeEmail, passwordProblem } from './rules.js'
+import { normalizeEmail } from './rules.js'
 
 /**
  * Mails a reset link to `email` when it names an enabled account not sent one within the resend
@@ -47,8 +47,6 @@ export async function resetPassword(ctx: AuthContext, token: string, newPassword
   if (user.disabled) throw new AuthError('ACCOUNT_DISABLED')
   let password: string
   try {
-    const problem = passwordProblem(newPassword, ctx.settings.passwordMinLength)
-    if (problem !== undefined) throw new AuthError('VALIDATION_FAILED', problem.replace(/^password/, 'new_password'), { details: { field: 'new_password' } })
     password = await acceptNewPassword(ctx, newPassword, user, 'new_password')
   } catch (err) {
     // A refused password must not cost the user their link: it goes back as it was.

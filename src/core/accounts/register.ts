@@ -24,14 +24,17 @@ export async function register(ctx: AuthContext, input: RegisterInput): Promise<
   }
   // The length, Unicode and strength rules; what is hashed is the NFC form.
   const password = await acceptNewPassword(ctx, input.password, input)
+  const passwordHash = await ctx.hasher.hash(password)
+  // One instant for the row: a pre-verified account is verified when it is created.
+  const now = isoAt(ctx.clock.now())
   const result = await ctx.store.createUser({
     id: randomUUID(),
     email: normalizeEmail(input.email),
     username: input.username == null ? null : normalizeUsername(input.username),
-    passwordHash: await ctx.hasher.hash(password),
+    passwordHash,
     roles: [...(input.roles ?? DEFAULT_ROLES)],
-    emailVerifiedAt: input.emailVerified === true ? isoAt(ctx.clock.now()) : null,
-    createdAt: isoAt(ctx.clock.now()),
+    emailVerifiedAt: input.emailVerified === true ? now : null,
+    createdAt: now,
   })
   if (!result.ok) throw new AuthError(result.conflict === 'email' ? 'EMAIL_TAKEN' : 'USERNAME_TAKEN')
   return result.user

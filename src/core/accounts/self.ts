@@ -12,7 +12,7 @@ import { assertKeepsAnAdmin, isActiveAdmin } from './last-admin.js'
 import { matchPassword, throttledCheck } from './login.js'
 import { acceptNewPassword } from './password-policy.js'
 import { notifyPasswordChanged } from './password-reset.js'
-import { normalizeUsername, passwordProblem, usernameProblem } from './rules.js'
+import { normalizeUsername, usernameProblem } from './rules.js'
 
 /** Loads the user or throws USER_NOT_FOUND. */
 export async function requireUser(ctx: AuthContext, userId: string): Promise<UserRecord> {
@@ -45,8 +45,6 @@ export async function changePassword(
   currentPassword: string,
   newPassword: string,
 ): Promise<{ revoked: number }> {
-  const problem = passwordProblem(newPassword, ctx.settings.passwordMinLength)
-  if (problem !== undefined) throw new AuthError('VALIDATION_FAILED', problem.replace(/^password/, 'new_password'), { details: { field: 'new_password' } })
   const user = await requireUser(ctx, userId)
   // The strength rules need the account (its email and username); before the current password
   // is checked, so a refused new password does not count against the throttle.

@@ -10,7 +10,7 @@ import fastifyStatic from '@fastify/static'
 import type { FastifyInstance, FastifyReply } from 'fastify'
 import type { ServerConfig } from '../../core/config.js'
 import { consoleSettings, type ConsoleSettings } from './settings.js'
-import { packageRoot } from './package-root.js'
+import { ownPackage } from './package-root.js'
 
 export interface ConsoleOptions {
   /** The built console (index.html, assets/). default: <package root>/dist/console */
@@ -95,7 +95,7 @@ export async function registerConsole(
 }
 
 function defaultRoot(): string | undefined {
-  const pkg = packageRoot()
+  const pkg = ownPackage()?.root
   return pkg === undefined ? undefined : join(pkg, 'dist', 'console')
 }
 

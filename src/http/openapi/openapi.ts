@@ -4,11 +4,9 @@
 // from each route's declaration (route-docs.ts); nothing here describes a route by hand. The page
 // is Swagger UI served from its npm package (@fastify/swagger-ui), so it works with no internet.
 
-import { readFileSync } from 'node:fs'
-import { join } from 'node:path'
 import type { FastifyInstance } from 'fastify'
 import type { ServerConfig } from '../../core/config.js'
-import { packageRoot } from '../console/package-root.js'
+import { ownPackage } from '../console/package-root.js'
 import { resolveLocationSettings } from '../plugin/options.js'
 import { OPTIONAL_BODY } from './route-docs.js'
 import { securitySchemes } from './security-schemes.js'
@@ -36,7 +34,7 @@ export async function registerOpenApi(app: FastifyInstance, config: OpenApiConfi
       openapi: '3.1.0',
       info: {
         title: 'tokenwarden',
-        version: packageVersion(),
+        version: ownPackage()?.version ?? '0.0.0',
         description:
           'JWT authentication server. Errors are `{ statusCode, code, error, message }` (the message under JWT_ERROR_MESSAGE_KEY); each operation lists the codes it can answer, per status. Any route may also answer what concerns the HTTP request itself, before the route runs: 400 MALFORMED_REQUEST or HOST_REQUIRED, 408 REQUEST_TIMEOUT, 417 EXPECTATION_FAILED, 431 HEADERS_TOO_LARGE; and an unknown path is 404 ROUTE_NOT_FOUND.',
       },
@@ -79,14 +77,4 @@ function optionalBodies(doc: OpenApiDocument): OpenApiDocument {
     }
   }
   return doc
-}
-
-function packageVersion(): string {
-  const root = packageRoot()
-  if (root === undefined) return '0.0.0'
-  try {
-    return String((JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version?: unknown }).version ?? '0.0.0')
-  } catch {
-    return '0.0.0'
-  }
 }
