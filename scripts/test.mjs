@@ -2,6 +2,7 @@
 // test runner over test/**/*.test.ts (or the files given on the command line), then stops them.
 //
 // Environment: CI=true makes every server required (a missing one fails the run);
+// TW_TEST_CONCURRENCY sets how many test files run at once (default 3);
 // TW_TEST_SERVICES=none starts none; a TW_TEST_<NAME>_URL already set is used as it is and its
 // server is not started. Tests read the TW_TEST_* variables through test/support/services.ts.
 
@@ -52,7 +53,11 @@ for (const [name, variable] of Object.entries(ENV)) {
   console.log(where !== undefined ? `services: ${name} at ${where}` : `services: ${name} skipped (${reason})`)
 }
 
-runner = spawn(process.execPath, ['--import', 'tsx', '--test', ...options, ...list], { stdio: 'inherit', env })
+// Files run side by side: node's default (one fewer than the CPUs) runs one at a time on two
+// cores, while most files wait on servers, browsers and child processes rather than compute.
+// TW_TEST_CONCURRENCY or a --test-concurrency option overrides it.
+const concurrency = options.some((o) => o.startsWith('--test-concurrency')) ? [] : [`--test-concurrency=${process.env.TW_TEST_CONCURRENCY ?? 3}`]
+runner = spawn(process.execPath, ['--import', 'tsx', '--test', ...concurrency, ...options, ...list], { stdio: 'inherit', env })
 const code = await new Promise((resolve) => {
   runner.once('exit', (status, signal) => resolve(status ?? (signal === 'SIGINT' ? 130 : 1)))
 })
