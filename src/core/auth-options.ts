@@ -32,6 +32,12 @@ export const AUTH_DEFAULTS = Object.freeze({
   /** Seconds a password reset link works (PASSWORD_RESET_TTL). */
   passwordResetTtl: 30 * 60,
   requireEmailVerification: false,
+  /** Roles whose holders must turn on two-factor login (MFA_REQUIRED_ROLES): none. */
+  mfaRequiredRoles: Object.freeze([]) as readonly string[],
+  /** How authenticator apps name the service (the otpauth URI's issuer). */
+  totpIssuer: 'tokenwarden',
+  /** Seconds the audit log keeps a row (AUDIT_RETENTION); 0 keeps every row. */
+  auditRetention: 90 * 86400,
 })
 
 /** How an Auth sends mail: the transport, the wording, and where links in messages point. */
@@ -110,6 +116,16 @@ export interface AuthOptions extends Pick<IssueOptions, 'accessTtl' | 'refreshTt
   passwordResetTtl?: number
   /** Refuse logins of accounts whose address is not verified (EMAIL_NOT_VERIFIED, after the password check); needs `mail`. default: false (AUTH_DEFAULTS) */
   requireEmailVerification?: boolean
+  /**
+   * Roles whose holders must use two-factor login: until they turn it on, routes that require a
+   * role refuse their tokens with MFA_REQUIRED, and the login answer says `mfaEnrollmentRequired`.
+   * default: none (AUTH_DEFAULTS)
+   */
+  mfaRequiredRoles?: readonly string[]
+  /** The service's name in authenticator apps (the otpauth URI's issuer). default: 'tokenwarden' (AUTH_DEFAULTS) */
+  totpIssuer?: string
+  /** Seconds the audit log keeps a row before `auth.prune` deletes it; 0 keeps every row. default: 7776000, 90 days (AUTH_DEFAULTS) */
+  auditRetention?: number
 }
 
 /** The settings the account and session flows read, resolved from AuthOptions. */
@@ -128,6 +144,12 @@ export interface AuthSettings {
   readonly passwordResetTtl: number
   /** AuthOptions.requireEmailVerification */
   readonly requireEmailVerification: boolean
+  /** AuthOptions.mfaRequiredRoles */
+  readonly mfaRequiredRoles: readonly string[]
+  /** AuthOptions.totpIssuer */
+  readonly totpIssuer: string
+  /** AuthOptions.auditRetention */
+  readonly auditRetention: number
 }
 
 /** Resolves the defaults and refuses nonsense with a TypeError, once. */
@@ -140,12 +162,18 @@ export function resolveSettings(options: AuthOptions): AuthSettings {
     emailVerifyTtl: options.emailVerifyTtl ?? AUTH_DEFAULTS.emailVerifyTtl,
     passwordResetTtl: options.passwordResetTtl ?? AUTH_DEFAULTS.passwordResetTtl,
     requireEmailVerification: options.requireEmailVerification ?? AUTH_DEFAULTS.requireEmailVerification,
+    mfaRequiredRoles: Object.freeze([...(options.mfaRequiredRoles ?? AUTH_DEFAULTS.mfaRequiredRoles)]),
+    totpIssuer: options.totpIssuer ?? AUTH_DEFAULTS.totpIssuer,
+    auditRetention: options.auditRetention ?? AUTH_DEFAULTS.auditRetention,
   })
   for (const name of ['emailVerifyTtl', 'passwordResetTtl'] as const) {
     if (!Number.isInteger(settings[name]) || settings[name] < 60) throw new TypeError(`${name} must be a whole number of seconds, at least 60`)
   }
   // Nobody could ever log in: the link that verifies an address comes by mail.
   if (settings.requireEmailVerification && options.mail === undefined) throw new TypeError('requireEmailVerification needs mail (the verification link is mailed)')
+  if (!Number.isInteger(settings.auditRetention) || settings.auditRetention < 0) throw new TypeError('auditRetention must be a whole number of seconds, 0 or more (0 keeps every row)')
+  if (!Array.isArray(settings.mfaRequiredRoles) || !settings.mfaRequiredRoles.every((r) => typeof r === 'string' && r !== '')) throw new TypeError('mfaRequiredRoles must be a list of role names')
+  if (typeof settings.totpIssuer !== 'string' || settings.totpIssuer.trim() === '' || settings.totpIssuer.includes(':')) throw new TypeError('totpIssuer must be a non-empty name without a colon')
   if (!(settings.refreshReuseInterval >= 0)) throw new TypeError('refreshReuseInterval must be >= 0 seconds')
   if (!(LEGACY_TOKEN_MODES as readonly string[]).includes(settings.legacyTokens)) throw new TypeError("legacyTokens must be 'off' or 'accept'")
   if (!Number.isInteger(settings.passwordMinLength) || settings.passwordMinLength < PASSWORD_MIN || settings.passwordMinLength > PASSWORD_MIN_CEILING) {

@@ -4,6 +4,7 @@
 // drive tokenwarden through these; the wide context the flows share stays inside.
 
 import { createAdmin, type Admin } from './accounts/admin-service.js'
+import { createAuditLog, type AuditLog } from './audit/service.js'
 import { withUserCache } from './accounts/cached-store.js'
 import { createAccounts, type Accounts } from './accounts/service.js'
 import { MemoryLoginThrottle } from './accounts/throttle.js'
@@ -37,6 +38,8 @@ export interface Auth {
   readonly sessions: Sessions
   /** Any account: list, read, change roles or disabled, delete, end its sessions. */
   readonly admin: Admin
+  /** The audit log: security events with who, on whom, from where; a user's own activity. */
+  readonly audit: AuditLog
   /** Signs tokens with the ring's signing key (what `accounts.login` and `sessions.refresh` use). */
   readonly issuer: TokenIssuer
   /** Verifies tokens (signature and claims; not the session: see `sessions.check`). */
@@ -68,7 +71,10 @@ export interface Auth {
   start(): Promise<void>
   /** Stops the feed. */
   stop(): Promise<void>
-  /** Drops expired and revoked sessions, dead gate entries and stale throttle streaks; returns how many session rows were deleted. */
+  /**
+   * Drops expired and revoked sessions, dead gate entries, stale throttle streaks and audit rows
+   * past AuthOptions.auditRetention; returns how many session rows were deleted.
+   */
   prune(): Promise<number>
 }
 
@@ -137,10 +143,12 @@ export function createAuth(options: AuthOptions): Auth {
 
   events.subscribe(applyTo({ gate, users, legacy: ctx.legacy, clock, refreshTtl: issuer.refreshTtl }))
 
+  const audit = createAuditLog(ctx)
   const auth: Auth = Object.freeze({
     accounts: createAccounts(ctx),
     sessions: createSessions(ctx),
     admin: createAdmin(ctx),
+    audit,
     issuer,
     verifier,
     clock,
@@ -172,6 +180,7 @@ export function createAuth(options: AuthOptions): Auth {
       // session never brings a token back: revocation records can go once written. The leeway
       // keeps a just-expired row for tokens still accepted under clock-skew tolerance.
       await options.store.events?.prune(isoAt(now - EVENT_RETENTION_MS))
+      await audit.prune()
       return options.store.pruneSessions(isoAt(now - settings.leeway * 1000))
     },
   })

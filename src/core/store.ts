@@ -2,6 +2,7 @@
 // src/store/ implements it (Kysely over SQLite, PostgreSQL, MySQL; an in-memory one for tests).
 // Expected outcomes ("no such user", "email taken") are values, not exceptions.
 
+import type { AuditPage, AuditQuery, AuditRecord } from './audit/types.js'
 import type { EventLog, RevocationReason } from './events/types.js'
 
 export interface UserRecord {
@@ -29,7 +30,7 @@ export interface NewUser {
 }
 
 /** What a single-use account token is for: a closed set. */
-export const ACCOUNT_TOKEN_PURPOSES = ['verify_email', 'password_reset', 'email_change'] as const
+export const ACCOUNT_TOKEN_PURPOSES = ['verify_email', 'password_reset', 'email_change', 'mfa_login'] as const
 export type AccountTokenPurpose = (typeof ACCOUNT_TOKEN_PURPOSES)[number]
 
 /**
@@ -45,6 +46,20 @@ export interface AccountTokenRecord {
   email: string
   createdAt: string
   expiresAt: string
+}
+
+/**
+ * A user's TOTP factor (RFC 6238). Pending (`confirmedAt` null) from enrollment until a first
+ * code proves the authenticator has it; only a confirmed one is asked for at login.
+ */
+export interface TotpRecord {
+  userId: string
+  /** The shared secret, base32 (RFC 4648 §6): TOTP needs it in the clear to compute codes. */
+  secret: string
+  confirmedAt: string | null
+  /** The last time step a code was accepted for (RFC 6238 §5.2: a code is good once); null: none yet. */
+  lastStep: number | null
+  createdAt: string
 }
 
 export interface SessionRecord {
@@ -93,7 +108,16 @@ export interface Rotation {
   expiresAt: string
 }
 
-export interface UpdateOptions {
+/**
+ * Options of the changes an audited flow makes: `audit` is written in the same transaction as the
+ * change, and only when something changed (no row for a revocation of a dead session).
+ */
+export interface ChangeOptions {
+  /** The audit row that records this change. default: none */
+  audit?: AuditRecord | undefined
+}
+
+export interface UpdateOptions extends ChangeOptions {
   /**
    * Refuse (`{ conflict: 'last_admin' }`, nothing changed) when, after the change, no other
    * enabled user would hold the admin role; checked atomically with the write.
@@ -122,7 +146,7 @@ export interface Store {
   migrate(): Promise<string[]>
   close(): Promise<void>
 
-  createUser(user: NewUser): Promise<CreateUserResult>
+  createUser(user: NewUser, options?: ChangeOptions): Promise<CreateUserResult>
   findUserById(id: string): Promise<UserRecord | undefined>
   findUserByEmail(email: string): Promise<UserRecord | undefined>
   findUserByUsername(username: string): Promise<UserRecord | undefined>
@@ -137,14 +161,14 @@ export interface Store {
    */
   countActiveAdmins?(): Promise<number>
 
-  createSession(session: NewSession): Promise<void>
+  createSession(session: NewSession, options?: ChangeOptions): Promise<void>
   findSession(id: string): Promise<SessionRecord | undefined>
   /** Compare-and-swap of the refresh jti: true when this call made the swap. */
   rotateRefresh(rotation: Rotation): Promise<boolean>
   /** Revokes one session if live; true when this call revoked it. */
-  revokeSession(id: string, at: string, reason: RevocationReason): Promise<boolean>
+  revokeSession(id: string, at: string, reason: RevocationReason, options?: ChangeOptions): Promise<boolean>
   /** Revokes the user's live sessions (but `exceptId`); returns the ids revoked. */
-  revokeUserSessions(userId: string, at: string, reason: RevocationReason, exceptId?: string): Promise<string[]>
+  revokeUserSessions(userId: string, at: string, reason: RevocationReason, exceptId?: string, options?: ChangeOptions): Promise<string[]>
   /** Live (not revoked, not expired) sessions of a user, newest first. */
   listLiveSessions(userId: string, now: string): Promise<SessionRecord[]>
   /** Deletes sessions expired or revoked before `before`; returns how many. */
@@ -160,4 +184,35 @@ export interface Store {
   consumeAccountToken(tokenHash: string, purpose: AccountTokenPurpose, now: string): Promise<AccountTokenRecord | undefined>
   /** Deletes the user's tokens (of one purpose, or all); returns how many. */
   deleteAccountTokens(userId: string, purpose?: AccountTokenPurpose): Promise<number>
+
+  /** Appends an audit row on its own (an event that changes nothing: a refused login). */
+  appendAudit(record: AuditRecord): Promise<void>
+  /** Audit rows matching `query`, newest first (by `at`, then `id`), and how many match in all. */
+  listAudit(query: AuditQuery): Promise<AuditPage>
+  /** Deletes audit rows older than `before`; returns how many. */
+  pruneAudit(before: string): Promise<number>
+
+  /** The user's TOTP factor, pending or confirmed, or undefined. */
+  findTotp(userId: string): Promise<TotpRecord | undefined>
+  /**
+   * Stores a pending secret, replacing a pending one; false (nothing changed) when the user
+   * already has a confirmed one.
+   */
+  savePendingTotp(userId: string, secret: string, at: string): Promise<boolean>
+  /**
+   * Confirms the pending factor, recording `step` as used and replacing the recovery codes with
+   * `codeHashes`; records user_updated. false when nothing is pending (none, or already confirmed).
+   */
+  confirmTotp(userId: string, step: number, codeHashes: readonly string[], at: string): Promise<boolean>
+  /**
+   * Records `step` as used if it is later than the last step used on the confirmed factor: true
+   * when this call did. Of two callers presenting one step, exactly one gets true (replay refusal).
+   */
+  useTotpStep(userId: string, step: number): Promise<boolean>
+  /** Takes a recovery code (by its SHA-256): true when this call deleted it; of two racing callers exactly one. */
+  consumeRecoveryCode(userId: string, codeHash: string): Promise<boolean>
+  /** How many unused recovery codes the user has. */
+  countRecoveryCodes(userId: string): Promise<number>
+  /** Removes the factor and the recovery codes; records user_updated. false when there was no factor. */
+  deleteTotp(userId: string): Promise<boolean>
 }

@@ -3,8 +3,10 @@
 // several Auth instances in one process share it as separate instances would share a database.
 
 import { isActiveAdmin } from '../core/accounts/last-admin.js'
+import type { AuditPage, AuditQuery, AuditRecord } from '../core/audit/types.js'
 import type { AuthEvent, EventLog, LoggedEvent, RevocationReason } from '../core/events/types.js'
 import type {
+  ChangeOptions,
   CreateUserResult,
   NewSession,
   NewUser,
@@ -18,7 +20,9 @@ import type {
   UserUpdateResult,
   AccountTokenPurpose,
   AccountTokenRecord,
+  TotpRecord,
 } from '../core/store.js'
+import { MemoryAuditLog } from './memory-audit.js'
 
 class MemoryEventLog implements EventLog {
   readonly #events: (LoggedEvent & { createdAt: string })[] = []
@@ -52,19 +56,24 @@ export class MemoryStore implements Store {
   /** Keyed by `${userId}/${purpose}`: one per user and purpose, as the SQL table's primary key. */
   readonly #tokens = new Map<string, AccountTokenRecord>()
   readonly events = new MemoryEventLog()
+  readonly #audit = new MemoryAuditLog()
+  readonly #totp = new Map<string, TotpRecord>()
+  /** Unused recovery code hashes by user. */
+  readonly #recovery = new Map<string, Set<string>>()
 
   async migrate(): Promise<string[]> {
     return []
   }
   async close(): Promise<void> {}
 
-  async createUser(user: NewUser): Promise<CreateUserResult> {
+  async createUser(user: NewUser, options: ChangeOptions = {}): Promise<CreateUserResult> {
     for (const u of this.#users.values()) {
       if (u.email === user.email) return { ok: false, conflict: 'email' }
       if (user.username !== null && u.username === user.username) return { ok: false, conflict: 'username' }
     }
     const record: UserRecord = { ...copy(user), disabled: false, emailVerifiedAt: user.emailVerifiedAt ?? null, updatedAt: user.createdAt }
     this.#users.set(user.id, record)
+    this.#audit.append(options.audit)
     return { ok: true, user: copy(record) }
   }
 
@@ -93,6 +102,7 @@ export class MemoryStore implements Store {
     if (options.keepAnAdmin === true && !this.#otherAdmin(id)) return { conflict: 'last_admin' }
     for (const [k, v] of Object.entries(patch)) if (v !== undefined) (u as unknown as Record<string, unknown>)[k] = copy({ v }).v
     this.events.record({ type: 'user_updated', userId: id })
+    this.#audit.append(options.audit)
     return copy(u)
   }
 
@@ -102,8 +112,11 @@ export class MemoryStore implements Store {
     for (const [sid, s] of this.#sessions) if (s.userId === id) this.#sessions.delete(sid)
     // No await between the last-admin check above and the delete: a racing deletion must see this one.
     for (const [key, t] of this.#tokens) if (t.userId === id) this.#tokens.delete(key)
+    this.#totp.delete(id)
+    this.#recovery.delete(id)
     this.#users.delete(id)
     this.events.record({ type: 'user_deleted', userId: id })
+    this.#audit.append(options.audit)
     return true
   }
 
@@ -126,8 +139,9 @@ export class MemoryStore implements Store {
     return n
   }
 
-  async createSession(session: NewSession): Promise<void> {
+  async createSession(session: NewSession, options: ChangeOptions = {}): Promise<void> {
     this.#sessions.set(session.id, { ...session, prevRefreshJti: null, rotatedAt: null, revokedAt: null, revokedReason: null })
+    this.#audit.append(options.audit)
   }
   async findSession(id: string): Promise<SessionRecord | undefined> {
     const s = this.#sessions.get(id)
@@ -139,14 +153,15 @@ export class MemoryStore implements Store {
     Object.assign(s, { prevRefreshJti: s.refreshJti, refreshJti: r.toJti, rotatedAt: r.at, lastUsedAt: r.at, expiresAt: r.expiresAt })
     return true
   }
-  async revokeSession(id: string, at: string, reason: RevocationReason): Promise<boolean> {
+  async revokeSession(id: string, at: string, reason: RevocationReason, options: ChangeOptions = {}): Promise<boolean> {
     const s = this.#sessions.get(id)
     if (s === undefined || s.revokedAt !== null) return false
     Object.assign(s, { revokedAt: at, revokedReason: reason })
     this.events.record({ type: 'session_revoked', sessionId: id, reason, at })
+    this.#audit.append(options.audit)
     return true
   }
-  async revokeUserSessions(userId: string, at: string, reason: RevocationReason, exceptId?: string): Promise<string[]> {
+  async revokeUserSessions(userId: string, at: string, reason: RevocationReason, exceptId?: string, options: ChangeOptions = {}): Promise<string[]> {
     const ids: string[] = []
     for (const s of this.#sessions.values()) {
       if (s.userId === userId && s.revokedAt === null && s.id !== exceptId) {
@@ -155,6 +170,7 @@ export class MemoryStore implements Store {
       }
     }
     this.events.record({ type: 'user_sessions_revoked', userId, sessionIds: ids, reason, at })
+    this.#audit.append(options.audit)
     return ids
   }
   async listLiveSessions(userId: string, now: string): Promise<SessionRecord[]> {
@@ -186,6 +202,16 @@ export class MemoryStore implements Store {
     }
     return undefined
   }
+  async appendAudit(record: AuditRecord): Promise<void> {
+    this.#audit.append(record)
+  }
+  async listAudit(query: AuditQuery): Promise<AuditPage> {
+    return this.#audit.list(query)
+  }
+  async pruneAudit(before: string): Promise<number> {
+    return this.#audit.prune(before)
+  }
+
   async deleteAccountTokens(userId: string, purpose?: AccountTokenPurpose): Promise<number> {
     let n = 0
     for (const [key, t] of this.#tokens) {
@@ -195,5 +221,41 @@ export class MemoryStore implements Store {
       }
     }
     return n
+  }
+
+  async findTotp(userId: string): Promise<TotpRecord | undefined> {
+    const t = this.#totp.get(userId)
+    return t && copy(t)
+  }
+  async savePendingTotp(userId: string, secret: string, at: string): Promise<boolean> {
+    if (this.#totp.get(userId)?.confirmedAt != null) return false
+    this.#totp.set(userId, { userId, secret, confirmedAt: null, lastStep: null, createdAt: at })
+    return true
+  }
+  async confirmTotp(userId: string, step: number, codeHashes: readonly string[], at: string): Promise<boolean> {
+    const t = this.#totp.get(userId)
+    if (t === undefined || t.confirmedAt !== null) return false
+    Object.assign(t, { confirmedAt: at, lastStep: step })
+    this.#recovery.set(userId, new Set(codeHashes))
+    this.events.record({ type: 'user_updated', userId })
+    return true
+  }
+  async useTotpStep(userId: string, step: number): Promise<boolean> {
+    const t = this.#totp.get(userId)
+    if (t === undefined || t.confirmedAt === null || (t.lastStep !== null && t.lastStep >= step)) return false
+    t.lastStep = step
+    return true
+  }
+  async consumeRecoveryCode(userId: string, codeHash: string): Promise<boolean> {
+    return this.#recovery.get(userId)?.delete(codeHash) ?? false
+  }
+  async countRecoveryCodes(userId: string): Promise<number> {
+    return this.#recovery.get(userId)?.size ?? 0
+  }
+  async deleteTotp(userId: string): Promise<boolean> {
+    this.#recovery.delete(userId)
+    if (!this.#totp.delete(userId)) return false
+    this.events.record({ type: 'user_updated', userId })
+    return true
   }
 }

@@ -4,12 +4,15 @@
 // are here: disabling or removing a role revokes the user's sessions at once, and no change
 // may leave no enabled admin (LAST_ADMIN). A user that does not exist is USER_NOT_FOUND.
 
+import type { AuditSource } from '../audit/types.js'
 import type { AuthContext } from '../context.js'
 import { AuthError } from '../errors.js'
 import { publicSession, type Session } from '../sessions/session.js'
 import { endUserSessions, listAccounts, updateAccount, userSessions, type AccountPatch } from './admin.js'
 import { ensureAdmin, type AdminSeed } from './bootstrap.js'
 import { deleteUser, requireUser } from './self.js'
+import { resetTotp } from '../mfa/disable.js'
+import { mfaStatus, type MfaStatus } from '../mfa/status.js'
 import { publicUser, type User } from './user.js'
 
 /** A page of users. */
@@ -33,15 +36,23 @@ export interface Admin {
   /**
    * Changes roles (the complete new list) and/or `disabled`. Disabling or removing any role
    * revokes every session of the user; `revoked` says how many. VALIDATION_FAILED (roles),
-   * LAST_ADMIN, USER_NOT_FOUND.
+   * LAST_ADMIN, USER_NOT_FOUND. Audited (`user_updated`, the roles before and after) as made by
+   * `source` (the server passes the acting admin's id, IP and user agent; the CLI `via: 'cli'`).
    */
-  updateUser(userId: string, patch: AccountPatch): Promise<{ user: User; revoked: number }>
-  /** Deletes the account and its sessions; their tokens stop working at once. LAST_ADMIN, USER_NOT_FOUND. */
-  deleteUser(userId: string): Promise<void>
+  updateUser(userId: string, patch: AccountPatch, source?: AuditSource): Promise<{ user: User; revoked: number }>
+  /** Deletes the account and its sessions; their tokens stop working at once. LAST_ADMIN, USER_NOT_FOUND. Audited (`user_deleted`). */
+  deleteUser(userId: string, source?: AuditSource): Promise<void>
   /** The user's live sessions, newest first. USER_NOT_FOUND. */
   listSessions(userId: string): Promise<Session[]>
-  /** Ends every session of the user; returns how many were live. USER_NOT_FOUND. */
-  endUserSessions(userId: string): Promise<number>
+  /** Ends every session of the user; returns how many were live. USER_NOT_FOUND. Audited (`sessions_revoked`). */
+  endUserSessions(userId: string, source?: AuditSource): Promise<number>
+  /** The user's two-factor login state. USER_NOT_FOUND. */
+  mfaStatus(userId: string): Promise<MfaStatus>
+  /**
+   * Removes the user's two-factor login (a lost authenticator) and ends every session of the
+   * user; `revoked` says how many. MFA_NOT_ENABLED (nothing to reset), USER_NOT_FOUND.
+   */
+  resetMfa(userId: string): Promise<{ revoked: number }>
   /**
    * Creates an admin account (roles user, admin) unless an account with that email exists,
    * which is left exactly as it is (ADMIN_EMAIL / ADMIN_PASSWORD at the server's start).
@@ -56,15 +67,20 @@ export function createAdmin(ctx: AuthContext): Admin {
       return { users: users.map(publicUser), total }
     },
     getUser: async (userId) => publicUser(await requireUser(ctx, userId)),
-    async updateUser(userId, patch) {
-      const { user, revoked } = await updateAccount(ctx, userId, patch)
+    async updateUser(userId, patch, source) {
+      const { user, revoked } = await updateAccount(ctx, userId, patch, source)
       return { user: publicUser(user), revoked }
     },
-    async deleteUser(userId) {
-      if (!(await deleteUser(ctx, userId, 'user_deleted'))) throw new AuthError('USER_NOT_FOUND')
+    async deleteUser(userId, source) {
+      if (!(await deleteUser(ctx, userId, 'user_deleted', source))) throw new AuthError('USER_NOT_FOUND')
     },
     listSessions: async (userId) => (await userSessions(ctx, userId)).map(publicSession),
-    endUserSessions: (userId) => endUserSessions(ctx, userId),
+    endUserSessions: (userId, source) => endUserSessions(ctx, userId, 'admin_revoked', source),
+    async mfaStatus(userId) {
+      const user = await requireUser(ctx, userId)
+      return mfaStatus(ctx, user.id, user.roles)
+    },
+    resetMfa: (userId) => resetTotp(ctx, userId),
     async ensureAdmin(seed) {
       const { user, created } = await ensureAdmin(ctx, seed)
       return { user: publicUser(user), created }

@@ -4,6 +4,8 @@
 // theirs at once, so no token carrying the old roles (or belonging to a disabled account) is
 // accepted on the next request.
 
+import { auditEntry } from '../audit/record.js'
+import type { AuditDetail, AuditSource } from '../audit/types.js'
 import { isoAt, type AuthContext } from '../context.js'
 import { AuthError } from '../errors.js'
 import type { RevocationReason } from '../events/types.js'
@@ -39,7 +41,7 @@ export function rolesProblem(roles: readonly string[]): string | undefined {
  * @example
  * const { user, revoked } = await updateAccount(ctx, id, { disabled: true })
  */
-export async function updateAccount(ctx: AuthContext, userId: string, patch: AccountPatch): Promise<{ user: UserRecord; revoked: number }> {
+export async function updateAccount(ctx: AuthContext, userId: string, patch: AccountPatch, source?: AuditSource): Promise<{ user: UserRecord; revoked: number }> {
   const roles = patch.roles === undefined ? undefined : [...new Set(patch.roles)]
   if (roles !== undefined) {
     const problem = rolesProblem(roles)
@@ -51,7 +53,12 @@ export async function updateAccount(ctx: AuthContext, userId: string, patch: Acc
   // The check above answers most cases early; the store repeats it atomically with the write,
   // so two admins demoting each other at once cannot both succeed.
   const keepAnAdmin = isActiveAdmin(before) && !isActiveAdmin(after)
-  const updated = await ctx.store.updateUser(userId, { roles, disabled: patch.disabled, updatedAt: isoAt(ctx.clock.now()) }, { keepAnAdmin })
+  const detail: AuditDetail = {
+    ...(roles === undefined ? {} : { roles, previousRoles: before.roles }),
+    ...(patch.disabled === undefined ? {} : { disabled: patch.disabled }),
+  }
+  const audit = auditEntry(ctx, { event: 'user_updated', subjectId: userId, detail }, source)
+  const updated = await ctx.store.updateUser(userId, { roles, disabled: patch.disabled, updatedAt: isoAt(ctx.clock.now()) }, { keepAnAdmin, audit })
   if (updated !== undefined && 'conflict' in updated && updated.conflict === 'last_admin') throw new AuthError('LAST_ADMIN')
   if (updated === undefined || 'conflict' in updated) throw new AuthError('USER_NOT_FOUND')
   const disabling = patch.disabled === true && !before.disabled
@@ -82,8 +89,8 @@ export async function userSessions(ctx: AuthContext, userId: string): Promise<Se
   return ctx.store.listLiveSessions(userId, isoAt(ctx.clock.now()))
 }
 
-/** Revokes every session of the user; returns how many were live. */
-export async function endUserSessions(ctx: AuthContext, userId: string, reason: RevocationReason = 'admin_revoked'): Promise<number> {
+/** Revokes every session of the user (audited as `sessions_revoked`, made by `source`); returns how many were live. */
+export async function endUserSessions(ctx: AuthContext, userId: string, reason: RevocationReason = 'admin_revoked', source?: AuditSource): Promise<number> {
   await requireUser(ctx, userId)
-  return revokeUserSessions(ctx, userId, reason)
+  return revokeUserSessions(ctx, userId, reason, undefined, auditEntry(ctx, { event: 'sessions_revoked', reason, subjectId: userId }, source))
 }

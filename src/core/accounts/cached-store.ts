@@ -18,7 +18,7 @@ export function withUserCache(store: Store, users: UserCache, events: AuthEventB
     events: store.events,
     migrate: () => store.migrate(),
     close: () => store.close(),
-    createUser: (user) => users.write(user.id, () => store.createUser(user)),
+    createUser: (user, options) => users.write(user.id, () => store.createUser(user, options)),
     findUserById: (id) => store.findUserById(id),
     findUserByEmail: (email) => store.findUserByEmail(email),
     findUserByUsername: (username) => store.findUserByUsername(username),
@@ -34,15 +34,33 @@ export function withUserCache(store: Store, users: UserCache, events: AuthEventB
     },
     listUsers: (query) => store.listUsers(query),
     countActiveAdmins: store.countActiveAdmins === undefined ? undefined : () => store.countActiveAdmins!(),
-    createSession: (session) => store.createSession(session),
+    createSession: (session, options) => store.createSession(session, options),
     findSession: (id) => store.findSession(id),
     rotateRefresh: (rotation) => store.rotateRefresh(rotation),
-    revokeSession: (id, at, reason) => store.revokeSession(id, at, reason),
-    revokeUserSessions: (userId, at, reason, exceptId) => store.revokeUserSessions(userId, at, reason, exceptId),
+    revokeSession: (id, at, reason, options) => store.revokeSession(id, at, reason, options),
+    revokeUserSessions: (userId, at, reason, exceptId, options) => store.revokeUserSessions(userId, at, reason, exceptId, options),
     listLiveSessions: (userId, now) => store.listLiveSessions(userId, now),
     pruneSessions: (before) => store.pruneSessions(before),
     issueAccountToken: (token) => store.issueAccountToken(token),
     consumeAccountToken: (tokenHash, purpose, now) => store.consumeAccountToken(tokenHash, purpose, now),
     deleteAccountTokens: (userId, purpose) => store.deleteAccountTokens(userId, purpose),
+    appendAudit: (record) => store.appendAudit(record),
+    listAudit: (query) => store.listAudit(query),
+    pruneAudit: (before) => store.pruneAudit(before),
+    findTotp: (userId) => store.findTotp(userId),
+    savePendingTotp: (userId, secret, at) => store.savePendingTotp(userId, secret, at),
+    confirmTotp: async (userId, step, codeHashes, at) => {
+      const confirmed = await users.write(userId, () => store.confirmTotp(userId, step, codeHashes, at))
+      if (confirmed) events.publish({ type: 'user_updated', userId })
+      return confirmed
+    },
+    useTotpStep: (userId, step) => store.useTotpStep(userId, step),
+    consumeRecoveryCode: (userId, codeHash) => store.consumeRecoveryCode(userId, codeHash),
+    countRecoveryCodes: (userId) => store.countRecoveryCodes(userId),
+    deleteTotp: async (userId) => {
+      const deleted = await users.write(userId, () => store.deleteTotp(userId))
+      if (deleted) events.publish({ type: 'user_updated', userId })
+      return deleted
+    },
   }
 }

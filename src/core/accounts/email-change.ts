@@ -4,6 +4,8 @@
 // once, so a user whose session was stolen learns of the attempt. Without mail nothing can be
 // proven: MAIL_NOT_CONFIGURED. (The link's security model: mailed-links.ts.)
 
+import { auditEntry } from '../audit/record.js'
+import type { AuditSource } from '../audit/types.js'
 import { isoAt, type AuthContext } from '../context.js'
 import { AuthError } from '../errors.js'
 import type { AccountTokenRecord, UserRecord } from '../store.js'
@@ -32,9 +34,11 @@ export async function requestEmailChange(ctx: AuthContext, userId: string, newEm
  * Makes a taken email_change token's address the account's, verified. EMAIL_TAKEN when another
  * account took it meanwhile; VERIFICATION_TOKEN_INVALID when the account is gone.
  */
-export async function applyEmailChange(ctx: AuthContext, taken: AccountTokenRecord): Promise<UserRecord> {
+export async function applyEmailChange(ctx: AuthContext, taken: AccountTokenRecord, source?: AuditSource): Promise<UserRecord> {
   const now = isoAt(ctx.clock.now())
-  const updated = await ctx.store.updateUser(taken.userId, { email: taken.email, emailVerifiedAt: now, updatedAt: now })
+  // The row names neither address: the account's id is enough to find it.
+  const audit = auditEntry(ctx, { event: 'email_changed', subjectId: taken.userId }, source)
+  const updated = await ctx.store.updateUser(taken.userId, { email: taken.email, emailVerifiedAt: now, updatedAt: now }, { audit })
   if (updated === undefined) throw new AuthError('VERIFICATION_TOKEN_INVALID')
   if ('conflict' in updated) throw new AuthError('EMAIL_TAKEN')
   // A reset link mailed to the old address must not reach the account any more.

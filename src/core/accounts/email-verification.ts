@@ -4,6 +4,8 @@
 // new address, is followed here too and makes that address the account's. A resend answers the same whether the address has an
 // account, is already verified, or was just sent one (no enumeration).
 
+import { auditEntry } from '../audit/record.js'
+import type { AuditSource } from '../audit/types.js'
 import { isoAt, type AuthContext } from '../context.js'
 import { AuthError } from '../errors.js'
 import type { UserRecord } from '../store.js'
@@ -22,18 +24,19 @@ export function sendVerification(ctx: AuthContext, user: UserRecord): Promise<bo
  * VERIFICATION_TOKEN_INVALID. An email change's token makes its address the account's
  * (EMAIL_TAKEN when another account took it meanwhile).
  */
-export async function verifyEmail(ctx: AuthContext, token: string): Promise<UserRecord> {
+export async function verifyEmail(ctx: AuthContext, token: string, source?: AuditSource): Promise<UserRecord> {
   const taken = await takeToken(ctx, token, 'verify_email')
   if (taken === undefined) {
     const change = await takeToken(ctx, token, 'email_change')
     if (change === undefined) throw new AuthError('VERIFICATION_TOKEN_INVALID')
-    return applyEmailChange(ctx, change)
+    return applyEmailChange(ctx, change, source)
   }
   const user = await ctx.store.findUserById(taken.userId)
   if (user === undefined || user.email !== taken.email) throw new AuthError('VERIFICATION_TOKEN_INVALID')
   if (user.emailVerifiedAt !== null) return user
   const now = isoAt(ctx.clock.now())
-  const updated = await ctx.store.updateUser(user.id, { emailVerifiedAt: now, updatedAt: now })
+  const audit = auditEntry(ctx, { event: 'email_verified', subjectId: user.id }, source)
+  const updated = await ctx.store.updateUser(user.id, { emailVerifiedAt: now, updatedAt: now }, { audit })
   if (updated === undefined || 'conflict' in updated) throw new AuthError('VERIFICATION_TOKEN_INVALID')
   return updated
 }

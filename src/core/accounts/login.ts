@@ -2,9 +2,13 @@
 // account is unknown or the password is wrong (a dummy argon2id verify for unknown accounts),
 // then a new session. Legacy or weaker hashes are upgraded after a successful check.
 
+import { auditRefusedLogin } from '../audit/login.js'
+import { auditEntry } from '../audit/record.js'
 import { isoAt, type AuthContext, type ClientInfo, type TokenPair } from '../context.js'
 import { AuthError, isAuthError } from '../errors.js'
 import type { LoginOutcome } from '../events/activity.js'
+import { issueMfaChallenge, type MfaChallenge } from '../mfa/challenge.js'
+import { mfaEnabled, mfaRequiredFor } from '../mfa/status.js'
 import { openSession } from '../sessions/open.js'
 import type { UserRecord } from '../store.js'
 import type { PasswordCheck } from '../passwords/hash.js'
@@ -60,8 +64,24 @@ export async function matchPassword(ctx: AuthContext, stored: string | undefined
   return raw.ok ? { ok: true, needsRehash: true, password: normalized } : mismatch
 }
 
-/** Logs in, and publishes the outcome once on the activity channel (with the account's id when the password matched). */
-export async function login(ctx: AuthContext, credentials: IdentifiedCredentials, client: ClientInfo): Promise<TokenPair & { user: UserRecord }> {
+/** `amr` of a login by password alone (RFC 8176 §2). */
+export const AMR_PASSWORD: readonly string[] = Object.freeze(['pwd'])
+
+/**
+ * What the password step ends with: a session, or (two-factor on) an mfa_token for the second
+ * step (mfa/login-step.ts). `mfaEnrollmentRequired`: the user holds a role of MFA_REQUIRED_ROLES
+ * and has no factor yet, so role-guarded routes refuse this session's tokens until they enroll.
+ */
+export type LoginResult =
+  | (TokenPair & { user: UserRecord; mfaRequired: false; mfaEnrollmentRequired: boolean })
+  | (MfaChallenge & { user: UserRecord; mfaRequired: true })
+
+/**
+ * Logs in, and publishes the outcome once on the activity channel (with the account's id when the
+ * password matched). The audit log records it: a success with the session (one transaction), a
+ * refusal with its reason.
+ */
+export async function login(ctx: AuthContext, credentials: IdentifiedCredentials, client: ClientInfo): Promise<LoginResult> {
   let userId: string | undefined
   try {
     const user = await throttledCheck(ctx, throttleKey(credentials.identifier), () => checkCredentials(ctx, credentials))
@@ -70,17 +90,25 @@ export async function login(ctx: AuthContext, credentials: IdentifiedCredentials
     if (user.disabled) throw new AuthError('ACCOUNT_DISABLED')
     // After the password: it tells nothing to someone without it.
     if (ctx.settings.requireEmailVerification && user.emailVerifiedAt === null) throw new AuthError('EMAIL_NOT_VERIFIED')
-    const pair = await openSession(ctx, user, client)
+    if (await mfaEnabled(ctx, user.id)) {
+      const challenge = await issueMfaChallenge(ctx, user)
+      ctx.activity.publish({ type: 'login', outcome: 'mfa_required', userId, sessionId: undefined })
+      return { ...challenge, user, mfaRequired: true }
+    }
+    const pair = await openSession(ctx, user, client, { amr: AMR_PASSWORD, audit: auditEntry(ctx, { event: 'login', subjectId: user.id }, client) })
     ctx.activity.publish({ type: 'login', outcome: 'success', userId, sessionId: pair.sessionId })
-    return { ...pair, user }
+    return { ...pair, user, mfaRequired: false, mfaEnrollmentRequired: mfaRequiredFor(ctx, user.roles) }
   } catch (err) {
-    ctx.activity.publish({ type: 'login', outcome: loginOutcome(err), userId, sessionId: undefined })
+    const outcome = loginOutcome(err)
+    ctx.activity.publish({ type: 'login', outcome, userId, sessionId: undefined })
+    // An unexpected failure (the database down) is no event about the account.
+    if (outcome !== 'error') await auditRefusedLogin(ctx, 'login', outcome, client, { userId, identifier: credentials.identifier })
     throw err
   }
 }
 
-/** The outcome a failed login counts as. */
-function loginOutcome(err: unknown): LoginOutcome {
+/** The outcome a failed login (either step) counts as. */
+export function loginOutcome(err: unknown): LoginOutcome {
   if (!isAuthError(err)) return 'error'
   switch (err.code) {
     case 'INVALID_CREDENTIALS':
@@ -93,6 +121,9 @@ function loginOutcome(err: unknown): LoginOutcome {
       return 'unverified'
     case 'LOGIN_INTERRUPTED':
       return 'interrupted'
+    case 'MFA_CODE_INVALID':
+    case 'MFA_TOKEN_INVALID':
+      return 'mfa_failed'
     default:
       return 'error'
   }

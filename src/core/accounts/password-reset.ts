@@ -8,6 +8,8 @@
 // account on every instance (revocation reason password_reset), counts as proof of the address,
 // and mails a notice, so a user who did not do it learns of it.
 
+import { auditEntry } from '../audit/record.js'
+import type { AuditSource } from '../audit/types.js'
 import { isoAt, type AuthContext } from '../context.js'
 import { AuthError, isAuthError } from '../errors.js'
 import { mailErrorCode } from '../mail/send.js'
@@ -39,7 +41,7 @@ export function forgotPassword(ctx: AuthContext, email: string): void {
  * no longer has), ACCOUNT_DISABLED, and the new password's VALIDATION_FAILED or
  * PASSWORD_TOO_WEAK (the token then stays usable).
  */
-export async function resetPassword(ctx: AuthContext, token: string, newPassword: string): Promise<{ user: UserRecord; revoked: number }> {
+export async function resetPassword(ctx: AuthContext, token: string, newPassword: string, source?: AuditSource): Promise<{ user: UserRecord; revoked: number }> {
   const taken = await takeToken(ctx, token, 'password_reset')
   if (taken === undefined) throw new AuthError('PASSWORD_RESET_TOKEN_INVALID')
   const user = await ctx.store.findUserById(taken.userId)
@@ -55,7 +57,8 @@ export async function resetPassword(ctx: AuthContext, token: string, newPassword
   }
   const now = isoAt(ctx.clock.now())
   const passwordHash = await ctx.hasher.hash(password)
-  const updated = await ctx.store.updateUser(user.id, { passwordHash, emailVerifiedAt: user.emailVerifiedAt ?? now, updatedAt: now })
+  const audit = auditEntry(ctx, { event: 'password_reset', subjectId: user.id }, source)
+  const updated = await ctx.store.updateUser(user.id, { passwordHash, emailVerifiedAt: user.emailVerifiedAt ?? now, updatedAt: now }, { audit })
   if (updated === undefined || 'conflict' in updated) throw new AuthError('PASSWORD_RESET_TOKEN_INVALID')
   const revoked = await revokeUserSessions(ctx, user.id, 'password_reset')
   notifyPasswordChanged(ctx, updated)

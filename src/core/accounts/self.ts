@@ -4,6 +4,8 @@
 // password-guessing oracle; the HTTP layer also demands a fresh token for them
 // (Flask-JWT-Extended's fresh_jwt_required).
 
+import { auditEntry } from '../audit/record.js'
+import type { AuditSource } from '../audit/types.js'
 import { isoAt, type AuthContext } from '../context.js'
 import { AuthError } from '../errors.js'
 import { revokeUserSessions } from '../sessions/revoke.js'
@@ -44,6 +46,7 @@ export async function changePassword(
   keepSid: string | undefined,
   currentPassword: string,
   newPassword: string,
+  source: AuditSource = {},
 ): Promise<{ revoked: number }> {
   const user = await requireUser(ctx, userId)
   // The strength rules need the account (its email and username); before the current password
@@ -51,7 +54,8 @@ export async function changePassword(
   const password = await acceptNewPassword(ctx, newPassword, user, 'new_password')
   await confirmPassword(ctx, user, currentPassword)
   const passwordHash = await ctx.hasher.hash(password)
-  const updated = await ctx.store.updateUser(user.id, { passwordHash, updatedAt: isoAt(ctx.clock.now()) })
+  const audit = auditEntry(ctx, { event: 'password_changed', subjectId: user.id, sessionId: keepSid ?? null }, source)
+  const updated = await ctx.store.updateUser(user.id, { passwordHash, updatedAt: isoAt(ctx.clock.now()) }, { audit })
   if (updated === undefined || 'conflict' in updated) throw new AuthError('USER_NOT_FOUND')
   // A reset link mailed before this change must not undo it.
   await ctx.store.deleteAccountTokens(user.id, 'password_reset')
@@ -89,7 +93,7 @@ export async function renameUser(ctx: AuthContext, userId: string, username: str
  * @example
  * if (!(await deleteUser(ctx, id, 'user_deleted'))) throw new AuthError('USER_NOT_FOUND')
  */
-export async function deleteUser(ctx: AuthContext, userId: string, reason: 'user_deleted' | 'account_deleted'): Promise<boolean> {
+export async function deleteUser(ctx: AuthContext, userId: string, reason: 'user_deleted' | 'account_deleted', source?: AuditSource): Promise<boolean> {
   const user = await ctx.store.findUserById(userId)
   if (user === undefined) return false
   await assertKeepsAnAdmin(ctx, user, undefined)
@@ -100,7 +104,8 @@ export async function deleteUser(ctx: AuthContext, userId: string, reason: 'user
   if (disabled === undefined) return false
   if ('conflict' in disabled) throw new AuthError('LAST_ADMIN')
   await revokeUserSessions(ctx, userId, reason)
-  return (await ctx.store.deleteUser(userId)) === true
+  // The audit event is the reason: account_deleted by its owner, user_deleted by an admin or the CLI.
+  return (await ctx.store.deleteUser(userId, { audit: auditEntry(ctx, { event: reason, subjectId: userId }, source) })) === true
 }
 
 /**
@@ -110,8 +115,8 @@ export async function deleteUser(ctx: AuthContext, userId: string, reason: 'user
  * @example
  * await deleteOwnAccount(ctx, claims.sub, 'current password')
  */
-export async function deleteOwnAccount(ctx: AuthContext, userId: string, password: string): Promise<void> {
+export async function deleteOwnAccount(ctx: AuthContext, userId: string, password: string, source?: AuditSource): Promise<void> {
   const user = await requireUser(ctx, userId)
   await confirmPassword(ctx, user, password)
-  if (!(await deleteUser(ctx, user.id, 'account_deleted'))) throw new AuthError('USER_NOT_FOUND')
+  if (!(await deleteUser(ctx, user.id, 'account_deleted', source))) throw new AuthError('USER_NOT_FOUND')
 }

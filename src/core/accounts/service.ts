@@ -3,6 +3,7 @@
 // handlers all call these. Answers are domain values (a User never carries its password hash);
 // expected refusals are AuthErrors with stable codes (EMAIL_TAKEN, INVALID_CREDENTIALS, ...).
 
+import type { AuditSource } from '../audit/types.js'
 import type { AuthContext, ClientInfo, TokenPair } from '../context.js'
 import { AuthError } from '../errors.js'
 import type { TokenClaims } from '../tokens/claims.js'
@@ -11,6 +12,12 @@ import { forgotPassword, resetPassword } from './password-reset.js'
 import { requestEmailChange } from './email-change.js'
 import { changePassword, deleteOwnAccount, renameUser } from './self.js'
 import { login, type LoginIdentifier } from './login.js'
+import { completeMfaLogin } from '../mfa/login-step.js'
+import type { MfaChallenge } from '../mfa/challenge.js'
+import { confirmTotp, startTotp, type TotpEnrollment } from '../mfa/enroll.js'
+import { disableTotp } from '../mfa/disable.js'
+import type { SecondFactor } from '../mfa/second-factor.js'
+import { mfaStatus, type MfaStatus } from '../mfa/status.js'
 import { register, type RegisterInput } from './register.js'
 import { normalizeEmail, normalizeUsername } from './rules.js'
 import { publicUser, type User } from './user.js'
@@ -33,6 +40,14 @@ export interface Login extends TokenPair {
   user: User
 }
 
+/**
+ * The password step's answer: a session (`mfaRequired: false`), or for an account with
+ * two-factor login on an mfa_token to exchange with a code through `completeSignIn`.
+ */
+export type SignIn =
+  | (Login & { mfaRequired: false; /** The user must turn two-factor login on (MFA_REQUIRED_ROLES). */ mfaEnrollmentRequired: boolean })
+  | (MfaChallenge & { mfaRequired: true; user: User })
+
 export interface PasswordChange {
   currentPassword: string
   newPassword: string
@@ -45,13 +60,15 @@ export interface Accounts {
    * Creates an account (argon2id hash, `roles` default ['user']). VALIDATION_FAILED (email,
    * username, password length), PASSWORD_TOO_WEAK, EMAIL_TAKEN, USERNAME_TAKEN. With mail
    * (AuthOptions.mail) and `emailVerified` unset, the address is sent a verification link.
+   * Audited (`register`) with `source`: who and from where (the server passes the request's IP
+   * and user agent; the CLI `via: 'cli'`). Every audited method takes one, optional.
    */
-  register(input: RegisterInput): Promise<User>
+  register(input: RegisterInput, source?: AuditSource): Promise<User>
   /**
    * Marks the address the token was mailed to as verified, or (an email change's token) makes it
    * the account's address. VERIFICATION_TOKEN_INVALID, EMAIL_TAKEN.
    */
-  verifyEmail(token: string): Promise<User>
+  verifyEmail(token: string, source?: AuditSource): Promise<User>
   /**
    * Mails a new verification link to `email` if it names an unverified, enabled account not sent
    * one in the last minute; resolves alike in every case (no enumeration).
@@ -73,7 +90,7 @@ export interface Accounts {
    * mails a notice. PASSWORD_RESET_TOKEN_INVALID, ACCOUNT_DISABLED, VALIDATION_FAILED,
    * PASSWORD_TOO_WEAK (the token then stays usable).
    */
-  resetPassword(token: string, newPassword: string): Promise<{ user: User; revoked: number }>
+  resetPassword(token: string, newPassword: string, source?: AuditSource): Promise<{ user: User; revoked: number }>
   /**
    * Checks the password and opens a session: a fresh access token and a refresh token.
    * INVALID_CREDENTIALS (unknown account and wrong password alike, in about the same time),
@@ -81,6 +98,30 @@ export interface Accounts {
    * `client` (user agent, IP) is shown in the session list.
    */
   login(credentials: Credentials, client?: ClientInfo): Promise<Login>
+  /**
+   * Like `login`, for accounts with two-factor login too: a session, or an mfa_token (5 minutes,
+   * single use, bound to the account) for `completeSignIn`. `login` refuses such accounts with
+   * MFA_REQUIRED instead, so an app that never asks for codes never bypasses them.
+   */
+  signIn(credentials: Credentials, client?: ClientInfo): Promise<SignIn>
+  /**
+   * The second step: the mfa_token and a TOTP code or a recovery code; the session's access
+   * token carries `amr` ['pwd', 'otp', 'mfa'] (['pwd', 'mfa'] after a recovery code).
+   * MFA_TOKEN_INVALID, MFA_CODE_INVALID (wrong, replayed or used; the mfa_token stays usable),
+   * LOGIN_THROTTLED, ACCOUNT_DISABLED.
+   */
+  completeSignIn(mfaToken: string, factor: SecondFactor, client?: ClientInfo): Promise<Login>
+  /** Starts (or restarts) TOTP enrollment: the secret, its otpauth URI and QR code. MFA_ALREADY_ENABLED, USER_NOT_FOUND. */
+  startTotp(userId: string): Promise<TotpEnrollment>
+  /**
+   * Turns two-factor login on with a first code; returns ten recovery codes, shown this once.
+   * MFA_CODE_INVALID, MFA_ENROLLMENT_NOT_STARTED, MFA_ALREADY_ENABLED, USER_NOT_FOUND.
+   */
+  confirmTotp(userId: string, code: string): Promise<{ recoveryCodes: string[] }>
+  /** Turns two-factor login off after checking a code or a recovery code. MFA_CODE_INVALID, MFA_NOT_ENABLED, LOGIN_THROTTLED, USER_NOT_FOUND. */
+  disableTotp(userId: string, factor: SecondFactor): Promise<void>
+  /** Whether two-factor login is on, pending, required by a role, and the recovery codes left. USER_NOT_FOUND. */
+  mfaStatus(userId: string): Promise<MfaStatus>
   /**
    * The account with this id, or undefined. Read through the user cache: a change made through
    * this Auth shows at once, another instance's within AuthOptions.userCacheTtl.
@@ -101,14 +142,14 @@ export interface Accounts {
    * VALIDATION_FAILED, PASSWORD_TOO_WEAK (for the new one), PASSWORD_INCORRECT,
    * LOGIN_THROTTLED, USER_NOT_FOUND.
    */
-  changePassword(userId: string, change: PasswordChange): Promise<{ revoked: number }>
+  changePassword(userId: string, change: PasswordChange, source?: AuditSource): Promise<{ revoked: number }>
   /** Sets (or with null clears) the username. VALIDATION_FAILED, USERNAME_TAKEN, USER_NOT_FOUND. */
   rename(userId: string, username: string | null): Promise<User>
   /**
    * Deletes the account and its sessions after checking its password. PASSWORD_INCORRECT,
    * LOGIN_THROTTLED, LAST_ADMIN (the only enabled admin), USER_NOT_FOUND.
    */
-  deleteOwnAccount(userId: string, password: string): Promise<void>
+  deleteOwnAccount(userId: string, password: string, source?: AuditSource): Promise<void>
 }
 
 /** The identifier a login names, or VALIDATION_FAILED when it names none or two. */
@@ -122,22 +163,44 @@ function identifierOf({ email, username }: Credentials): LoginIdentifier {
 export function createAccounts(ctx: AuthContext): Accounts {
   const found = (record: Parameters<typeof publicUser>[0] | undefined) => (record === undefined ? undefined : publicUser(record))
   return Object.freeze({
-    async register(input) {
-      const user = await register(ctx, input)
+    async register(input, source) {
+      const user = await register(ctx, input, source)
       if (user.emailVerifiedAt === null) await sendVerification(ctx, user)
       return publicUser(user)
     },
-    verifyEmail: async (token) => publicUser(await verifyEmail(ctx, token)),
+    verifyEmail: async (token, source) => publicUser(await verifyEmail(ctx, token, source)),
     resendVerification: (email) => resendVerification(ctx, email),
     forgotPassword: (email) => forgotPassword(ctx, email),
     requestEmailChange: (userId, newEmail) => requestEmailChange(ctx, userId, newEmail),
-    async resetPassword(token, newPassword) {
-      const { user, revoked } = await resetPassword(ctx, token, newPassword)
+    async resetPassword(token, newPassword, source) {
+      const { user, revoked } = await resetPassword(ctx, token, newPassword, source)
       return { user: publicUser(user), revoked }
     },
     async login(credentials, client = {}) {
-      const { user, ...pair } = await login(ctx, { identifier: identifierOf(credentials), password: credentials.password }, client)
-      return { ...pair, user: publicUser(user) }
+      const result = await login(ctx, { identifier: identifierOf(credentials), password: credentials.password }, client)
+      if (result.mfaRequired) {
+        // The caller cannot take a second step: the challenge just issued goes unused.
+        await ctx.store.deleteAccountTokens(result.user.id, 'mfa_login')
+        throw new AuthError('MFA_REQUIRED')
+      }
+      const { user, accessToken, refreshToken, expiresIn, sessionId } = result
+      return { accessToken, refreshToken, expiresIn, sessionId, user: publicUser(user) }
+    },
+    async signIn(credentials, client = {}) {
+      const result = await login(ctx, { identifier: identifierOf(credentials), password: credentials.password }, client)
+      return { ...result, user: publicUser(result.user) }
+    },
+    async completeSignIn(mfaToken, factor, client = {}) {
+      const { user, accessToken, refreshToken, expiresIn, sessionId } = await completeMfaLogin(ctx, mfaToken, factor, client)
+      return { accessToken, refreshToken, expiresIn, sessionId, user: publicUser(user) }
+    },
+    startTotp: (userId) => startTotp(ctx, userId),
+    confirmTotp: (userId, code) => confirmTotp(ctx, userId, code),
+    disableTotp: (userId, factor) => disableTotp(ctx, userId, factor),
+    async mfaStatus(userId) {
+      const user = await ctx.users.get(userId)
+      if (user === undefined) throw new AuthError('USER_NOT_FOUND')
+      return mfaStatus(ctx, userId, user.roles)
     },
     findUser: async (userId) => found(await ctx.users.get(userId)),
     findByEmail: async (email) => found(await ctx.store.findUserByEmail(normalizeEmail(email))),
@@ -148,8 +211,8 @@ export function createAccounts(ctx: AuthContext): Accounts {
       if (user.disabled) throw new AuthError('TOKEN_REVOKED')
       return publicUser(user)
     },
-    changePassword: (userId, change) => changePassword(ctx, userId, change.keepSessionId, change.currentPassword, change.newPassword),
+    changePassword: (userId, change, source) => changePassword(ctx, userId, change.keepSessionId, change.currentPassword, change.newPassword, source),
     rename: async (userId, username) => publicUser(await renameUser(ctx, userId, username)),
-    deleteOwnAccount: (userId, password) => deleteOwnAccount(ctx, userId, password),
+    deleteOwnAccount: (userId, password, source) => deleteOwnAccount(ctx, userId, password, source),
   } satisfies Accounts)
 }

@@ -1,6 +1,7 @@
 // Opening a session: one row per login, whose id (`sid`) every token of the session carries.
 
 import { randomUUID } from 'node:crypto'
+import type { AuditRecord } from '../audit/types.js'
 import { isoAt, type AuthContext, type ClientInfo, type TokenPair } from '../context.js'
 import { AuthError } from '../errors.js'
 import { randomToken } from '../random.js'
@@ -18,6 +19,13 @@ export interface OpenOptions {
    * and the access token the access TTL
    */
   ttl?: number
+  /**
+   * How the user proved who they are (RFC 8176): `['pwd']` for a password login, with `otp` and
+   * `mfa` after a second factor. Stamped on both tokens, so refreshes keep it. default: none
+   */
+  amr?: readonly string[]
+  /** The audit row of this login, written in the session insert's transaction (its sessionId is set to the new session's). default: none */
+  audit?: AuditRecord
 }
 
 /**
@@ -26,7 +34,7 @@ export interface OpenOptions {
  */
 export async function openSession(ctx: AuthContext, user: UserRecord, client: ClientInfo, opts: OpenOptions = {}): Promise<TokenPair> {
   for (let attempt = 1; ; attempt++) {
-    const opened = await openOnce(ctx, user, client, opts.fresh ?? true, opts.ttl)
+    const opened = await openOnce(ctx, user, client, opts.fresh ?? true, opts.ttl, opts.amr, opts.audit)
     if (opened.pair !== undefined) return opened.pair
     // Revoked twice in a row: the account is changing under this login; let the client retry.
     if (attempt === 2) throw new AuthError('LOGIN_INTERRUPTED')
@@ -40,6 +48,8 @@ async function openOnce(
   client: ClientInfo,
   fresh: boolean,
   ttl: number | undefined,
+  amr: readonly string[] | undefined,
+  audit: AuditRecord | undefined,
 ): Promise<{ pair: TokenPair; current?: undefined } | { pair?: undefined; current: UserRecord }> {
   const now = ctx.clock.now()
   const sid = randomToken(16)
@@ -55,7 +65,7 @@ async function openOnce(
       userAgent: client.userAgent?.slice(0, MAX_USER_AGENT) ?? null,
       ip: client.ip ?? null,
       refreshJti,
-    })
+    }, { audit: audit && { ...audit, sessionId: sid } })
   } catch (err) {
     // Deleted since the password check: the store's sessions -> users key refused the row.
     if ((await ctx.store.findUserById(user.id)) === undefined) throw new AuthError('INVALID_CREDENTIALS')
@@ -76,7 +86,7 @@ async function openOnce(
   // arrival. The change is in the store by now (written before revoking), so `current` has it.
   if (!admitted) return { current }
   const accessExp = ttl === undefined ? undefined : expiresAtMs / 1000
-  return { pair: issuePair(ctx, current, sid, { fresh, refreshJti, refreshExp: expiresAtMs / 1000, accessExp }) }
+  return { pair: issuePair(ctx, current, sid, { fresh, refreshJti, refreshExp: expiresAtMs / 1000, accessExp, amr }) }
 }
 
 /** Signs an access token and the session's current refresh token. */
@@ -84,19 +94,27 @@ export function issuePair(
   ctx: AuthContext,
   user: UserRecord,
   sid: string,
-  opts: { fresh: boolean; refreshJti: string; refreshExp: number; accessExp?: number | undefined },
+  opts: { fresh: boolean; refreshJti: string; refreshExp: number; accessExp?: number | undefined; amr?: readonly string[] | undefined },
 ): TokenPair {
-  const refreshInput = { sub: user.id, sid, extra: ctx.additionalClaims?.(user, 'refresh') }
+  const refreshInput = { sub: user.id, sid, amr: opts.amr, extra: ctx.additionalClaims?.(user, 'refresh') }
   const refresh = ctx.issuer.issue('refresh', refreshInput, { jti: opts.refreshJti, exp: opts.refreshExp })
-  return withAccess(ctx, user, sid, opts.fresh, refresh.token, opts.accessExp)
+  return withAccess(ctx, user, sid, opts.fresh, refresh.token, opts.accessExp, opts.amr)
 }
 
 /**
  * Signs an access token for the session and pairs it with `refreshToken`, the session's current one.
  * `accessExp` (epoch seconds) replaces the access TTL, for a session opened with its own TTL.
  */
-export function withAccess(ctx: AuthContext, user: UserRecord, sid: string, fresh: boolean, refreshToken: string, accessExp?: number): TokenPair {
-  const input = { sub: user.id, sid, fresh, roles: user.roles, emailVerified: user.emailVerifiedAt !== null, extra: ctx.additionalClaims?.(user, 'access') }
+export function withAccess(
+  ctx: AuthContext,
+  user: UserRecord,
+  sid: string,
+  fresh: boolean,
+  refreshToken: string,
+  accessExp?: number,
+  amr?: readonly string[],
+): TokenPair {
+  const input = { sub: user.id, sid, fresh, roles: user.roles, emailVerified: user.emailVerifiedAt !== null, amr, extra: ctx.additionalClaims?.(user, 'access') }
   const access = ctx.issuer.issue('access', input, accessExp === undefined ? undefined : { exp: accessExp })
   const expiresIn = accessExp === undefined ? ctx.issuer.accessTtl : accessExp - access.claims.iat
   return { accessToken: access.token, refreshToken, expiresIn, sessionId: sid }

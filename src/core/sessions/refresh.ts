@@ -18,6 +18,7 @@
 // legacy_exchanged, reused, expired, invalid, revoked, error).
 
 import { randomUUID } from 'node:crypto'
+import { auditEntry } from '../audit/record.js'
 import { isoAt, type AuthContext, type ClientInfo, type TokenPair } from '../context.js'
 import { AuthError, isAuthError } from '../errors.js'
 import type { RefreshOutcome } from '../events/activity.js'
@@ -86,7 +87,9 @@ async function refreshVerified(ctx: AuthContext, claims: TokenClaims, refreshTok
     throw new AuthError('TOKEN_REVOKED')
   }
 
-  if (claims.jti === session.refreshJti && !rotate) return { outcome: 'kept', pair: withAccess(ctx, user, sid, false, refreshToken) }
+  // The session's authentication methods ride in its refresh tokens (we signed them): a refresh keeps them.
+  const amr = amrOf(claims)
+  if (claims.jti === session.refreshJti && !rotate) return { outcome: 'kept', pair: withAccess(ctx, user, sid, false, refreshToken, undefined, amr) }
   if (claims.jti === session.refreshJti) {
     const now = ctx.clock.now()
     const toJti = randomUUID()
@@ -101,7 +104,7 @@ async function refreshVerified(ctx: AuthContext, claims: TokenClaims, refreshTok
     if (swapped) {
       // Revoked between the swap and now (logout, theft, disable): the new pair would be dead on arrival.
       if (!ctx.gate.admit(sid, user.id, expMs)) throw new AuthError('TOKEN_REVOKED')
-      return { outcome: 'rotated', pair: issuePair(ctx, user, sid, { fresh: false, refreshJti: toJti, refreshExp: expMs / 1000 }) }
+      return { outcome: 'rotated', pair: issuePair(ctx, user, sid, { fresh: false, refreshJti: toJti, refreshExp: expMs / 1000, amr }) }
     }
     // Another request rotated first: judge this one against the row as it is now.
     session = await liveSession(ctx, sid, claims.sub)
@@ -110,11 +113,18 @@ async function refreshVerified(ctx: AuthContext, claims: TokenClaims, refreshTok
   const now = ctx.clock.now()
   const rotatedAt = session.rotatedAt === null ? NaN : Date.parse(session.rotatedAt)
   if (claims.jti === session.prevRefreshJti && now - rotatedAt <= ctx.settings.refreshReuseInterval * 1000) {
-    const pair = issuePair(ctx, user, sid, { fresh: false, refreshJti: session.refreshJti, refreshExp: Date.parse(session.expiresAt) / 1000 })
+    const pair = issuePair(ctx, user, sid, { fresh: false, refreshJti: session.refreshJti, refreshExp: Date.parse(session.expiresAt) / 1000, amr })
     return { outcome: 'retried', pair }
   }
-  await revokeSession(ctx, sid, 'refresh_token_reused')
+  // Whoever presented it may be the thief: the row names no actor, and where the copy came from.
+  await revokeSession(ctx, sid, 'refresh_token_reused', auditEntry(ctx, { event: 'refresh_reused', subjectId: user.id, sessionId: sid, actorId: null }, client))
   throw new AuthError('REFRESH_TOKEN_REUSED')
+}
+
+/** The `amr` of a refresh token, when it is a list of strings (RFC 8176). */
+function amrOf(claims: TokenClaims): readonly string[] | undefined {
+  const amr: unknown = claims.amr
+  return Array.isArray(amr) && amr.every((m) => typeof m === 'string') ? (amr as string[]) : undefined
 }
 
 async function liveSession(ctx: AuthContext, sid: string, userId: string): Promise<SessionRecord> {

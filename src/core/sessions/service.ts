@@ -4,6 +4,8 @@
 // the feed's bound. Expected outcomes are values (`revoke` answers false for no such session);
 // refusals are AuthErrors with stable codes.
 
+import { auditEntry } from '../audit/record.js'
+import type { AuditSource } from '../audit/types.js'
 import type { AuthContext, ClientInfo, TokenPair } from '../context.js'
 import { isoAt } from '../context.js'
 import { AuthError, isAuthError, type ErrorCode } from '../errors.js'
@@ -64,15 +66,17 @@ export interface Sessions {
   /**
    * Ends the session of `claims` (a verified access or refresh token), all of the user's
    * sessions, or all but this one; their tokens are refused at once. Returns how many ended.
+   * Recorded in the audit log (`logout`, its scope as the reason) with `source`'s IP and user agent.
    */
-  logout(claims: TokenClaims, scope?: LogoutScope): Promise<number>
+  logout(claims: TokenClaims, scope?: LogoutScope, source?: AuditSource): Promise<number>
   /**
    * Ends one session; false when it is not live (or, with `userId`, not that user's: answer
    * both alike, so a user cannot probe others' session ids). `reason` default: 'user_revoked'.
+   * Audited as `session_revoked`, made by `source` (an admin's id as its actorId; default: the session's user).
    */
-  revoke(sessionId: string, options?: { userId?: string; reason?: RevocationReason }): Promise<boolean>
-  /** Ends every live session of the user but `except`; returns how many. `reason` default: 'admin_revoked'. */
-  revokeAll(userId: string, options?: { except?: string; reason?: RevocationReason }): Promise<number>
+  revoke(sessionId: string, options?: { userId?: string; reason?: RevocationReason; source?: AuditSource }): Promise<boolean>
+  /** Ends every live session of the user but `except`; returns how many. `reason` default: 'admin_revoked'. Audited as `sessions_revoked`. */
+  revokeAll(userId: string, options?: { except?: string; reason?: RevocationReason; source?: AuditSource }): Promise<number>
   /** The user's live sessions, newest first. */
   list(userId: string): Promise<Session[]>
   /**
@@ -105,28 +109,31 @@ export function createSessions(ctx: AuthContext): Sessions {
     },
     check: (claims) => checkSession(ctx, claims),
     refresh: (refreshToken, options) => refresh(ctx, refreshToken, options),
-    async logout(claims, scope = 'local') {
+    async logout(claims, scope = 'local', source = {}) {
       const sid = claims.sid
+      const audit = auditEntry(ctx, { event: 'logout', reason: scope, subjectId: claims.sub, sessionId: sid ?? null }, { ...source, actorId: claims.sub })
       if (scope === 'local') {
-        if (sid !== undefined) return Number(await revokeSession(ctx, sid, 'logout'))
+        if (sid !== undefined) return Number(await revokeSession(ctx, sid, 'logout', audit))
         // A legacy token has no session: only the token itself can be retired.
         if (ctx.legacy === undefined) return 0
         const event = { type: 'legacy_token_revoked', jti: claims.jti, forgetAt: ctx.legacy.forgetAt(claims) } as const
         // Applied here at once, like every event, then recorded for the other instances.
         ctx.events.publish(event)
         await ctx.store.events?.append(event)
+        await ctx.store.appendAudit(audit)
         return 1
       }
-      return revokeUserSessions(ctx, claims.sub, scope === 'global' ? 'logout_global' : 'logout_others', scope === 'others' ? sid : undefined)
+      return revokeUserSessions(ctx, claims.sub, scope === 'global' ? 'logout_global' : 'logout_others', scope === 'others' ? sid : undefined, audit)
     },
-    async revoke(sessionId, { userId, reason = 'user_revoked' } = {}) {
+    async revoke(sessionId, { userId, reason = 'user_revoked', source } = {}) {
       const session = await ctx.store.findSession(sessionId)
       const live = session !== undefined && session.revokedAt === null && Date.parse(session.expiresAt) > ctx.clock.now()
       if (!live || (userId !== undefined && session.userId !== userId)) return false
-      await revokeSession(ctx, session.id, reason)
+      await revokeSession(ctx, session.id, reason, auditEntry(ctx, { event: 'session_revoked', reason, subjectId: session.userId, sessionId: session.id }, source))
       return true
     },
-    revokeAll: (userId, { except, reason = 'admin_revoked' } = {}) => revokeUserSessions(ctx, userId, reason, except),
+    revokeAll: (userId, { except, reason = 'admin_revoked', source } = {}) =>
+      revokeUserSessions(ctx, userId, reason, except, auditEntry(ctx, { event: 'sessions_revoked', reason, subjectId: userId }, source)),
     list: async (userId) => (await ctx.store.listLiveSessions(userId, isoAt(ctx.clock.now()))).map(publicSession),
     async inspect(token) {
       const decoded = decodeToken(token)

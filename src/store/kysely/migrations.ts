@@ -124,6 +124,62 @@ function migrations(dialect: DialectFactory): Record<string, Migration> {
         await db.schema.alterTable('users').dropColumn('email_verified_at').execute()
       },
     },
+    // The audit log (store/kysely/audit.ts): append-only, one row per security event. No foreign
+    // key to users: a deleted account's history stays. Indexed for its filters (a user as actor or
+    // subject, an event, each newest first) and for pruning by time.
+    '0005_audit_log': {
+      async up(db: Kysely<unknown>) {
+        await table(db.schema
+          .createTable('audit_log')
+          .addColumn('id', 'varchar(32)', (c) => c.primaryKey())
+          .addColumn('at', 'varchar(32)', (c) => c.notNull())
+          .addColumn('event', 'varchar(32)', (c) => c.notNull())
+          .addColumn('outcome', 'varchar(16)', (c) => c.notNull())
+          .addColumn('reason', 'varchar(32)')
+          .addColumn('actor_id', 'varchar(64)')
+          .addColumn('subject_id', 'varchar(64)')
+          .addColumn('session_id', 'varchar(64)')
+          .addColumn('ip', 'varchar(64)')
+          .addColumn('user_agent', 'varchar(512)')
+          .addColumn('detail', sql.raw(dialect.largeText)))
+          .execute()
+        await db.schema.createIndex('audit_log_at_idx').on('audit_log').columns(['at', 'id']).execute()
+        await db.schema.createIndex('audit_log_subject_idx').on('audit_log').columns(['subject_id', 'at']).execute()
+        await db.schema.createIndex('audit_log_actor_idx').on('audit_log').columns(['actor_id', 'at']).execute()
+        await db.schema.createIndex('audit_log_event_idx').on('audit_log').columns(['event', 'at']).execute()
+      },
+      async down(db: Kysely<unknown>) {
+        await db.schema.dropTable('audit_log').execute()
+      },
+    },
+    // TOTP two-factor login (RFC 6238): one factor per user (pending until confirmed), holding
+    // the last time step used so a code is refused a second time on every instance (§5.2); and
+    // the recovery codes, stored as SHA-256 hashes, each deleted when used.
+    '0006_mfa': {
+      async up(db: Kysely<unknown>) {
+        let totp = db.schema
+          .createTable('mfa_totp')
+          .addColumn('user_id', 'varchar(64)', (c) => (mysql ? c.primaryKey() : c.primaryKey().references('users.id').onDelete('cascade')))
+          .addColumn('secret', 'varchar(128)', (c) => c.notNull())
+          .addColumn('confirmed_at', 'varchar(32)')
+          .addColumn('last_step', 'bigint')
+          .addColumn('created_at', 'varchar(32)', (c) => c.notNull())
+        if (mysql) totp = totp.addForeignKeyConstraint('mfa_totp_user_id_fkey', ['user_id'], 'users', ['id'], (c) => c.onDelete('cascade'))
+        await table(totp).execute()
+        let codes = db.schema
+          .createTable('mfa_recovery_codes')
+          .addColumn('user_id', 'varchar(64)', (c) => (mysql ? c.notNull() : c.notNull().references('users.id').onDelete('cascade')))
+          .addColumn('code_hash', 'varchar(64)', (c) => c.notNull())
+          .addColumn('created_at', 'varchar(32)', (c) => c.notNull())
+          .addPrimaryKeyConstraint('mfa_recovery_codes_pkey', ['user_id', 'code_hash'])
+        if (mysql) codes = codes.addForeignKeyConstraint('mfa_recovery_codes_user_id_fkey', ['user_id'], 'users', ['id'], (c) => c.onDelete('cascade'))
+        await table(codes).execute()
+      },
+      async down(db: Kysely<unknown>) {
+        await db.schema.dropTable('mfa_recovery_codes').execute()
+        await db.schema.dropTable('mfa_totp').execute()
+      },
+    },
   }
 }
 

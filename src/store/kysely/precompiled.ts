@@ -9,6 +9,12 @@ import type { Compilable, CompiledQuery, Kysely, QueryResult } from 'kysely'
 
 export type Param = string | number | null
 
+/** A compiled statement: call it to run it on the database it was made for, or `.on(trx)` inside a transaction. */
+export interface Precompiled<R> {
+  (...params: Param[]): Promise<QueryResult<R>>
+  on(executor: Pick<Kysely<any>, 'executeQuery'>, ...params: Param[]): Promise<QueryResult<R>>
+}
+
 /**
  * @example
  * const byEmail = precompiled(db, 1, (email) => db.selectFrom('users').selectAll().where('email', '=', email))
@@ -18,12 +24,12 @@ export function precompiled<DB, R>(
   db: Kysely<DB>,
   arity: number,
   build: (...placeholders: string[]) => Compilable<R>,
-): (...params: Param[]) => Promise<QueryResult<R>> {
+): Precompiled<R> {
   // Values no caller passes: NUL bytes never reach SQL text or a real parameter of ours.
   const marks = Array.from({ length: arity }, (_, i) => `\u0000tokenwarden-param-${i}\u0000`)
   let compiled: CompiledQuery<R> | undefined
   let slots: readonly number[] = []
-  return (...params) => {
+  const on = (executor: Pick<Kysely<any>, 'executeQuery'>, ...params: Param[]): Promise<QueryResult<R>> => {
     if (params.length !== arity) throw new TypeError(`precompiled query takes ${arity} parameters, got ${params.length}`)
     if (compiled === undefined) {
       const query = build(...marks).compile()
@@ -33,6 +39,7 @@ export function precompiled<DB, R>(
       compiled = query
       slots = positions
     }
-    return db.executeQuery({ ...compiled, parameters: slots.map((i) => params[i]) })
+    return executor.executeQuery({ ...compiled, parameters: slots.map((i) => params[i]) })
   }
+  return Object.assign((...params: Param[]) => on(db, ...params), { on })
 }

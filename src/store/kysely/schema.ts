@@ -56,6 +56,38 @@ export interface LoginThrottleTable {
 /** Single-use account tokens, stored as the port describes them (primary key: user and purpose). */
 export type AccountTokensTable = AccountTokenRecord
 
+/** A user's TOTP factor (store/kysely/mfa.ts). last_step is bigint: a string from pg, a number elsewhere. */
+export interface MfaTotpTable {
+  userId: string
+  /** base32 */
+  secret: string
+  confirmedAt: string | null
+  lastStep: number | string | null
+  createdAt: string
+}
+
+/** Unused recovery codes, by SHA-256 hex (primary key: user and hash). */
+export interface MfaRecoveryCodesTable {
+  userId: string
+  codeHash: string
+  createdAt: string
+}
+
+/** The audit log (store/kysely/audit.ts); `detail` is JSON text. */
+export interface AuditLogTable {
+  id: string
+  at: string
+  event: string
+  outcome: string
+  reason: string | null
+  actorId: string | null
+  subjectId: string | null
+  sessionId: string | null
+  ip: string | null
+  userAgent: string | null
+  detail: string | null
+}
+
 export interface Database {
   users: UsersTable
   sessions: SessionsTable
@@ -63,4 +95,7 @@ export interface Database {
   twCounters: CountersTable
   loginThrottle: LoginThrottleTable
   accountTokens: AccountTokensTable
+  auditLog: AuditLogTable
+  mfaTotp: MfaTotpTable
+  mfaRecoveryCodes: MfaRecoveryCodesTable
 }

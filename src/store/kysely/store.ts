@@ -9,7 +9,9 @@ import type { RevocationReason } from '../../core/events/types.js'
 import type {
   AccountTokenPurpose,
   AccountTokenRecord,
+  ChangeOptions,
   CreateUserResult,
+  TotpRecord,
   UpdateOptions,
   UserUpdateResult,
   NewSession,
@@ -21,11 +23,14 @@ import type {
   UserQuery,
   UserRecord,
 } from '../../core/store.js'
+import type { AuditPage, AuditQuery, AuditRecord } from '../../core/audit/types.js'
 import type { DialectFactory } from './dialects/types.js'
+import { auditInsert, insertAudit, listAudit, pruneAudit } from './audit.js'
 import { consumeAccountToken, deleteAccountTokens, issueAccountToken } from './account-tokens.js'
+import * as mfa from './mfa.js'
 import { changeWithEvents, KyselyEventLog, NothingChanged, withEvents } from './events.js'
 import { migrateToLatest, pendingMigrations } from './migrator.js'
-import { precompiled } from './precompiled.js'
+import { precompiled, type Precompiled } from './precompiled.js'
 import type { Database, UsersTable } from './schema.js'
 
 function toUser(row: Selectable<UsersTable>): UserRecord {
@@ -75,7 +80,8 @@ export class KyselyStore implements Store {
   // compiled once: see precompiled.ts. Plain properties and methods, not #private: a store wrapped in a Proxy
   // (a counting or read-only wrapper) must keep working.
   private readonly userBy: Record<'id' | 'email' | 'username', (value: string) => Promise<UserRecord | undefined>>
-  private readonly insertSession: (...values: (string | null)[]) => Promise<unknown>
+  private readonly insertSession: Precompiled<unknown>
+  private readonly insertAudit: Precompiled<unknown>
 
   /** Built by createStore(config) (store/create.ts), which picks the dialect from DATABASE_URL. */
   constructor(db: Kysely<Database>, dialect: DialectFactory) {
@@ -94,6 +100,7 @@ export class KyselyStore implements Store {
     this.insertSession = precompiled(db, 8, (id, userId, createdAt, lastUsedAt, expiresAt, userAgent, ip, refreshJti) =>
       db.insertInto('sessions').values({ id: id!, userId: userId!, createdAt: createdAt!, lastUsedAt: lastUsedAt!, expiresAt: expiresAt!, userAgent: userAgent!, ip: ip!, refreshJti: refreshJti! }),
     )
+    this.insertAudit = auditInsert(db)
   }
 
   migrate(): Promise<string[]> {
@@ -109,22 +116,14 @@ export class KyselyStore implements Store {
     await this.db.destroy()
   }
 
-  async createUser(user: NewUser): Promise<CreateUserResult> {
+  async createUser(user: NewUser, options: ChangeOptions = {}): Promise<CreateUserResult> {
     try {
-      await this.db
-        .insertInto('users')
-        .values({
-          id: user.id,
-          email: user.email,
-          username: user.username,
-          passwordHash: user.passwordHash,
-          roles: JSON.stringify(user.roles),
-          disabled: 0,
-          emailVerifiedAt: user.emailVerifiedAt ?? null,
-          createdAt: user.createdAt,
-          updatedAt: user.createdAt,
-        })
-        .execute()
+      await this.db.transaction().execute(async (trx) => {
+        const { emailVerifiedAt = null, createdAt } = user
+        const row = { id: user.id, email: user.email, username: user.username, passwordHash: user.passwordHash, roles: JSON.stringify(user.roles) }
+        await trx.insertInto('users').values({ ...row, disabled: 0, emailVerifiedAt, createdAt, updatedAt: createdAt }).execute()
+        await insertAudit(this.insertAudit, trx, options.audit)
+      })
     } catch (err) {
       const conflict = this.conflict(err)
       if (conflict === undefined) throw err
@@ -163,6 +162,7 @@ export class KyselyStore implements Store {
         if (options.keepAnAdmin === true && (await this.countAdmins(trx, id)) === 0) throw new LastAdmin()
         const updated = await trx.updateTable('users').set(values).where('id', '=', id).executeTakeFirst()
         if (updated.numUpdatedRows === 0n) throw new NothingChanged()
+        await insertAudit(this.insertAudit, trx, options.audit)
         const row = await trx.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirstOrThrow()
         return { result: toUser(row), event: { type: 'user_updated', userId: id } }
       })
@@ -181,8 +181,11 @@ export class KyselyStore implements Store {
         if (options.keepAnAdmin === true && (await this.countAdmins(trx, id)) === 0) throw new LastAdmin()
         await trx.deleteFrom('sessions').where('userId', '=', id).execute()
         await trx.deleteFrom('accountTokens').where('userId', '=', id).execute()
+        await trx.deleteFrom('mfaRecoveryCodes').where('userId', '=', id).execute()
+        await trx.deleteFrom('mfaTotp').where('userId', '=', id).execute()
         const result = await trx.deleteFrom('users').where('id', '=', id).executeTakeFirst()
         if (result.numDeletedRows === 0n) throw new NothingChanged()
+        await insertAudit(this.insertAudit, trx, options.audit)
         return { result: true, event: { type: 'user_deleted', userId: id } }
       })
     } catch (err) {
@@ -221,8 +224,17 @@ export class KyselyStore implements Store {
     return rows.filter((r) => (JSON.parse(r.roles) as string[]).includes(ADMIN_ROLE)).length
   }
 
-  async createSession(s: NewSession): Promise<void> {
-    await this.insertSession(s.id, s.userId, s.createdAt, s.lastUsedAt, s.expiresAt, s.userAgent, s.ip, s.refreshJti)
+  async createSession(s: NewSession, { audit }: ChangeOptions = {}): Promise<void> {
+    const values = [s.id, s.userId, s.createdAt, s.lastUsedAt, s.expiresAt, s.userAgent, s.ip, s.refreshJti]
+    if (audit === undefined) {
+      await this.insertSession(...values)
+      return
+    }
+    // A login's session and its audit row: one transaction of two precompiled inserts.
+    await this.db.transaction().execute(async (trx) => {
+      await this.insertSession.on(trx, ...values)
+      await insertAudit(this.insertAudit, trx, audit)
+    })
   }
 
   async findSession(id: string): Promise<SessionRecord | undefined> {
@@ -248,16 +260,17 @@ export class KyselyStore implements Store {
     return result.numUpdatedRows === 1n
   }
 
-  async revokeSession(id: string, at: string, reason: RevocationReason): Promise<boolean> {
+  async revokeSession(id: string, at: string, reason: RevocationReason, options: ChangeOptions = {}): Promise<boolean> {
     if (hasNul(id)) return false
     return changeWithEvents(this.db, this.dialect, false, async (trx) => {
       const result = await trx.updateTable('sessions').set({ revokedAt: at, revokedReason: reason }).where('id', '=', id).where('revokedAt', 'is', null).executeTakeFirst()
       if (result.numUpdatedRows !== 1n) throw new NothingChanged()
+      await insertAudit(this.insertAudit, trx, options.audit)
       return { result: true, event: { type: 'session_revoked', sessionId: id, reason, at } }
     })
   }
 
-  async revokeUserSessions(userId: string, at: string, reason: RevocationReason, exceptId?: string): Promise<string[]> {
+  async revokeUserSessions(userId: string, at: string, reason: RevocationReason, exceptId?: string, options: ChangeOptions = {}): Promise<string[]> {
     return withEvents(this.db, this.dialect, async (trx) => {
       let q = trx.selectFrom('sessions').select('id').where('userId', '=', userId).where('revokedAt', 'is', null)
       // An exception holding NUL matches no session: every live one is revoked.
@@ -268,6 +281,8 @@ export class KyselyStore implements Store {
       for (const chunk of chunks(ids)) {
         await trx.updateTable('sessions').set({ revokedAt: at, revokedReason: reason }).where('id', 'in', chunk).execute()
       }
+      // Recorded even when none was live, like the event: the request to end them was made.
+      await insertAudit(this.insertAudit, trx, options.audit)
       // Recorded even when no session was live: it also retires the user's legacy tokens.
       return { result: ids, event: { type: 'user_sessions_revoked', userId, sessionIds: ids, reason, at } }
     })
@@ -308,6 +323,40 @@ export class KyselyStore implements Store {
 
   deleteAccountTokens(userId: string, purpose?: AccountTokenPurpose): Promise<number> {
     return hasNul(userId) ? Promise.resolve(0) : deleteAccountTokens(this.db, userId, purpose)
+  }
+
+  // The audit log (audit.ts); the change methods above write their row in their own transaction.
+  appendAudit(record: AuditRecord): Promise<void> {
+    return insertAudit(this.insertAudit, this.db, record)
+  }
+  listAudit(query: AuditQuery): Promise<AuditPage> {
+    return listAudit(this.db, query)
+  }
+  pruneAudit(before: string): Promise<number> {
+    return pruneAudit(this.db, before)
+  }
+
+  // TOTP (mfa.ts). Ids with NUL match nothing, as above.
+  findTotp(userId: string): Promise<TotpRecord | undefined> {
+    return hasNul(userId) ? Promise.resolve(undefined) : mfa.findTotp(this.db, userId)
+  }
+  savePendingTotp(userId: string, secret: string, at: string): Promise<boolean> {
+    return mfa.savePendingTotp(this.db, userId, secret, at)
+  }
+  confirmTotp(userId: string, step: number, codeHashes: readonly string[], at: string): Promise<boolean> {
+    return hasNul(userId) ? Promise.resolve(false) : mfa.confirmTotp(this.db, this.dialect, userId, step, codeHashes, at)
+  }
+  useTotpStep(userId: string, step: number): Promise<boolean> {
+    return hasNul(userId) ? Promise.resolve(false) : mfa.useTotpStep(this.db, userId, step)
+  }
+  consumeRecoveryCode(userId: string, codeHash: string): Promise<boolean> {
+    return hasNul(userId) || hasNul(codeHash) ? Promise.resolve(false) : mfa.consumeRecoveryCode(this.db, userId, codeHash)
+  }
+  countRecoveryCodes(userId: string): Promise<number> {
+    return hasNul(userId) ? Promise.resolve(0) : mfa.countRecoveryCodes(this.db, userId)
+  }
+  deleteTotp(userId: string): Promise<boolean> {
+    return hasNul(userId) ? Promise.resolve(false) : mfa.deleteTotp(this.db, this.dialect, userId)
   }
 }
 
