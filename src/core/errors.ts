@@ -46,6 +46,12 @@ export const ERRORS = {
   PASSWORD_INCORRECT: { status: 403, message: 'The password is incorrect' },
   PASSWORD_TOO_WEAK: { status: 400, message: 'The password is too easy to guess' },
   LAST_ADMIN: { status: 409, message: 'This is the last enabled administrator; add another admin first' },
+  // Two-factor login (TOTP, RFC 6238)
+  MFA_CODE_INVALID: { status: 401, message: 'The code is wrong, expired or already used', bearer: 'challenge' },
+  MFA_TOKEN_INVALID: { status: 401, message: 'This sign-in step is invalid, already used or expired; sign in again', bearer: 'challenge' },
+  MFA_ALREADY_ENABLED: { status: 409, message: 'Two-factor login is already on for this account' },
+  MFA_NOT_ENABLED: { status: 409, message: 'Two-factor login is not on for this account' },
+  MFA_ENROLLMENT_NOT_STARTED: { status: 409, message: 'Start two-factor enrollment first' },
 
   // Tokens: every verification failure is a 401 (RFC 6750 §3.1 invalid_token)
   TOKEN_MISSING: { status: 401, message: 'No token was presented', bearer: 'challenge' },
@@ -80,6 +86,8 @@ export const ERRORS = {
 
   // Authorization
   ROLE_REQUIRED: { status: 403, message: 'You lack the role this requires', bearer: 'insufficient_scope' },
+  // A token whose amr (RFC 8176) has no second factor, where one is required.
+  MFA_REQUIRED: { status: 403, message: 'This needs a login with a second factor', bearer: 'insufficient_scope' },
   // GET /metrics with METRICS_TOKEN set (src/http/metrics/); with no Authorization at all it is TOKEN_MISSING
   METRICS_TOKEN_INVALID: { status: 401, message: 'Metrics token is not accepted', bearer: 'invalid_token' },
 

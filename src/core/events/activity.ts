@@ -24,6 +24,10 @@ export const LOGIN_OUTCOMES = [
   'unverified',
   // LOGIN_INTERRUPTED: the account changed while the session was being opened.
   'interrupted',
+  // The right password for an account with two-factor on: an mfa_token, no session yet.
+  'mfa_required',
+  // The second step refused: MFA_CODE_INVALID (wrong, replayed or used code) or MFA_TOKEN_INVALID.
+  'mfa_failed',
   // Anything unexpected (the database down).
   'error',
 ] as const

@@ -16,6 +16,8 @@ export const REVOCATION_REASONS = [
   'password_changed',
   'password_reset',
   'admin_revoked',
+  // An admin reset the account's two-factor login (a lost or stolen authenticator).
+  'mfa_reset',
 ] as const
 
 export type RevocationReason = (typeof REVOCATION_REASONS)[number]

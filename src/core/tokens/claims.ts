@@ -19,6 +19,11 @@ export interface TokenClaims {
   readonly roles?: readonly string[]
   /** Access tokens only: whether the account's email address is verified (OpenID Connect Core §5.1). */
   readonly email_verified?: boolean
+  /**
+   * How the session's user proved who they are (RFC 8176 §2 values: `pwd`, `otp`, `mfa`), on
+   * both token types: the refresh token carries it to the access tokens a refresh signs.
+   */
+  readonly amr?: readonly string[]
   /** Double-submit CSRF value, for tokens delivered in cookies. */
   readonly csrf?: string
   readonly iss?: string
@@ -34,10 +39,12 @@ export interface ClaimsInput {
   roles?: readonly string[]
   /** Access tokens only: stamped as `email_verified`. */
   emailVerified?: boolean
+  /** Authentication methods (RFC 8176), stamped as `amr`. */
+  amr?: readonly string[]
   /** Extra claims; reserved names (sub, type, exp, ...) cannot be overridden. */
   extra?: Record<string, unknown>
 }
 
 export const RESERVED_CLAIMS: ReadonlySet<string> = new Set([
-  'sub', 'type', 'fresh', 'jti', 'iat', 'nbf', 'exp', 'sid', 'iss', 'aud', 'csrf', 'roles', 'email_verified',
+  'sub', 'type', 'fresh', 'jti', 'iat', 'nbf', 'exp', 'sid', 'iss', 'aud', 'csrf', 'roles', 'email_verified', 'amr',
 ])

@@ -84,6 +84,7 @@ export function createIssuer(options: IssueOptions): TokenIssuer {
       if (input.sid !== undefined) claims.sid = input.sid
       if (input.roles !== undefined) claims.roles = [...input.roles]
       if (type === 'access' && input.emailVerified !== undefined) claims.email_verified = input.emailVerified
+      if (input.amr !== undefined) claims.amr = [...input.amr]
       if (options.issuer !== undefined) claims.iss = options.issuer
       if (options.audience !== undefined) claims.aud = options.audience
       if (options.csrf === true) claims.csrf = randomToken(16)
