@@ -46,6 +46,8 @@ export interface Auth {
   readonly verifier: TokenVerifier
   /** The time source every flow reads. */
   readonly clock: Clock
+  /** AuthOptions.mfaRequiredRoles: the guards of role-protected routes refuse these roles' tokens without a second factor. */
+  readonly mfaRequiredRoles: readonly string[]
   /** Every auth event this instance applies; subscribe to observe them (metrics, audit). */
   readonly events: AuthEventBus
   /**
@@ -152,6 +154,7 @@ export function createAuth(options: AuthOptions): Auth {
     issuer,
     verifier,
     clock,
+    mfaRequiredRoles: settings.mfaRequiredRoles,
     events,
     activity,
     feed,

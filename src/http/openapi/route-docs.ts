@@ -29,6 +29,8 @@ export interface RouteDocContext {
   readonly messageKey: string
   /** Whether guards load the user (a deleted account is then TOKEN_USER_NOT_FOUND). */
   readonly loadsUser: boolean
+  /** MFA_REQUIRED_ROLES: role-guarded routes may answer MFA_REQUIRED. */
+  readonly mfaRequiredRoles: readonly string[]
 }
 
 /** The guard options a route's `config.auth` declares (`true` is a plain guard), or undefined. */
@@ -45,6 +47,7 @@ function guardCodes(auth: GuardOptions, ctx: RouteDocContext): ErrorCode[] {
   if (auth.fresh === true) codes.push('TOKEN_NOT_FRESH')
   if (auth.refresh === true) codes.push('REFRESH_TOKEN_REUSED')
   if ((auth.roles ?? []).length > 0) codes.push('ROLE_REQUIRED')
+  if (auth.mfa === true || ((auth.roles ?? []).length > 0 && ctx.mfaRequiredRoles.length > 0)) codes.push('MFA_REQUIRED')
   if (locations.includes('cookies') && ctx.settings.cookies.csrfProtect) codes.push('CSRF_FAILED')
   if (ctx.loadsUser) codes.push('TOKEN_USER_NOT_FOUND', 'TOKEN_REVOKED')
   return codes
@@ -136,8 +139,12 @@ export function describeRoute(route: RouteOptions, ctx: RouteDocContext): void {
   if (auth !== undefined) {
     const methods = Array.isArray(route.method) ? route.method : [route.method]
     schema.security ??= securityOf(auth, ctx.settings, methods)
-    schema['x-tokenwarden-auth'] = { fresh: auth.fresh === true, roles: [...(auth.roles ?? [])], optional: auth.optional === true }
-    const needs = [auth.fresh === true ? 'a fresh access token (from a password login, not a refresh)' : undefined, (auth.roles ?? []).length > 0 ? `the role(s) ${(auth.roles ?? []).join(', ')}` : undefined].filter(Boolean)
+    schema['x-tokenwarden-auth'] = { fresh: auth.fresh === true, roles: [...(auth.roles ?? [])], optional: auth.optional === true, mfa: auth.mfa === true }
+    const needs = [
+      auth.fresh === true ? 'a fresh access token (from a password login, not a refresh)' : undefined,
+      auth.mfa === true ? 'a login with a second factor (amr lists mfa)' : undefined,
+      (auth.roles ?? []).length > 0 ? `the role(s) ${(auth.roles ?? []).join(', ')}` : undefined,
+    ].filter(Boolean)
     if (needs.length > 0 && typeof schema.description !== 'string') schema.description = `Needs ${needs.join(' and ')}.`
   }
   route.schema = schema

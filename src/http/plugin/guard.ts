@@ -1,6 +1,7 @@
 // The guard: one Fastify hook per protected route. Order of checks per request: find the
 // token (locations in order) -> verify (signature, claims, type; cached) -> CSRF when it came
-// from a cookie -> isRevoked (every request, cache or not) -> fresh -> roles -> loadUser.
+// from a cookie -> isRevoked (every request, cache or not) -> fresh -> mfa -> roles (and the
+// second factor those roles need) -> loadUser.
 // It stays callback-style and synchronous when the hooks answer synchronously, so a cached
 // token costs no promise.
 
@@ -56,8 +57,15 @@ export interface GuardContext {
   readonly cookieSupport: () => boolean
   readonly isRevoked: TokenwardenPluginOptions['isRevoked']
   readonly loadUser: TokenwardenPluginOptions['loadUser']
+  /** Roles whose tokens need a second factor on role-guarded routes (MFA_REQUIRED_ROLES). */
+  readonly mfaRequiredRoles: readonly string[]
   /** Answers a failed request: sets the challenge, then sends or hands the error on. */
   readonly reject: (request: FastifyRequest, reply: FastifyReply, err: unknown, done: Done) => void
+}
+
+/** Whether the token's login used a second factor: `amr` (RFC 8176 §2) lists `mfa`. */
+function secondFactor(claims: TokenClaims): boolean {
+  return Array.isArray(claims.amr) && claims.amr.includes('mfa')
 }
 
 export function createGuard(ctx: GuardContext, options: GuardOptions = {}): Guard {
@@ -65,6 +73,8 @@ export function createGuard(ctx: GuardContext, options: GuardOptions = {}): Guar
   const roles = options.roles ?? []
   const optional = options.optional === true
   const fresh = options.fresh === true
+  const mfa = options.mfa === true
+  const mfaRoles = ctx.mfaRequiredRoles
   const locations = checkLocations(options.locations, 'guard') ?? ctx.settings.locations
   if (fresh && type === 'refresh') throw new TypeError('tokenwarden guard: fresh applies to access tokens, not with refresh')
   if (locations.includes('cookies') && !ctx.cookieSupport()) throw new TypeError(NO_COOKIES("guard({ locations: ['cookies'] })"))
@@ -73,9 +83,13 @@ export function createGuard(ctx: GuardContext, options: GuardOptions = {}): Guar
   function finish(request: FastifyRequest, reply: FastifyReply, claims: TokenClaims, location: TokenLocation, done: Done): void {
     try {
       if (fresh && claims.fresh !== true) throw new AuthError('TOKEN_NOT_FRESH')
+      if (mfa && !secondFactor(claims)) throw new AuthError('MFA_REQUIRED')
       if (roles.length > 0) {
         const held = claims.roles ?? []
         if (!roles.every((r) => held.includes(r))) throw new AuthError('ROLE_REQUIRED')
+        // Until the holder of such a role logs in with a second factor (enrolling first if need
+        // be), what their roles open stays shut; routes needing no role (enrollment) stay open.
+        if (mfaRoles.length > 0 && held.some((r) => mfaRoles.includes(r)) && !secondFactor(claims)) throw new AuthError('MFA_REQUIRED')
       }
       request.jwt = claims
       request.identity = claims.sub

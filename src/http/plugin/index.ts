@@ -184,7 +184,8 @@ async function tokenwardenPlugin(app: FastifyInstance, opts: TokenwardenPluginOp
   // A route's `config.auth` installs its guard here, and with `config.errors` describes the route
   // (its error responses and OpenAPI security): one declaration for both. Before the resumable
   // swap below, which then treats the installed guard like one passed by hand.
-  const docs = { settings, messageKey: messageKey ?? DEFAULT_MESSAGE_KEY, loadsUser: opts.loadUser !== undefined }
+  const mfaRequiredRoles = Object.freeze([...(opts.mfaRequiredRoles ?? auth?.mfaRequiredRoles ?? [])])
+  const docs = { settings, messageKey: messageKey ?? DEFAULT_MESSAGE_KEY, loadsUser: opts.loadUser !== undefined, mfaRequiredRoles }
   app.addHook('onRoute', (route: RouteOptions) => {
     const declared = declaredAuth(route)
     if (declared !== undefined) {
@@ -260,7 +261,7 @@ async function tokenwardenPlugin(app: FastifyInstance, opts: TokenwardenPluginOp
     verifier,
     issuer,
     settings,
-    guard: (options) => createGuard({ verifier, settings, readCookies, cookieSupport, isRevoked, loadUser: opts.loadUser, reject }, options),
+    guard: (options) => createGuard({ verifier, settings, readCookies, cookieSupport, isRevoked, loadUser: opts.loadUser, mfaRequiredRoles, reject }, options),
     locate(request, options = {}) {
       const locations = checkLocations(options.locations, 'locate') ?? settings.locations
       if (locations.includes('cookies') && !cookieSupport()) throw new TypeError(NO_COOKIES("locate({ locations: ['cookies'] })"))

@@ -70,6 +70,12 @@ export interface TokenwardenPluginOptions {
   onError?: (error: AuthError, request: FastifyRequest, reply: FastifyReply) => unknown
   /** The key of the message in error bodies the plugin sends (JWT_ERROR_MESSAGE_KEY). default: DEFAULT_MESSAGE_KEY (message) */
   messageKey?: string
+  /**
+   * Roles that need a second factor (MFA_REQUIRED_ROLES): a guard requiring any role refuses a
+   * token holding one of these with 403 MFA_REQUIRED unless its `amr` (RFC 8176) lists `mfa`.
+   * default: `auth.mfaRequiredRoles` with `auth`, else none
+   */
+  mfaRequiredRoles?: readonly string[]
 }
 
 export interface GuardOptions {
@@ -81,6 +87,8 @@ export interface GuardOptions {
   refresh?: boolean
   /** Require every one of these roles (403 ROLE_REQUIRED otherwise). default: none */
   roles?: readonly string[]
+  /** Require a login with a second factor: the token's `amr` (RFC 8176) lists `mfa` (403 MFA_REQUIRED otherwise). default: false */
+  mfa?: boolean
   /** Where to look for the token on this route, in order. default: the plugin's `locations` */
   locations?: readonly TokenLocation[]
 }

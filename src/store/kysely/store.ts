@@ -341,7 +341,7 @@ export class KyselyStore implements Store {
     return hasNul(userId) ? Promise.resolve(undefined) : mfa.findTotp(this.db, userId)
   }
   savePendingTotp(userId: string, secret: string, at: string): Promise<boolean> {
-    return mfa.savePendingTotp(this.db, userId, secret, at)
+    return hasNul(userId) ? Promise.resolve(false) : mfa.savePendingTotp(this.db, userId, secret, at)
   }
   confirmTotp(userId: string, step: number, codeHashes: readonly string[], at: string): Promise<boolean> {
     return hasNul(userId) ? Promise.resolve(false) : mfa.confirmTotp(this.db, this.dialect, userId, step, codeHashes, at)
