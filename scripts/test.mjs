@@ -55,11 +55,24 @@ for (const [name, variable] of Object.entries(ENV)) {
 
 // Files run side by side: node's default (one fewer than the CPUs) runs one at a time on two
 // cores, while most files wait on servers, browsers and child processes rather than compute.
-// TW_TEST_CONCURRENCY or a --test-concurrency option overrides it.
+// TW_TEST_CONCURRENCY or a --test-concurrency option overrides it. The files that load the
+// machine on purpose or time themselves (the benchmark smoke run, the multi-instance clusters,
+// the worker processes) run afterwards, one at a time, so they neither starve nor are starved.
+const SERIAL = ['test/bench/', 'test/cluster/', 'test/server/workers.test.ts', 'test/server/sigkill.test.ts']
+const serial = (file) => SERIAL.some((prefix) => file.replaceAll('\\', '/').startsWith(prefix))
 const concurrency = options.some((o) => o.startsWith('--test-concurrency')) ? [] : [`--test-concurrency=${process.env.TW_TEST_CONCURRENCY ?? 3}`]
-runner = spawn(process.execPath, ['--import', 'tsx', '--test', ...concurrency, ...options, ...list], { stdio: 'inherit', env })
-const code = await new Promise((resolve) => {
-  runner.once('exit', (status, signal) => resolve(status ?? (signal === 'SIGINT' ? 130 : 1)))
-})
+const batches = [
+  { files: list.filter((f) => !serial(f)), flags: concurrency },
+  { files: list.filter(serial), flags: ['--test-concurrency=1'] },
+].filter((b) => b.files.length > 0)
+let code = 0
+for (const batch of batches) {
+  runner = spawn(process.execPath, ['--import', 'tsx', '--test', ...batch.flags, ...options, ...batch.files], { stdio: 'inherit', env })
+  const status = await new Promise((resolve) => {
+    runner.once('exit', (status, signal) => resolve(status ?? (signal === 'SIGINT' ? 130 : 1)))
+  })
+  if (status !== 0 && code === 0) code = status
+  if (status === 130) break
+}
 if (handle !== undefined) await stopServices(handle)
 process.exit(code)
