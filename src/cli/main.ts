@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// The `tokenwarden` command: serve (the default), migrate, keys, users, token, doctor, declared
+// The `tokenwarden` command: serve (the default), migrate, keys, users, audit, token, doctor, declared
 // with commander (program.ts): `--help` on every command, usage errors exit 2 with the usage
 // line. Configuration errors print one line naming the variable and exit with code 2, before
 // anything listens.
@@ -17,6 +17,7 @@ import { loadEnv } from './env.js'
 import { keysCommand } from './keys.js'
 import { consoleIo, EXIT_USAGE, exits, runProgram } from './program.js'
 import { consoleUsersIo, usersCommand } from './users.js'
+import { auditCommand } from './audit.js'
 import { loadKeyring } from './ring.js'
 import { redactSecrets } from './redact.js'
 import { logRing, ringReloader } from './reload.js'
@@ -72,6 +73,7 @@ function program(env: Record<string, string | undefined>): Command {
     }))
   root.addCommand(keysCommand(env, { ...io, now: () => Date.now() }))
   root.addCommand(usersCommand(env, consoleUsersIo()))
+  root.addCommand(auditCommand(env, io))
   root.addCommand(tokenCommand(env, consoleTokenIo))
   root.addCommand(doctorCommand(env, io))
   return root

@@ -6,7 +6,11 @@
 
 import type { User } from '../core/accounts/user.js'
 import type { Auth } from '../core/auth.js'
+import type { AuditSource } from '../core/audit/types.js'
 import { isAuthError } from '../core/errors.js'
+
+/** How the audit log records an operator's change: no actor (no account signed in), `via: 'cli'`. */
+export const CLI_SOURCE: AuditSource = Object.freeze({ via: 'cli' })
 
 export const ADMIN_COMMANDS = ['disable', 'enable', 'set-roles', 'delete', 'revoke'] as const
 export type AdminCommand = (typeof ADMIN_COMMANDS)[number]
@@ -64,13 +68,13 @@ export async function adminCommand(auth: Auth, command: AdminCommand, target: Ad
     switch (command) {
       case 'disable':
       case 'enable': {
-        const { revoked } = await admin.updateUser(user.id, { disabled: command === 'disable' })
+        const { revoked } = await admin.updateUser(user.id, { disabled: command === 'disable' }, CLI_SOURCE)
         io.out(`${command === 'disable' ? 'Disabled' : 'Enabled'} ${user.id} <${user.email}>${revoked > 0 ? `; ${revoked} sessions revoked` : ''}`)
         return 0
       }
       case 'set-roles': {
         const roles = target.set!.split(',').map((r) => r.trim()).filter((r) => r !== '')
-        const { user: updated, revoked } = await admin.updateUser(user.id, { roles })
+        const { user: updated, revoked } = await admin.updateUser(user.id, { roles }, CLI_SOURCE)
         io.out(`Roles of ${user.id} <${user.email}>: ${updated.roles.join(', ') || '(none)'}${revoked > 0 ? `; ${revoked} sessions revoked` : ''}`)
         return 0
       }
@@ -85,11 +89,11 @@ export async function adminCommand(auth: Auth, command: AdminCommand, target: Ad
             return 1
           }
         }
-        await admin.deleteUser(user.id)
+        await admin.deleteUser(user.id, CLI_SOURCE)
         io.out(`Deleted ${user.id} <${user.email}> and its sessions`)
         return 0
       case 'revoke':
-        io.out(`Revoked ${await admin.endUserSessions(user.id)} sessions of ${user.id} <${user.email}>`)
+        io.out(`Revoked ${await admin.endUserSessions(user.id, CLI_SOURCE)} sessions of ${user.id} <${user.email}>`)
         return 0
     }
   } catch (err) {

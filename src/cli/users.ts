@@ -15,7 +15,7 @@ import type { Store } from '../core/store.js'
 import { Keyring } from '../core/tokens/keyring.js'
 import { loadEnv } from './env.js'
 import { importCommand } from './users-import.js'
-import { ADMIN_COMMANDS, ADMIN_DESCRIPTIONS, adminCommand } from './users-admin.js'
+import { ADMIN_COMMANDS, ADMIN_DESCRIPTIONS, adminCommand, CLI_SOURCE } from './users-admin.js'
 import { consoleIo, EXIT_USAGE, exits, readStdin, runProgram, wholeNumber, type CliIo } from './program.js'
 import { withConfig, withStore } from './run-with.js'
 
@@ -116,11 +116,12 @@ async function createCommand(env: Env, io: UsersIo, o: { email: string; username
 
 
 /** The auth service for account work: the CLI issues no tokens, so a throwaway key fills the ring. */
-function accountService(store: Store, config: Pick<ServerConfig, 'argon2' | 'passwordMinLength'> | undefined) {
+export function accountService(store: Store, config: Partial<Pick<ServerConfig, 'argon2' | 'passwordMinLength' | 'auditRetention'>> | undefined) {
   return createAuth({
     store,
     argon2: config?.argon2,
     passwordMinLength: config?.passwordMinLength,
+    auditRetention: config?.auditRetention,
     keyring: Keyring.of([{ alg: 'HS256', secret: randomBytes(32).toString('base64url') }]),
   })
 }
@@ -137,7 +138,7 @@ async function create(store: Store, config: ServerConfig, o: CreateOptions, io: 
   const auth = accountService(store, config)
   try {
     // The operator gives the address: it counts as verified (no link is mailed from the CLI).
-    const user = await auth.accounts.register({ email: o.email, username: o.username, password: o.password, roles: o.admin ? ADMIN_ROLES : DEFAULT_ROLES, emailVerified: true })
+    const user = await auth.accounts.register({ email: o.email, username: o.username, password: o.password, roles: o.admin ? ADMIN_ROLES : DEFAULT_ROLES, emailVerified: true }, CLI_SOURCE)
     io.out(o.json ? JSON.stringify(view(user)) : `Created user ${user.id} <${user.email}> roles: ${user.roles.join(', ')}`)
     return 0
   } catch (err) {

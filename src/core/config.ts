@@ -11,6 +11,7 @@ import { parseCorsConfig, type CorsConfig } from './config-cors.js'
 import { parseDatabaseConfig, type DatabaseConfig } from './config-database.js'
 import { parseMailConfig, type MailConfig } from './config-mail.js'
 import { parseMetricsConfig, type MetricsConfig } from './config-metrics.js'
+import { parseMfaConfig, type MfaConfig } from './config-mfa.js'
 import { emailProblem, PASSWORD_MIN, PASSWORD_MIN_CEILING, passwordProblem } from './accounts/rules.js'
 import { THROTTLE_DEFAULTS } from './accounts/throttle.js'
 import { AUTH_DEFAULTS, LEGACY_TOKEN_MODES } from './auth-options.js'
@@ -25,10 +26,10 @@ export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', '
 export type LogLevel = (typeof LOG_LEVELS)[number]
 
 /**
- * The token settings (JWT_ALGORITHM, keys, token locations, cookies) live in TokenConfig; CORS_* in CorsConfig; DATABASE_*, REDIS_URL and INVALIDATION_* in DatabaseConfig; METRICS* in MetricsConfig; SMTP_URL, MAIL_* and APP_NAME in MailConfig.
+ * The token settings (JWT_ALGORITHM, keys, token locations, cookies) live in TokenConfig; CORS_* in CorsConfig; DATABASE_*, REDIS_URL and INVALIDATION_* in DatabaseConfig; METRICS* in MetricsConfig; SMTP_URL, MAIL_* and APP_NAME in MailConfig; MFA_REQUIRED_ROLES in MfaConfig.
  * A setting that configures a lower layer takes that layer's default (named on the field), never a copy of it.
  */
-export interface ServerConfig extends TokenConfig, CorsConfig, DatabaseConfig, MetricsConfig, MailConfig {
+export interface ServerConfig extends TokenConfig, CorsConfig, DatabaseConfig, MetricsConfig, MailConfig, MfaConfig {
   /** PORT. default: 3000 */
   port: number
   /** HOST. default: 127.0.0.1 */
@@ -79,6 +80,8 @@ export interface ServerConfig extends TokenConfig, CorsConfig, DatabaseConfig, M
   webConsole: boolean
   /** LEGACY_TOKENS: `accept` takes sid-less tokens a Flask app signed with JWT_SECRET, during a migration. default: AUTH_DEFAULTS.legacyTokens */
   legacyTokens: LegacyTokenMode
+  /** AUDIT_RETENTION, seconds the audit log keeps a row (accepts 90d, 12w); 0 keeps every row. default: AUTH_DEFAULTS.auditRetention (90 days) */
+  auditRetention: number
 }
 
 /**
@@ -135,11 +138,13 @@ export function parseConfig(env: Env, cwd = process.cwd()): ServerConfig {
     openapi: boolean(env, 'OPENAPI', true),
     webConsole: boolean(env, 'CONSOLE', true),
     legacyTokens: oneOf(env, 'LEGACY_TOKENS', LEGACY_TOKEN_MODES, AUTH_DEFAULTS.legacyTokens),
+    auditRetention: duration(env, 'AUDIT_RETENTION', AUTH_DEFAULTS.auditRetention, true),
     passwordMinLength,
     ...adminSeed(env, passwordMinLength),
     ...parseCorsConfig(env),
     ...parseMetricsConfig(env, nodeEnv, port, workers),
     ...parseMailConfig(env, cwd, { nodeEnv, host: text(env, 'HOST') ?? '127.0.0.1', port }),
+    ...parseMfaConfig(env),
   })
 }
 

@@ -46,6 +46,11 @@ export function authOptionsFromConfig(config: ServerConfig, keys: TokenwardenAut
     emailVerifyTtl: config.emailVerifyTtl,
     passwordResetTtl: config.passwordResetTtl,
     requireEmailVerification: config.requireEmailVerification,
+    auditRetention: config.auditRetention,
+    mfaRequiredRoles: config.mfaRequiredRoles,
+    // Authenticator apps list the account under the name messages use (the otpauth label
+    // separates issuer and account with a colon, so APP_NAME's own colons cannot stay).
+    totpIssuer: config.appName.replace(/:/g, ' ').trim() || 'tokenwarden',
   }
 }
 

@@ -41,10 +41,16 @@ function invalid(field: string, message: string): AuthError {
   return new AuthError('VALIDATION_FAILED', message, { details: { field } })
 }
 
+/**
+ * A date (UTC midnight) or a date-time with its offset: Date.parse alone would take `1` as the
+ * year 2001 and a time without offset as the server's local time.
+ */
+const ISO_TIME = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2}))?$/
+
 /** An ISO-8601 string for a bound, or VALIDATION_FAILED naming the field. */
 function timeOf(field: string, value: string | Date | undefined): string | undefined {
   if (value === undefined) return undefined
-  const ms = value instanceof Date ? value.getTime() : Date.parse(value)
+  const ms = value instanceof Date ? value.getTime() : ISO_TIME.test(value) ? Date.parse(value) : NaN
   if (!Number.isFinite(ms)) throw invalid(field, `${field} must be an ISO-8601 time such as 2026-01-31 or 2026-01-31T12:00:00Z`)
   return new Date(ms).toISOString()
 }
@@ -61,7 +67,9 @@ export function createAuditLog(ctx: AuthContext): AuditLog {
       if (event !== undefined && !isAuditEvent(event)) throw invalid('event', `event must be one of ${AUDIT_EVENTS.join(', ')}`)
       return ctx.store.listAudit({ userId, event, from: timeOf('from', from), to: timeOf('to', to), ...pageOf(limit, offset) })
     },
-    activity: (userId, { limit, offset } = {}) => ctx.store.listAudit({ subjectId: userId, ...pageOf(limit, offset) }),
+    async activity(userId, { limit, offset } = {}) {
+      return ctx.store.listAudit({ subjectId: userId, ...pageOf(limit, offset) })
+    },
     async prune() {
       const retention = ctx.settings.auditRetention
       if (retention === 0) return 0

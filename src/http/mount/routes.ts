@@ -7,6 +7,7 @@ import type { Auth } from '../../core/auth.js'
 import { installErrorHandler } from '../errors.js'
 import { installBodyParsing } from '../json-body.js'
 import { adminRoutes } from '../routes/admin.js'
+import { activityRoutes, auditAdminRoutes } from '../routes/audit.js'
 import { authRoutes } from '../routes/auth.js'
 import { meRoutes } from '../routes/me.js'
 import { sessionRoutes } from '../routes/sessions.js'
@@ -33,7 +34,11 @@ export async function authApi(app: FastifyInstance, { auth, routes, adminRoles, 
     await app.register(sessionRoutes, { prefix: routes.auth, auth })
     await app.register(tokenRoutes, { prefix: routes.auth, auth })
     await app.register(accountLinkRoutes, { prefix: routes.auth, auth })
+    await app.register(activityRoutes, { prefix: routes.auth, auth })
   }
-  if (routes.admin !== false) await app.register(adminRoutes, { prefix: routes.admin, auth, roles: adminRoles })
+  if (routes.admin !== false) {
+    await app.register(adminRoutes, { prefix: routes.admin, auth, roles: adminRoles })
+    await app.register(auditAdminRoutes, { prefix: routes.admin, auth, roles: adminRoles })
+  }
   if (routes.users !== false) await app.register(userRoutes, { prefix: routes.users, auth })
 }

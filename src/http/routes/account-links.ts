@@ -7,6 +7,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { FastifyInstance } from 'fastify'
 import { Type } from 'typebox'
 import type { Auth } from '../../core/auth.js'
+import { auditSource } from '../audit-source.js'
 import { Email, NoContent, Password, UserView, userView } from '../schemas.js'
 
 /** A mailed token: 43 base64url characters; anything else is answered with the flow's own code, not a schema error. */
@@ -28,7 +29,7 @@ export async function accountLinkRoutes(app: FastifyInstance, { auth }: AccountL
       config: { errors: ['VERIFICATION_TOKEN_INVALID', 'SERVICE_UNAVAILABLE'] },
       schema: { summary: 'Verify an email address with the token from its message', operationId: 'verifyEmail', tags: ['account'], body: Type.Object({ token: MailedToken }), response: { 200: UserView } },
     },
-    async (request) => userView(await accounts.verifyEmail(request.body.token)),
+    async (request) => userView(await accounts.verifyEmail(request.body.token, auditSource(request))),
   )
 
   r.post(
@@ -69,7 +70,7 @@ export async function accountLinkRoutes(app: FastifyInstance, { auth }: AccountL
       },
     },
     async (request, reply) => {
-      await accounts.resetPassword(request.body.token, request.body.new_password)
+      await accounts.resetPassword(request.body.token, request.body.new_password, auditSource(request))
       return reply.code(204).send()
     },
   )

@@ -9,6 +9,7 @@ import { DEFAULT_PAGE_SIZE } from '../../core/accounts/admin-service.js'
 import { ADMIN_ROLE } from '../../core/accounts/last-admin.js'
 import type { Auth } from '../../core/auth.js'
 import { AuthError, type ErrorCode } from '../../core/errors.js'
+import { auditSource } from '../audit-source.js'
 import { NoContent } from '../schemas.js'
 import {
   AdminPatchBody,
@@ -62,7 +63,7 @@ export async function adminRoutes(app: FastifyInstance, { auth, roles = [ADMIN_R
       schema: { summary: "Change a user's roles or disable them (revokes their sessions)", operationId: 'adminPatchUser', tags, params: IdParams, body: AdminPatchBody, response: { 200: AdminUserView } },
     },
     async (request) => {
-    const { user } = await admin.updateUser(request.params.id, request.body)
+    const { user } = await admin.updateUser(request.params.id, request.body, auditSource(request))
     return adminUserView(user)
     },
   )
@@ -71,7 +72,7 @@ export async function adminRoutes(app: FastifyInstance, { auth, roles = [ADMIN_R
     '/users/:id',
     { config: guarded(['USER_NOT_FOUND', 'LAST_ADMIN']), schema: { summary: 'Delete a user', operationId: 'adminDeleteUser', tags, params: IdParams, response: { 204: NoContent } } },
     async (request, reply) => {
-    await admin.deleteUser(request.params.id)
+    await admin.deleteUser(request.params.id, auditSource(request))
     return reply.code(204).send()
     },
   )
@@ -89,7 +90,7 @@ export async function adminRoutes(app: FastifyInstance, { auth, roles = [ADMIN_R
     '/users/:id/sessions',
     { config: guarded(['USER_NOT_FOUND']), schema: { summary: "End all of a user's sessions", operationId: 'adminEndSessions', tags, params: IdParams, response: { 200: RevokedCount } } },
     async (request) => {
-      return { revoked: await admin.endUserSessions(request.params.id) }
+      return { revoked: await admin.endUserSessions(request.params.id, auditSource(request)) }
     },
   )
 
@@ -101,7 +102,7 @@ export async function adminRoutes(app: FastifyInstance, { auth, roles = [ADMIN_R
       schema: { summary: "End one of a user's sessions", operationId: 'adminEndSession', tags, params: SessionParams, response: { 204: NoContent } },
     },
     async (request, reply) => {
-      const ended = await auth.sessions.revoke(request.params.sid, { userId: request.params.id, reason: 'admin_revoked' })
+      const ended = await auth.sessions.revoke(request.params.sid, { userId: request.params.id, reason: 'admin_revoked', source: auditSource(request) })
       if (!ended) throw new AuthError('SESSION_NOT_FOUND')
       return reply.code(204).send()
     },

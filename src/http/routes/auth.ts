@@ -7,6 +7,7 @@ import type { Auth } from '../../core/auth.js'
 import type { TokenLocation } from '../../core/tokens/locations.js'
 import { AuthError } from '../../core/errors.js'
 import { refreshOutcome } from '../../core/sessions/refresh.js'
+import { auditSource } from '../audit-source.js'
 import { basicCredentials } from '../plugin/basic.js'
 import { missingTokenError } from '../plugin/extract.js'
 import { LoginBody, LogoutQuery, NoContent, RefreshBody, RegisterBody, UserView, userView } from '../schemas.js'
@@ -43,7 +44,7 @@ export async function authRoutes(app: FastifyInstance, { auth }: AuthRoutesOptio
     async (request, reply) => {
     // Only these fields: anything else in the body (e.g. `roles`) must not reach the account.
     const { email, password, username } = request.body
-    const user = await accounts.register({ email, password, username })
+    const user = await accounts.register({ email, password, username }, auditSource(request))
     return reply.code(201).send(userView(user))
     },
   )
@@ -167,7 +168,7 @@ export async function authRoutes(app: FastifyInstance, { auth }: AuthRoutesOptio
     },
     async (request, reply) => {
     const scope = request.query.scope ?? 'local'
-    await sessions.logout(request.jwt!, scope)
+    await sessions.logout(request.jwt!, scope, auditSource(request))
     // `others` keeps this session: its cookies stay, or the caller would be signed out too.
     if (scope !== 'others' && app.tokenwarden.settings.locations.includes('cookies')) app.tokenwarden.unsetJwtCookies(reply)
     return reply.code(204).send()

@@ -6,6 +6,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { FastifyInstance } from 'fastify'
 import type { Auth } from '../../core/auth.js'
 import { AuthError } from '../../core/errors.js'
+import { auditSource } from '../audit-source.js'
 import { NoContent, UserView, userView } from '../schemas.js'
 import { ChangePasswordBody, DeleteAccountBody, PatchMeBody } from '../account-schemas.js'
 
@@ -26,7 +27,8 @@ export async function meRoutes(app: FastifyInstance, { auth }: MeRoutesOptions):
     },
     async (request, reply) => {
     const claims = request.jwt!
-    await accounts.changePassword(claims.sub, { currentPassword: request.body.current_password, newPassword: request.body.new_password, keepSessionId: claims.sid })
+    const change = { currentPassword: request.body.current_password, newPassword: request.body.new_password, keepSessionId: claims.sid }
+    await accounts.changePassword(claims.sub, change, auditSource(request))
     return reply.code(204).send()
     },
   )
@@ -38,7 +40,7 @@ export async function meRoutes(app: FastifyInstance, { auth }: MeRoutesOptions):
       schema: { summary: 'Delete the account', operationId: 'deleteMe', tags: ['account'], body: DeleteAccountBody, response: { 204: NoContent } },
     },
     async (request, reply) => {
-      await accounts.deleteOwnAccount(request.identity!, request.body.password)
+      await accounts.deleteOwnAccount(request.identity!, request.body.password, auditSource(request))
       return reply.code(204).send()
     },
   )

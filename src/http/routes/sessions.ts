@@ -6,6 +6,7 @@ import type { FastifyInstance } from 'fastify'
 import type { Auth } from '../../core/auth.js'
 import { AuthError } from '../../core/errors.js'
 import { IdParams, SessionList, sessionView } from '../account-schemas.js'
+import { auditSource } from '../audit-source.js'
 import { NoContent } from '../schemas.js'
 
 export interface SessionRoutesOptions {
@@ -28,7 +29,7 @@ export async function sessionRoutes(app: FastifyInstance, { auth }: SessionRoute
       schema: { summary: 'Revoke one of my sessions', operationId: 'revokeSession', tags: ['sessions'], params: IdParams, response: { 204: NoContent } },
     },
     async (request, reply) => {
-    if (!(await sessions.revoke(request.params.id, { userId: request.identity!, reason: 'user_revoked' }))) throw new AuthError('SESSION_NOT_FOUND')
+    if (!(await sessions.revoke(request.params.id, { userId: request.identity!, reason: 'user_revoked', source: auditSource(request) }))) throw new AuthError('SESSION_NOT_FOUND')
       return reply.code(204).send()
     },
   )
