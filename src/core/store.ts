@@ -203,7 +203,7 @@ export interface Store {
    * Confirms the pending factor, recording `step` as used and replacing the recovery codes with
    * `codeHashes`; records user_updated. false when nothing is pending (none, or already confirmed).
    */
-  confirmTotp(userId: string, step: number, codeHashes: readonly string[], at: string): Promise<boolean>
+  confirmTotp(userId: string, step: number, codeHashes: readonly string[], at: string, options?: ChangeOptions): Promise<boolean>
   /**
    * Records `step` as used if it is later than the last step used on the confirmed factor: true
    * when this call did. Of two callers presenting one step, exactly one gets true (replay refusal).
@@ -214,5 +214,5 @@ export interface Store {
   /** How many unused recovery codes the user has. */
   countRecoveryCodes(userId: string): Promise<number>
   /** Removes the factor and the recovery codes; records user_updated. false when there was no factor. */
-  deleteTotp(userId: string): Promise<boolean>
+  deleteTotp(userId: string, options?: ChangeOptions): Promise<boolean>
 }

@@ -232,12 +232,13 @@ export class MemoryStore implements Store {
     this.#totp.set(userId, { userId, secret, confirmedAt: null, lastStep: null, createdAt: at })
     return true
   }
-  async confirmTotp(userId: string, step: number, codeHashes: readonly string[], at: string): Promise<boolean> {
+  async confirmTotp(userId: string, step: number, codeHashes: readonly string[], at: string, options: ChangeOptions = {}): Promise<boolean> {
     const t = this.#totp.get(userId)
     if (t === undefined || t.confirmedAt !== null) return false
     Object.assign(t, { confirmedAt: at, lastStep: step })
     this.#recovery.set(userId, new Set(codeHashes))
     this.events.record({ type: 'user_updated', userId })
+    this.#audit.append(options.audit)
     return true
   }
   async useTotpStep(userId: string, step: number): Promise<boolean> {
@@ -252,10 +253,11 @@ export class MemoryStore implements Store {
   async countRecoveryCodes(userId: string): Promise<number> {
     return this.#recovery.get(userId)?.size ?? 0
   }
-  async deleteTotp(userId: string): Promise<boolean> {
+  async deleteTotp(userId: string, options: ChangeOptions = {}): Promise<boolean> {
     this.#recovery.delete(userId)
     if (!this.#totp.delete(userId)) return false
     this.events.record({ type: 'user_updated', userId })
+    this.#audit.append(options.audit)
     return true
   }
 }

@@ -50,9 +50,9 @@ export interface Admin {
   mfaStatus(userId: string): Promise<MfaStatus>
   /**
    * Removes the user's two-factor login (a lost authenticator) and ends every session of the
-   * user; `revoked` says how many. MFA_NOT_ENABLED (nothing to reset), USER_NOT_FOUND.
+   * user; `revoked` says how many. MFA_NOT_ENABLED (nothing to reset), USER_NOT_FOUND. Audited (`mfa_reset`) as made by `source`.
    */
-  resetMfa(userId: string): Promise<{ revoked: number }>
+  resetMfa(userId: string, source?: AuditSource): Promise<{ revoked: number }>
   /**
    * Creates an admin account (roles user, admin) unless an account with that email exists,
    * which is left exactly as it is (ADMIN_EMAIL / ADMIN_PASSWORD at the server's start).
@@ -80,7 +80,7 @@ export function createAdmin(ctx: AuthContext): Admin {
       const user = await requireUser(ctx, userId)
       return mfaStatus(ctx, user.id, user.roles)
     },
-    resetMfa: (userId) => resetTotp(ctx, userId),
+    resetMfa: (userId, source) => resetTotp(ctx, userId, source),
     async ensureAdmin(seed) {
       const { user, created } = await ensureAdmin(ctx, seed)
       return { user: publicUser(user), created }

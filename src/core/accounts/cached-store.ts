@@ -49,16 +49,16 @@ export function withUserCache(store: Store, users: UserCache, events: AuthEventB
     pruneAudit: (before) => store.pruneAudit(before),
     findTotp: (userId) => store.findTotp(userId),
     savePendingTotp: (userId, secret, at) => store.savePendingTotp(userId, secret, at),
-    confirmTotp: async (userId, step, codeHashes, at) => {
-      const confirmed = await users.write(userId, () => store.confirmTotp(userId, step, codeHashes, at))
+    confirmTotp: async (userId, step, codeHashes, at, options) => {
+      const confirmed = await users.write(userId, () => store.confirmTotp(userId, step, codeHashes, at, options))
       if (confirmed) events.publish({ type: 'user_updated', userId })
       return confirmed
     },
     useTotpStep: (userId, step) => store.useTotpStep(userId, step),
     consumeRecoveryCode: (userId, codeHash) => store.consumeRecoveryCode(userId, codeHash),
     countRecoveryCodes: (userId) => store.countRecoveryCodes(userId),
-    deleteTotp: async (userId) => {
-      const deleted = await users.write(userId, () => store.deleteTotp(userId))
+    deleteTotp: async (userId, options) => {
+      const deleted = await users.write(userId, () => store.deleteTotp(userId, options))
       if (deleted) events.publish({ type: 'user_updated', userId })
       return deleted
     },

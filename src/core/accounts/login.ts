@@ -93,6 +93,8 @@ export async function login(ctx: AuthContext, credentials: IdentifiedCredentials
     if (await mfaEnabled(ctx, user.id)) {
       const challenge = await issueMfaChallenge(ctx, user)
       ctx.activity.publish({ type: 'login', outcome: 'mfa_required', userId, sessionId: undefined })
+      // The password was right; no session yet: `login_mfa` records the second step.
+      await ctx.store.appendAudit(auditEntry(ctx, { event: 'login', reason: 'mfa_required', subjectId: user.id, sessionId: null }, client))
       return { ...challenge, user, mfaRequired: true }
     }
     const pair = await openSession(ctx, user, client, { amr: AMR_PASSWORD, audit: auditEntry(ctx, { event: 'login', subjectId: user.id }, client) })

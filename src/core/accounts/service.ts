@@ -117,9 +117,9 @@ export interface Accounts {
    * Turns two-factor login on with a first code; returns ten recovery codes, shown this once.
    * MFA_CODE_INVALID, MFA_ENROLLMENT_NOT_STARTED, MFA_ALREADY_ENABLED, USER_NOT_FOUND.
    */
-  confirmTotp(userId: string, code: string): Promise<{ recoveryCodes: string[] }>
+  confirmTotp(userId: string, code: string, source?: AuditSource): Promise<{ recoveryCodes: string[] }>
   /** Turns two-factor login off after checking a code or a recovery code. MFA_CODE_INVALID, MFA_NOT_ENABLED, LOGIN_THROTTLED, USER_NOT_FOUND. */
-  disableTotp(userId: string, factor: SecondFactor): Promise<void>
+  disableTotp(userId: string, factor: SecondFactor, source?: AuditSource): Promise<void>
   /** Whether two-factor login is on, pending, required by a role, and the recovery codes left. USER_NOT_FOUND. */
   mfaStatus(userId: string): Promise<MfaStatus>
   /**
@@ -195,8 +195,8 @@ export function createAccounts(ctx: AuthContext): Accounts {
       return { accessToken, refreshToken, expiresIn, sessionId, user: publicUser(user) }
     },
     startTotp: (userId) => startTotp(ctx, userId),
-    confirmTotp: (userId, code) => confirmTotp(ctx, userId, code),
-    disableTotp: (userId, factor) => disableTotp(ctx, userId, factor),
+    confirmTotp: (userId, code, source) => confirmTotp(ctx, userId, code, source),
+    disableTotp: (userId, factor, source) => disableTotp(ctx, userId, factor, source),
     async mfaStatus(userId) {
       const user = await ctx.users.get(userId)
       if (user === undefined) throw new AuthError('USER_NOT_FOUND')

@@ -5,6 +5,8 @@
 // shown this once. Starting again before confirming replaces the pending secret.
 
 import { renderSVG } from 'uqr'
+import { auditEntry } from '../audit/record.js'
+import type { AuditSource } from '../audit/types.js'
 import { isoAt, type AuthContext } from '../context.js'
 import { AuthError } from '../errors.js'
 import { requireUser } from '../accounts/self.js'
@@ -34,7 +36,7 @@ export async function startTotp(ctx: AuthContext, userId: string): Promise<TotpE
  * Turns the pending factor on with a first code; returns the recovery codes (their only
  * showing). MFA_CODE_INVALID, MFA_ENROLLMENT_NOT_STARTED, MFA_ALREADY_ENABLED, USER_NOT_FOUND.
  */
-export async function confirmTotp(ctx: AuthContext, userId: string, code: string): Promise<{ recoveryCodes: string[] }> {
+export async function confirmTotp(ctx: AuthContext, userId: string, code: string, source?: AuditSource): Promise<{ recoveryCodes: string[] }> {
   const user = await requireUser(ctx, userId)
   const totp = await ctx.store.findTotp(user.id)
   if (totp === undefined) throw new AuthError('MFA_ENROLLMENT_NOT_STARTED')
@@ -43,7 +45,8 @@ export async function confirmTotp(ctx: AuthContext, userId: string, code: string
   if (step === undefined) throw new AuthError('MFA_CODE_INVALID')
   const recoveryCodes = newRecoveryCodes()
   // The confirming step counts as used: the same code cannot then log in.
-  const confirmed = await ctx.store.confirmTotp(user.id, step, recoveryCodes.map((c) => recoveryCodeHash(c)!), isoAt(ctx.clock.now()))
+  const audit = auditEntry(ctx, { event: 'mfa_enrolled', subjectId: user.id }, source)
+  const confirmed = await ctx.store.confirmTotp(user.id, step, recoveryCodes.map((c) => recoveryCodeHash(c)!), isoAt(ctx.clock.now()), { audit })
   // Confirmed (or replaced) by a racing request meanwhile.
   if (!confirmed) throw new AuthError('MFA_ALREADY_ENABLED')
   return { recoveryCodes }

@@ -63,6 +63,11 @@ export async function insertAudit(insert: Precompiled<unknown>, executor: Pick<K
   await insert.on(executor, r.id, r.at, r.event, r.outcome, r.reason ?? null, r.actorId ?? null, r.subjectId ?? null, r.sessionId ?? null, r.ip ?? null, r.userAgent ?? null, r.detail ?? null)
 }
 
+/** Writes `record` (if any) in `trx` through the query builder: for changes off the login path. */
+export async function writeAudit(trx: Kysely<Database>, record: AuditRecord | undefined): Promise<void> {
+  if (record !== undefined) await trx.insertInto('auditLog').values(toRow(record)).execute()
+}
+
 export async function listAudit(db: Kysely<Database>, { userId, subjectId, event, from, to, limit, offset }: AuditQuery): Promise<AuditPage> {
   // PostgreSQL refuses NUL in text; no stored id holds one, so such a filter matches nothing.
   if ([userId, subjectId, from, to].some((v) => v?.includes('\u0000'))) return { records: [], total: 0 }

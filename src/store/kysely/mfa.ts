@@ -5,7 +5,9 @@
 // instance, since both live in the database.
 
 import type { Kysely } from 'kysely'
+import type { AuditRecord } from '../../core/audit/types.js'
 import type { TotpRecord } from '../../core/store.js'
+import { writeAudit } from './audit.js'
 import type { DialectFactory } from './dialects/types.js'
 import { changeWithEvents, NothingChanged } from './events.js'
 import type { Database } from './schema.js'
@@ -40,6 +42,7 @@ export function confirmTotp(
   step: number,
   codeHashes: readonly string[],
   at: string,
+  audit?: AuditRecord,
 ): Promise<boolean> {
   return changeWithEvents(db, dialect, false, async (trx) => {
     const updated = await trx
@@ -56,6 +59,7 @@ export function confirmTotp(
         .values(codeHashes.map((codeHash) => ({ userId, codeHash, createdAt: at })))
         .execute()
     }
+    await writeAudit(trx, audit)
     return { result: true, event: { type: 'user_updated', userId } }
   })
 }
@@ -85,11 +89,12 @@ export async function countRecoveryCodes(db: Kysely<Database>, userId: string): 
   return Number(row.n)
 }
 
-export function deleteTotp(db: Kysely<Database>, dialect: DialectFactory, userId: string): Promise<boolean> {
+export function deleteTotp(db: Kysely<Database>, dialect: DialectFactory, userId: string, audit?: AuditRecord): Promise<boolean> {
   return changeWithEvents(db, dialect, false, async (trx) => {
     await trx.deleteFrom('mfaRecoveryCodes').where('userId', '=', userId).execute()
     const deleted = await trx.deleteFrom('mfaTotp').where('userId', '=', userId).executeTakeFirst()
     if (deleted.numDeletedRows !== 1n) throw new NothingChanged()
+    await writeAudit(trx, audit)
     return { result: true, event: { type: 'user_updated', userId } }
   })
 }

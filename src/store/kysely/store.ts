@@ -343,8 +343,8 @@ export class KyselyStore implements Store {
   savePendingTotp(userId: string, secret: string, at: string): Promise<boolean> {
     return hasNul(userId) ? Promise.resolve(false) : mfa.savePendingTotp(this.db, userId, secret, at)
   }
-  confirmTotp(userId: string, step: number, codeHashes: readonly string[], at: string): Promise<boolean> {
-    return hasNul(userId) ? Promise.resolve(false) : mfa.confirmTotp(this.db, this.dialect, userId, step, codeHashes, at)
+  confirmTotp(userId: string, step: number, codeHashes: readonly string[], at: string, options: ChangeOptions = {}): Promise<boolean> {
+    return hasNul(userId) ? Promise.resolve(false) : mfa.confirmTotp(this.db, this.dialect, userId, step, codeHashes, at, options.audit)
   }
   useTotpStep(userId: string, step: number): Promise<boolean> {
     return hasNul(userId) ? Promise.resolve(false) : mfa.useTotpStep(this.db, userId, step)
@@ -355,8 +355,8 @@ export class KyselyStore implements Store {
   countRecoveryCodes(userId: string): Promise<number> {
     return hasNul(userId) ? Promise.resolve(0) : mfa.countRecoveryCodes(this.db, userId)
   }
-  deleteTotp(userId: string): Promise<boolean> {
-    return hasNul(userId) ? Promise.resolve(false) : mfa.deleteTotp(this.db, this.dialect, userId)
+  deleteTotp(userId: string, options: ChangeOptions = {}): Promise<boolean> {
+    return hasNul(userId) ? Promise.resolve(false) : mfa.deleteTotp(this.db, this.dialect, userId, options.audit)
   }
 }
 
