@@ -43,6 +43,8 @@ export const UserView = Type.Object({
   /** Whether the address was proven by a mailed link (or given by an operator). */
   email_verified: Type.Boolean(),
   created_at: Type.String(),
+  /** Whether two-factor login is on (GET /auth/me and the admin's view of one user). */
+  mfa_enabled: Type.Optional(Type.Boolean()),
 })
 export type UserView = Static<typeof UserView>
 

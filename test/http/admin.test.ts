@@ -84,7 +84,7 @@ test('GET /admin/users/:id and 404 for an unknown id', async () => {
   const res = await app.inject({ url: `/admin/users/${adaId}`, headers: h })
   assert.equal(res.statusCode, 200)
   const user = json<AdminUser>(res)
-  assert.deepEqual(Object.keys(user).sort(), ['created_at', 'disabled', 'email', 'email_verified', 'id', 'roles', 'updated_at', 'username'])
+  assert.deepEqual(Object.keys(user).sort(), ['created_at', 'disabled', 'email', 'email_verified', 'id', 'mfa_enabled', 'roles', 'updated_at', 'username'])
   assert.equal(user.email, 'ada@example.com')
   assert.equal(user.disabled, false)
   assert.deepEqual(user.roles, ['user'])

@@ -17,6 +17,7 @@ import { tokenwardenAuth } from '../../src/fastify.js'
 import type { MailMessage } from '../../src/core/mail/mailer.js'
 import { MemoryStore } from '../../src/store/memory.js'
 import { bearer, contractOf, json, logIn, signUp, signUpAdmin, TEST_SECRET, testApp, type Tokens } from '../helpers.js'
+import { totpCode } from '../../src/core/mfa/totp.js'
 import { documentPath } from './openapi-contract.js'
 
 type Operation = {
@@ -143,7 +144,7 @@ test('guards are declared once: security, roles and fresh in the document; login
 test('every route answers as documented: each one driven to a success and to an error', async () => {
   // A mailer that keeps its messages, for the mailed-link routes' tokens.
   const sent: MailMessage[] = []
-  const { app, auth } = await testApp({}, { mailer: { description: 'memory', send: async (m) => void sent.push(m), close: async () => {} } })
+  const { app, auth, clock } = await testApp({}, { mailer: { description: 'memory', send: async (m) => void sent.push(m), close: async () => {} } })
   const linkToken = async (page: string) => {
     await new Promise((r) => setTimeout(r, 20))
     return [...sent].reverse().map((m) => new RegExp(`/console/${page}#token=([A-Za-z0-9_-]{43})`).exec(m.text)?.[1]).find((t) => t !== undefined)!
@@ -217,6 +218,29 @@ test('every route answers as documented: each one driven to a success and to an 
   await inject('POST', '/auth/password/forgot', { payload: { email: 5 } })
   await inject('POST', '/auth/password/reset', { payload: { token: await linkToken('reset-password'), new_password: 'cy has a new passphrase' } })
   await inject('POST', '/auth/password/reset', { payload: { token: 'A'.repeat(43), new_password: 'cy has a new passphrase' } })
+  // Two-factor login, with an account of its own.
+  const dee = await signUp(app, { email: 'dee@example.com', password: 'dee has a passphrase' })
+  const deeAuth = bearer(dee.tokens.access_token)
+  await inject('GET', '/auth/mfa', { headers: deeAuth })
+  await inject('GET', '/auth/mfa')
+  await inject('POST', '/auth/mfa/totp/confirm', { headers: deeAuth, payload: { code: '123456' } }) // nothing pending
+  const { secret } = json<{ secret: string }>(await inject('POST', '/auth/mfa/totp', { headers: deeAuth }))
+  await inject('POST', '/auth/mfa/totp/confirm', { headers: deeAuth, payload: { code: totpCode(secret, clock.now()) } })
+  await inject('POST', '/auth/mfa/totp', { headers: deeAuth }) // already on
+  clock.advance(30_000)
+  const challenge = json<{ mfa_token: string }>(await inject('POST', '/auth/login', { payload: { email: dee.email, password: dee.password } }))
+  await inject('POST', '/auth/login/mfa', { payload: { mfa_token: 'A'.repeat(43), code: '123456' } })
+  await inject('POST', '/auth/login/mfa', { payload: { mfa_token: challenge.mfa_token, code: totpCode(secret, clock.now()) } })
+  clock.advance(30_000)
+  await inject('DELETE', '/auth/mfa/totp', { headers: deeAuth, payload: {} })
+  await inject('DELETE', '/auth/mfa/totp', { headers: deeAuth, payload: { code: totpCode(secret, clock.now()) } })
+  await inject('POST', '/auth/mfa/totp', { headers: deeAuth })
+  await inject('POST', '/auth/mfa/totp/confirm', { headers: deeAuth, payload: { code: totpCode(json<{ secret: string }>(await inject('POST', '/auth/mfa/totp', { headers: deeAuth })).secret, clock.now()) } })
+  const deeId = String(dee.user.id)
+  await inject('GET', `/admin/users/${deeId}/mfa`, { headers: root })
+  await inject('GET', '/admin/users/nobody/mfa', { headers: root })
+  await inject('DELETE', `/admin/users/${deeId}/mfa`, { headers: root })
+  await inject('DELETE', `/admin/users/${deeId}/mfa`, { headers: root })
   await inject('GET', '/health')
   await inject('GET', '/health/ready')
   await inject('GET', '/.well-known/jwks.json')

@@ -17,7 +17,7 @@ import type { MfaChallenge } from '../mfa/challenge.js'
 import { confirmTotp, startTotp, type TotpEnrollment } from '../mfa/enroll.js'
 import { disableTotp } from '../mfa/disable.js'
 import type { SecondFactor } from '../mfa/second-factor.js'
-import { mfaStatus, type MfaStatus } from '../mfa/status.js'
+import { mfaEnabled, mfaStatus, type MfaStatus } from '../mfa/status.js'
 import { register, type RegisterInput } from './register.js'
 import { normalizeEmail, normalizeUsername } from './rules.js'
 import { publicUser, type User } from './user.js'
@@ -122,6 +122,8 @@ export interface Accounts {
   disableTotp(userId: string, factor: SecondFactor, source?: AuditSource): Promise<void>
   /** Whether two-factor login is on, pending, required by a role, and the recovery codes left. USER_NOT_FOUND. */
   mfaStatus(userId: string): Promise<MfaStatus>
+  /** Whether the user has two-factor login on (one store read; false for an unknown user). */
+  mfaEnabled(userId: string): Promise<boolean>
   /**
    * The account with this id, or undefined. Read through the user cache: a change made through
    * this Auth shows at once, another instance's within AuthOptions.userCacheTtl.
@@ -202,6 +204,7 @@ export function createAccounts(ctx: AuthContext): Accounts {
       if (user === undefined) throw new AuthError('USER_NOT_FOUND')
       return mfaStatus(ctx, userId, user.roles)
     },
+    mfaEnabled: (userId) => mfaEnabled(ctx, userId),
     findUser: async (userId) => found(await ctx.users.get(userId)),
     findByEmail: async (email) => found(await ctx.store.findUserByEmail(normalizeEmail(email))),
     findByUsername: async (username) => found(await ctx.store.findUserByUsername(normalizeUsername(username))),

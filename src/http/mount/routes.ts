@@ -10,6 +10,7 @@ import { adminRoutes } from '../routes/admin.js'
 import { activityRoutes, auditAdminRoutes } from '../routes/audit.js'
 import { authRoutes } from '../routes/auth.js'
 import { meRoutes } from '../routes/me.js'
+import { mfaAdminRoutes, mfaRoutes } from '../routes/mfa.js'
 import { sessionRoutes } from '../routes/sessions.js'
 import { tokenRoutes } from '../routes/token.js'
 import { accountLinkRoutes } from '../routes/account-links.js'
@@ -34,10 +35,12 @@ export async function authApi(app: FastifyInstance, { auth, routes, adminRoles, 
     await app.register(sessionRoutes, { prefix: routes.auth, auth })
     await app.register(tokenRoutes, { prefix: routes.auth, auth })
     await app.register(accountLinkRoutes, { prefix: routes.auth, auth })
+    await app.register(mfaRoutes, { prefix: routes.auth, auth })
     await app.register(activityRoutes, { prefix: routes.auth, auth })
   }
   if (routes.admin !== false) {
     await app.register(adminRoutes, { prefix: routes.admin, auth, roles: adminRoles })
+    await app.register(mfaAdminRoutes, { prefix: routes.admin, auth, roles: adminRoles })
     await app.register(auditAdminRoutes, { prefix: routes.admin, auth, roles: adminRoles })
   }
   if (routes.users !== false) await app.register(userRoutes, { prefix: routes.users, auth })

@@ -53,7 +53,8 @@ export async function adminRoutes(app: FastifyInstance, { auth, roles = [ADMIN_R
   })
 
   r.get('/users/:id', { config: guarded(['USER_NOT_FOUND']), schema: { summary: 'One user', operationId: 'adminGetUser', tags, params: IdParams, response: { 200: AdminUserView } } }, async (request) => {
-    return adminUserView(await admin.getUser(request.params.id))
+    const user = await admin.getUser(request.params.id)
+    return { ...adminUserView(user), mfa_enabled: (await admin.mfaStatus(user.id)).enabled }
   })
 
   r.patch(

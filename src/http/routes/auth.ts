@@ -15,6 +15,7 @@ import { REFRESH_ERRORS, refreshSecurity } from '../openapi/refresh-docs.js'
 import { OPTIONAL_BODY } from '../openapi/route-docs.js'
 import { SCHEMES } from '../openapi/security-schemes.js'
 import { CookieQuery, TokenDelivery, deliverTokens, wantsCookies } from './deliver.js'
+import { LoginDelivery } from '../mfa-schemas.js'
 
 export interface AuthRoutesOptions {
   auth: Auth
@@ -54,7 +55,9 @@ export async function authRoutes(app: FastifyInstance, { auth }: AuthRoutesOptio
     {
       schema: {
         summary: 'Log in',
-        description: 'Email or username and password, as JSON, as a form, or as HTTP Basic credentials (the user part taken as an email when it holds an @). With `?cookies=true` the tokens come as HttpOnly cookies (JSON or Basic only, never a form).',
+        description:
+          'Email or username and password, as JSON, as a form, or as HTTP Basic credentials (the user part taken as an email when it holds an @). With `?cookies=true` the tokens come as HttpOnly cookies (JSON or Basic only, never a form). ' +
+          'For an account with two-factor login on, the answer is `{ mfa_required: true, mfa_token }` and no session: send the token with a code to POST /auth/login/mfa. `mfa_enrollment_required: true` says the account must turn two-factor login on (MFA_REQUIRED_ROLES).',
         operationId: 'login',
         tags: ['auth'],
         body: LoginBody,
@@ -62,7 +65,7 @@ export async function authRoutes(app: FastifyInstance, { auth }: AuthRoutesOptio
         querystring: CookieQuery,
         security: [{}, { [SCHEMES.basic]: [] }],
         [OPTIONAL_BODY]: true,
-        response: { 200: TokenDelivery },
+        response: { 200: LoginDelivery },
       },
       config: { errors: ['INVALID_CREDENTIALS', 'ACCOUNT_DISABLED', 'EMAIL_NOT_VERIFIED', 'LOGIN_THROTTLED', 'LOGIN_INTERRUPTED', 'COOKIE_LOGIN_DISABLED', 'SERVICE_UNAVAILABLE'] },
       // Basic credentials stand in for a body, so the schema sees one shape whichever way they came.
@@ -82,7 +85,11 @@ export async function authRoutes(app: FastifyInstance, { auth }: AuthRoutesOptio
       if (email !== undefined && username !== undefined) {
         throw new AuthError('VALIDATION_FAILED', 'body.email and body.username were both given; send one of them')
       }
-      return deliverTokens(app, reply, await accounts.login({ email, username, password }, client(request)), asCookies)
+      const result = await accounts.signIn({ email, username, password }, client(request))
+      // No session yet, so nothing for cookies: the second step delivers the tokens.
+      if (result.mfaRequired) return { mfa_required: true as const, mfa_token: result.mfaToken, expires_in: result.expiresIn }
+      const delivered = deliverTokens(app, reply, result, asCookies)
+      return result.mfaEnrollmentRequired ? { ...delivered, mfa_enrollment_required: true as const } : delivered
     },
   )
 
@@ -90,7 +97,8 @@ export async function authRoutes(app: FastifyInstance, { auth }: AuthRoutesOptio
     // From the user cache: current after any write through this server, within its TTL otherwise.
     // A live session whose account was deleted or disabled an instant ago (its revocation is on
     // the way) fails as the token's, as Flask-JWT-Extended's user lookup error says.
-    return userView(await accounts.currentUser(request.jwt!))
+    const user = await accounts.currentUser(request.jwt!)
+    return { ...userView(user), mfa_enabled: await accounts.mfaEnabled(user.id) }
   })
 
   r.post(
