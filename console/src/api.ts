@@ -19,6 +19,16 @@ export interface User {
   roles: string[]
   email_verified: boolean
   created_at: string
+  /** Two-factor login is on (GET /auth/me and the admin's view of one user). */
+  mfa_enabled?: boolean
+}
+
+/** What the password step answers: cookies were set, or (two-factor on) a second step is needed. */
+export interface SignInAnswer {
+  mfa_required?: true
+  mfa_token?: string
+  /** The account must turn two-factor login on (MFA_REQUIRED_ROLES). */
+  mfa_enrollment_required?: true
 }
 
 export interface AdminUser extends User {
@@ -34,6 +44,30 @@ export interface Session {
   user_agent: string | null
   ip: string | null
   current: boolean
+}
+
+interface AuditCommon {
+  id: string
+  at: string
+  event: string
+  outcome: 'success' | 'failure'
+  reason: string | null
+  ip: string | null
+  user_agent: string | null
+  detail: { via?: 'cli'; roles?: string[]; previous_roles?: string[]; disabled?: boolean } | null
+}
+
+/** A row of GET /admin/audit. */
+export interface AuditRecord extends AuditCommon {
+  actor_id: string | null
+  subject_id: string | null
+  session_id: string | null
+}
+
+/** A row of GET /auth/me/activity: who acted as a kind, never another account's id. */
+export interface ActivityEvent extends AuditCommon {
+  actor: 'self' | 'admin' | 'operator' | 'nobody'
+  session_id: string | null
 }
 
 /** A refusal, as the server worded it: `{ statusCode, code, error, message }`. */
@@ -156,7 +190,12 @@ export async function publicApi<T = unknown>(method: string, path: string, body?
 }
 
 /** Signs in with cookies: an email when the identifier has an @, else a username. */
-export function signIn(identifier: string, password: string): Promise<unknown> {
+export function signIn(identifier: string, password: string): Promise<SignInAnswer> {
   const id = identifier.trim()
-  return publicApi('POST', '/auth/login?cookies=true', { ...(id.includes('@') ? { email: id } : { username: id }), password })
+  return publicApi<SignInAnswer>('POST', '/auth/login?cookies=true', { ...(id.includes('@') ? { email: id } : { username: id }), password })
+}
+
+/** The second step of a sign-in with two-factor on: the mfa_token and a code or a recovery code; sets the cookies. */
+export function signInWithCode(mfaToken: string, factor: { code: string } | { recovery_code: string }): Promise<SignInAnswer> {
+  return publicApi<SignInAnswer>('POST', '/auth/login/mfa?cookies=true', { mfa_token: mfaToken, ...factor })
 }

@@ -5,6 +5,8 @@ import { useCallback, useEffect, useMemo, useRef, useState } from 'preact/hooks'
 import { api, ApiError, SessionEnded, type Settings, type User } from './api.js'
 import { ConsoleContext, type Console } from './context.js'
 import { Layout } from './layout.js'
+import { ActivityPage } from './pages/activity.js'
+import { AdminAuditPage } from './pages/admin-audit.js'
 import { AdminUserPage } from './pages/admin-user.js'
 import { AdminUsersPage } from './pages/admin-users.js'
 import { InspectPage } from './pages/inspect.js'
@@ -19,7 +21,7 @@ import { match, useRoute } from './router.js'
 import { Redirect } from './ui/parts.js'
 
 /** Pages that need a signed-in user; the others (sign in, register, inspector) anyone may open. */
-const PRIVATE = new Set(['/', '/sessions', '/admin'])
+const PRIVATE = new Set(['/', '/sessions', '/activity', '/admin', '/admin/audit'])
 const isPrivate = (path: string) => PRIVATE.has(path) || match('/admin/users/:id', path) !== undefined
 
 export function App({ settings }: { settings: Settings }) {
@@ -120,8 +122,12 @@ function route(path: string, user: User | null) {
       return <ProfilePage />
     case '/sessions':
       return <SessionsPage />
+    case '/activity':
+      return <ActivityPage />
     case '/admin':
       return <AdminUsersPage />
+    case '/admin/audit':
+      return <AdminAuditPage />
   }
   const params = match('/admin/users/:id', path)
   if (params !== undefined) return <AdminUserPage id={params.id!} />

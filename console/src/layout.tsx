@@ -28,8 +28,10 @@ export function Layout({ notice, children }: { notice: string | undefined; child
             <ul>
               <li><Link to="/">Profile</Link></li>
               <li><Link to="/sessions">Sessions</Link></li>
+              <li><Link to="/activity">Activity</Link></li>
               <li><Link to="/inspect">Token inspector</Link></li>
               {user.roles.includes('admin') && <li><Link to="/admin">Admin</Link></li>}
+              {user.roles.includes('admin') && <li><Link to="/admin/audit">Audit log</Link></li>}
               <li><SignOutButton /></li>
             </ul>
           )}
