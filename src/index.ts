@@ -8,6 +8,18 @@ export type { Accounts, Credentials, Login, PasswordChange, SignIn } from './cor
 export { MemoryLoginThrottle, THROTTLE_DEFAULTS, throttleKey, type AttemptOutcome, type LoginThrottle, type ThrottleOptions } from './core/accounts/throttle.js'
 export type { User } from './core/accounts/user.js'
 export { createAuth, type Auth, type AuthStats } from './core/auth.js'
+export { DEFAULT_AUDIT_PAGE, MAX_AUDIT_PAGE, type AuditLog, type AuditLogQuery } from './core/audit/service.js'
+export {
+  AUDIT_EVENTS,
+  isAuditEvent,
+  type AuditDetail,
+  type AuditEvent,
+  type AuditOutcome,
+  type AuditPage,
+  type AuditQuery,
+  type AuditRecord,
+  type AuditSource,
+} from './core/audit/types.js'
 export { AUTH_DEFAULTS, type AuthOptions, type MailOptions, type MailLinkPage } from './core/auth-options.js'
 export type { Mailer, MailMessage } from './core/mail/mailer.js'
 export { DEFAULT_MAIL_TEMPLATES, MAIL_KINDS, type MailKind, type MailTemplate, type MailTemplates } from './core/mail/templates.js'
@@ -26,7 +38,7 @@ export { createPasswordHasher, DEFAULT_ARGON2, type Argon2Params, type HasherOpt
 export type { LogoutScope, RefreshOptions, Sessions, TokenInspection } from './core/sessions/service.js'
 export { decodeToken, type DecodedToken } from './core/tokens/inspect.js'
 export type { Session } from './core/sessions/session.js'
-export type { NewSession, NewUser, SessionRecord, Store, TotpRecord, UserRecord } from './core/store.js'
+export type { ChangeOptions, NewSession, NewUser, SessionRecord, Store, TotpRecord, UpdateOptions, UserRecord } from './core/store.js'
 export type { MfaChallenge } from './core/mfa/challenge.js'
 export type { TotpEnrollment } from './core/mfa/enroll.js'
 export type { SecondFactor } from './core/mfa/second-factor.js'
