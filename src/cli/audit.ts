@@ -1,7 +1,7 @@
 // `tokenwarden audit`: the audit log from the command line, through the same audit service as
 // GET /admin/audit (filters checked alike: a bad one is a usage error, exit 2), and
 // `tokenwarden audit prune`, which deletes rows past AUDIT_RETENTION as the server does on its
-// own every few minutes. The table names accounts by their current email where one exists.
+// own every hour. The table names accounts by their current email where one exists.
 
 import { Command } from 'commander'
 import type { AuditRecord } from '../core/audit/types.js'
