@@ -2,9 +2,10 @@
 // that signs in again with the user's email, which gives a fresh token (and ends the session it
 // replaces), then lets the change run.
 
-import { useEffect, useRef } from 'preact/hooks'
+import { useEffect, useRef, useState } from 'preact/hooks'
 import { api, signIn, type Session, type User } from './api.js'
 import { useAction } from './ui/action.js'
+import { CodeStep } from './ui/code-step.js'
 import { Field, formValues, Outcome } from './ui/parts.js'
 
 export interface Reauth {
@@ -15,6 +16,11 @@ export interface Reauth {
 export function ReauthDialog({ user, onDone, onCancel }: { user: User; onDone: () => void; onCancel: () => void }) {
   const dialog = useRef<HTMLDialogElement>(null)
   const action = useAction()
+  // Two-factor on: the password step gives a token for the code step, then the old session goes.
+  const [second, setSecond] = useState<{ mfaToken: string; replaced: string | undefined } | undefined>()
+  const endReplaced = async (replaced: string | undefined) => {
+    if (replaced !== undefined) await api('DELETE', `/auth/sessions/${encodeURIComponent(replaced)}`).catch(() => undefined)
+  }
   useEffect(() => {
     const d = dialog.current!
     d.showModal()
@@ -29,14 +35,18 @@ export function ReauthDialog({ user, onDone, onCancel }: { user: User; onDone: (
         (r) => r.sessions.find((s) => s.current)?.id,
         () => undefined,
       )
-      await signIn(user.email, password ?? '')
-      if (replaced !== undefined) await api('DELETE', `/auth/sessions/${encodeURIComponent(replaced)}`).catch(() => undefined)
+      const answer = await signIn(user.email, password ?? '')
+      if (answer.mfa_required === true && answer.mfa_token !== undefined) return setSecond({ mfaToken: answer.mfa_token, replaced })
+      await endReplaced(replaced)
       onDone()
     })
   }
 
   return (
     <dialog ref={dialog} class="reauth" aria-labelledby="reauth-title" aria-describedby="reauth-why" onCancel={(e) => (e.preventDefault(), onCancel())}>
+      {second !== undefined ? (
+        <CodeStep form="reauth-code" mfaToken={second.mfaToken} onDone={async () => (await endReplaced(second.replaced), onDone())} onCancel={onCancel} />
+      ) : (
       <form onSubmit={submit}>
         <h2 id="reauth-title">Confirm your password</h2>
         <p id="reauth-why">
@@ -53,6 +63,7 @@ export function ReauthDialog({ user, onDone, onCancel }: { user: User; onDone: (
           </button>
         </div>
       </form>
+      )}
     </dialog>
   )
 }

@@ -47,6 +47,13 @@ export function AdminUserPage({ id }: { id: string }) {
       await reload()
       return `Session on ${device(s.user_agent)} revoked.`
     })
+  const resetMfa = () =>
+    change.run(async () => {
+      const { revoked } = await api<{ revoked: number }>('DELETE', `${path}/mfa`)
+      if (id === ctx.user?.id) return ctx.signedOut('Your two-factor login was reset and your sessions ended; sign in again.')
+      await reload()
+      return `Two-factor login reset; ${revoked} session${revoked === 1 ? '' : 's'} ended.`
+    })
   const remove = () =>
     change.run(async () => {
       await api('DELETE', path)
@@ -74,6 +81,8 @@ export function AdminUserPage({ id }: { id: string }) {
               <dd>{user.email_verified ? 'yes' : 'no'}</dd>
               <dt>Status</dt>
               <dd>{user.disabled ? 'disabled' : 'enabled'}</dd>
+              <dt>Two-factor login</dt>
+              <dd>{user.mfa_enabled === true ? 'on' : 'off'}</dd>
               <dt>Created</dt>
               <dd>{when(user.created_at)}</dd>
               <dt>Updated</dt>
@@ -83,6 +92,11 @@ export function AdminUserPage({ id }: { id: string }) {
               <button type="button" class="secondary" disabled={change.busy} onClick={() => patch({ disabled: !user.disabled }, user.disabled ? 'Account enabled.' : 'Account disabled; its sessions were revoked.')}>
                 {user.disabled ? 'Enable account' : 'Disable account'}
               </button>
+              {user.mfa_enabled === true && (
+                <button type="button" class="secondary" disabled={change.busy} onClick={() => void resetMfa()}>
+                  Reset two-factor login
+                </button>
+              )}
             </div>
           </section>
           <section class="card" aria-labelledby="roles-title">

@@ -9,6 +9,7 @@ import { useConsole } from '../context.js'
 import { when } from '../format.js'
 import { useAction } from '../ui/action.js'
 import { Field, formValues, Outcome, Page } from '../ui/parts.js'
+import { MfaSection } from './profile-mfa.js'
 
 export function ProfilePage() {
   const { user } = useConsole()
@@ -33,6 +34,7 @@ export function ProfilePage() {
       <EmailForm user={user} />
       <UsernameForm user={user} />
       <PasswordForm />
+      <MfaSection />
       <DeleteAccount />
     </Page>
   )

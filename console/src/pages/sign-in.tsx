@@ -1,9 +1,12 @@
 // Sign in with an email or a username: the server answers with HttpOnly token cookies and the
-// readable CSRF cookies (POST /auth/login?cookies=true); the page never sees a token.
+// readable CSRF cookies (POST /auth/login?cookies=true); the page never sees a token. An account
+// with two-factor login on answers with an mfa_token instead: the code step follows.
 
+import { useState } from 'preact/hooks'
 import { api, publicApi, signIn, type User } from '../api.js'
 import { useConsole } from '../context.js'
 import { useAction } from '../ui/action.js'
+import { CodeStep } from '../ui/code-step.js'
 import { Field, formValues, Link, Outcome, Page } from '../ui/parts.js'
 
 /** After EMAIL_NOT_VERIFIED: a new link to the address (the answer is the same for any address). */
@@ -30,12 +33,28 @@ function ResendVerification() {
 export function SignInPage() {
   const ctx = useConsole()
   const action = useAction()
+  const [mfaToken, setMfaToken] = useState<string | undefined>()
+  const finish = async (enroll: boolean) => {
+    ctx.signedIn(await api<User>('GET', '/auth/me'))
+    // MFA_REQUIRED_ROLES: the profile is where two-factor login is turned on.
+    if (enroll) ctx.go('/')
+  }
   const submit = (e: SubmitEvent) => {
     const { identifier, password } = formValues(e)
     void action.run(async () => {
-      await signIn(identifier ?? '', password ?? '')
-      ctx.signedIn(await api<User>('GET', '/auth/me'))
+      const answer = await signIn(identifier ?? '', password ?? '')
+      if (answer.mfa_required === true && answer.mfa_token !== undefined) return setMfaToken(answer.mfa_token)
+      await finish(answer.mfa_enrollment_required === true)
     })
+  }
+  if (mfaToken !== undefined) {
+    return (
+      <Page title="Sign in">
+        <div class="card narrow">
+          <CodeStep mfaToken={mfaToken} onDone={() => finish(false)} onCancel={() => setMfaToken(undefined)} />
+        </div>
+      </Page>
+    )
   }
   return (
     <Page title="Sign in">
