@@ -5,6 +5,7 @@
 
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
+import { totpCode } from '../../src/core/mfa/totp.js'
 import { bearer, json, logIn, signUp, signUpAdmin, testApp } from '../helpers.js'
 
 interface Row {
@@ -151,5 +152,20 @@ test('no row holds a password, token or email address after a full flow over HTT
   const events = json<{ records: Row[] }>(all).records.map((r) => r.event)
   for (const e of ['refresh_reused', 'password_changed', 'user_updated', 'user_deleted']) assert.ok(events.includes(e), e)
   for (const s of secrets) assert.ok(!all.body.includes(s), `a row holds ${s.slice(0, 8)}...`)
+  await app.close()
+})
+
+test('two-factor routes record their events: enrolled by the user (with their client), reset by the admin naming them', async () => {
+  const { app, admin, adaId, audit, clock } = await setup()
+  const fresh = await logIn(app, 'ada@example.com', 'correct horse battery', UA)
+  const h = { ...bearer(fresh.access_token), ...UA }
+  const { secret } = json<{ secret: string }>(await app.inject({ method: 'POST', url: '/auth/mfa/totp', headers: h }))
+  assert.equal((await app.inject({ method: 'POST', url: '/auth/mfa/totp/confirm', headers: h, payload: { code: totpCode(secret, clock.now()) } })).statusCode, 200)
+  assert.equal((await app.inject({ method: 'DELETE', url: `/admin/users/${adaId}/mfa`, headers: bearer(admin.tokens.access_token) })).statusCode, 200)
+  const rows = (await audit(`?user=${adaId}`)).records
+  const enrolled = rows.find((r) => r.event === 'mfa_enrolled')!
+  assert.deepEqual([enrolled.actor_id, enrolled.user_agent], [adaId, 'audit-browser/2.0'])
+  const reset = rows.find((r) => r.event === 'mfa_reset')!
+  assert.deepEqual([reset.actor_id, reset.subject_id], [admin.id, adaId])
   await app.close()
 })

@@ -10,6 +10,7 @@ import type { Auth } from '../../core/auth.js'
 import { AuthError } from '../../core/errors.js'
 import type { SecondFactor } from '../../core/mfa/second-factor.js'
 import { IdParams, RevokedCount } from '../account-schemas.js'
+import { auditSource } from '../audit-source.js'
 import { ConfirmTotpBody, MfaLoginBody, MfaStatusView, RecoveryCodesView, SecondFactorBody, TotpEnrollmentView } from '../mfa-schemas.js'
 import { NoContent } from '../schemas.js'
 import { CookieQuery, TokenDelivery, deliverTokens, wantsCookies } from './deliver.js'
@@ -82,7 +83,7 @@ export async function mfaRoutes(app: FastifyInstance, { auth }: MfaRoutesOptions
         response: { 200: RecoveryCodesView },
       },
     },
-    async (request) => ({ recovery_codes: (await accounts.confirmTotp(request.identity!, request.body.code)).recoveryCodes }),
+    async (request) => ({ recovery_codes: (await accounts.confirmTotp(request.identity!, request.body.code, auditSource(request))).recoveryCodes }),
   )
 
   r.delete(
@@ -92,7 +93,7 @@ export async function mfaRoutes(app: FastifyInstance, { auth }: MfaRoutesOptions
       schema: { summary: 'Turn two-factor login off (a current code or a recovery code)', operationId: 'disableTotp', tags, body: SecondFactorBody, response: { 204: NoContent } },
     },
     async (request, reply) => {
-      await accounts.disableTotp(request.identity!, factorOf(request.body))
+      await accounts.disableTotp(request.identity!, factorOf(request.body), auditSource(request))
       return reply.code(204).send()
     },
   )
@@ -148,6 +149,6 @@ export async function mfaAdminRoutes(app: FastifyInstance, { auth, roles = [ADMI
         response: { 200: RevokedCount },
       },
     },
-    async (request) => auth.admin.resetMfa(request.params.id),
+    async (request) => auth.admin.resetMfa(request.params.id, auditSource(request)),
   )
 }
