@@ -236,3 +236,24 @@ test("the plugin's guard option mfa: true refuses a password-only token with 403
   assert.equal(ok.statusCode, 200)
   assert.deepEqual(json(ok).amr, ['pwd', 'otp', 'mfa'])
 })
+
+test('at trace level, no log line holds the TOTP secret, a code, a recovery code or an mfa_token', async (t) => {
+  const lines: string[] = []
+  const { app, clock } = await testApp({ LOG_LEVEL: 'trace' }, { logStream: { write: (line: string) => void lines.push(line) } })
+  t.after(() => app.close())
+  await app.inject({ method: 'POST', url: '/auth/register', payload: ADA })
+  const first = await logIn(app, ADA.email, ADA.password)
+  const { secret, recoveryCodes } = await enroll(app, clock, first)
+  const token = await passwordStep(app)
+  const code = totpCode(secret, clock.now())
+  const wrong = code === '000000' ? '111111' : '000000'
+  await secondStep(app, { mfa_token: token, code: wrong })
+  await secondStep(app, { mfa_token: token, code: [wrong] })
+  await app.inject({ method: 'POST', url: '/auth/login/mfa', payload: `{"mfa_token":"${token}","code":"${wrong}"`, headers: { 'content-type': 'application/json' } })
+  await secondStep(app, { mfa_token: token, recovery_code: recoveryCodes[1]! })
+  const secrets = [secret, token, recoveryCodes[1]!, recoveryCodes[0]!]
+  assert.ok(lines.length >= 10, `captured ${lines.length} log lines`)
+  for (const value of secrets) for (const line of lines) assert.ok(!line.includes(value), `a log line holds a secret value: ${line.slice(0, 200)}`)
+  // Six digits are too common to search for alone; as a JSON value they would be quoted.
+  for (const line of lines) assert.ok(!line.includes(`"${wrong}"`) && !line.includes(`"${code}"`), 'a code in a log line')
+})
