@@ -9,6 +9,7 @@ import { test } from 'node:test'
 import { auditMain } from '../../src/cli/audit.js'
 import { usersMain } from '../../src/cli/users.js'
 import { createStore } from '../../src/store/create.js'
+import { CLI, cleanEnv, ensureBuilt } from '../server/process.js'
 import { capture, tempEnv } from './cli-io.js'
 
 async function withAccounts(t: Parameters<typeof tempEnv>[0], extra: Record<string, string> = {}) {
@@ -85,10 +86,18 @@ test('audit prune: deletes rows older than AUDIT_RETENTION; 0 keeps them all', a
   assert.equal((JSON.parse(c.out[0]!) as { total: number }).total, 3, 'the recent rows stay')
 })
 
-test('tokenwarden audit is a command of the tokenwarden binary', () => {
-  const run = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'audit', '--help'], { encoding: 'utf8', env: { ...process.env, NODE_ENV: 'test' } })
+test('the built tokenwarden binary: audit --help, and audit --json over the same database', async (t) => {
+  ensureBuilt()
+  const env = await withAccounts(t)
+  const help = spawnSync(process.execPath, [CLI, 'audit', '--help'], { encoding: 'utf8', env: cleanEnv() })
+  assert.equal(help.status, 0, help.stderr)
+  assert.match(help.stdout, /Usage: tokenwarden audit \[options\] \[command\]/)
+  assert.match(help.stdout, /--since <time>/)
+  assert.match(help.stdout, /prune/)
+  const run = spawnSync(process.execPath, [CLI, 'audit', '--json', '--event', 'user_updated'], { encoding: 'utf8', env: cleanEnv(env) })
   assert.equal(run.status, 0, run.stderr)
-  assert.match(run.stdout, /Usage: tokenwarden audit \[options\] \[command\]/)
-  assert.match(run.stdout, /--since <time>/)
-  assert.match(run.stdout, /prune/)
+  const body = JSON.parse(run.stdout) as { records: Array<{ event: string; detail: unknown }>; total: number }
+  assert.deepEqual([body.total, body.records[0]!.event, body.records[0]!.detail], [1, 'user_updated', { disabled: true, via: 'cli' }])
+  const bad = spawnSync(process.execPath, [CLI, 'audit', '--event', 'nope'], { encoding: 'utf8', env: cleanEnv(env) })
+  assert.equal(bad.status, 2)
 })
