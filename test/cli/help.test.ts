@@ -26,6 +26,8 @@ const COMMANDS = [
   ['users', 'delete'],
   ['users', 'revoke'],
   ['users', 'set-roles'],
+  ['audit'],
+  ['audit', 'prune'],
   ['token'],
   ['token', 'inspect'],
   ['token', 'issue'],
@@ -47,7 +49,7 @@ async function eachLimited<T>(items: T[], run: (item: T) => Promise<void>, limit
 test('tokenwarden --help lists every command; help COMMAND works too', async () => {
   const r = await runCli(['--help'], cwd)
   assert.equal(r.code, 0, r.stderr)
-  for (const name of ['serve', 'migrate', 'keys', 'users', 'token', 'doctor']) assert.match(r.stdout, new RegExp(`^  ${name}\\b`, 'm'), name)
+  for (const name of ['serve', 'migrate', 'keys', 'users', 'audit', 'token', 'doctor']) assert.match(r.stdout, new RegExp(`^  ${name}\\b`, 'm'), name)
   const viaHelp = await runCli(['help', 'doctor'], cwd)
   assert.equal(viaHelp.code, 0)
   assert.match(viaHelp.stdout, /^Usage: tokenwarden doctor/)
