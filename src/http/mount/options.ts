@@ -61,7 +61,7 @@ export interface TokenwardenAuthOptions extends Omit<AuthOptions, 'store' | 'key
   databaseWait?: number
   /** REDIS_URL: wakes the other instances at once after a change (PostgreSQL URLs use NOTIFY without it). default: none, the feed polls */
   redisUrl?: string
-  /** How often expired and revoked sessions are pruned, ms; 0 never. default: 3600000 (1 h; MOUNT_DEFAULTS.pruneEvery) */
+  /** How often expired and revoked sessions (and audit rows past the retention: auth.prune) are pruned, ms; 0 never. default: 3600000 (1 h; MOUNT_DEFAULTS.pruneEvery) */
   pruneEvery?: number
 }
 
