@@ -122,7 +122,8 @@ describe('web console: two-factor login', { skip: missing }, () => {
     await onPage(admin.page, 'ada@example.com')
     // The reset is offered only while the user has it on.
     assert.match((await admin.page.locator('.facts').first().textContent())!, /Two-factor loginon/)
-    await admin.page.getByRole('button', { name: 'Reset two-factor login' }).click()
+    await admin.page.getByRole('button', { name: 'Reset two-factor login…' }).click()
+    await admin.page.getByRole('button', { name: 'Reset two-factor login', exact: true }).click()
     assert.match(await shownDone(admin.page), /Two-factor login reset/)
     assert.equal((await rig.t.auth.accounts.mfaStatus(ada.id)).enabled, false)
     await shot(admin.page, 'mfa-admin-reset')

@@ -15,6 +15,7 @@ export function AdminUserPage({ id }: { id: string }) {
   const [user, setUser] = useState<AdminUser | undefined>()
   const [sessions, setSessions] = useState<Session[]>([])
   const [deleting, setDeleting] = useState(false)
+  const [resetting, setResetting] = useState(false)
   const path = `/admin/users/${encodeURIComponent(id)}`
   const reload = async () => {
     const [u, s] = await Promise.all([api<AdminUser>('GET', path), api<{ sessions: Session[] }>('GET', `${path}/sessions`)])
@@ -49,6 +50,7 @@ export function AdminUserPage({ id }: { id: string }) {
     })
   const resetMfa = () =>
     change.run(async () => {
+      setResetting(false)
       const { revoked } = await api<{ revoked: number }>('DELETE', `${path}/mfa`)
       if (id === ctx.user?.id) return ctx.signedOut('Your two-factor login was reset and your sessions ended; sign in again.')
       await reload()
@@ -92,12 +94,25 @@ export function AdminUserPage({ id }: { id: string }) {
               <button type="button" class="secondary" disabled={change.busy} onClick={() => patch({ disabled: !user.disabled }, user.disabled ? 'Account enabled.' : 'Account disabled; its sessions were revoked.')}>
                 {user.disabled ? 'Enable account' : 'Disable account'}
               </button>
-              {user.mfa_enabled === true && (
-                <button type="button" class="secondary" disabled={change.busy} onClick={() => void resetMfa()}>
-                  Reset two-factor login
+              {user.mfa_enabled === true && !resetting && (
+                <button type="button" class="secondary" disabled={change.busy} onClick={() => setResetting(true)}>
+                  Reset two-factor login…
                 </button>
               )}
             </div>
+            {resetting && (
+              <div>
+                <p>Remove the two-factor login of {user.email} (for a lost phone) and end every session? They sign in with the password alone and can turn it on again.</p>
+                <div class="buttons">
+                  <button type="button" class="danger" disabled={change.busy} onClick={() => void resetMfa()}>
+                    Reset two-factor login
+                  </button>
+                  <button type="button" class="secondary" onClick={() => setResetting(false)}>
+                    Cancel
+                  </button>
+                </div>
+              </div>
+            )}
           </section>
           <section class="card" aria-labelledby="roles-title">
             <h2 id="roles-title">Roles</h2>
