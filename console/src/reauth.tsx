@@ -43,7 +43,7 @@ export function ReauthDialog({ user, onDone, onCancel }: { user: User; onDone: (
   }
 
   return (
-    <dialog ref={dialog} class="reauth" aria-labelledby="reauth-title" aria-describedby="reauth-why" onCancel={(e) => (e.preventDefault(), onCancel())}>
+    <dialog ref={dialog} class="reauth" aria-labelledby={second === undefined ? 'reauth-title' : 'reauth-code-title'} aria-describedby={second === undefined ? 'reauth-why' : undefined} onCancel={(e) => (e.preventDefault(), onCancel())}>
       {second !== undefined ? (
         <CodeStep form="reauth-code" mfaToken={second.mfaToken} onDone={async () => (await endReplaced(second.replaced), onDone())} onCancel={onCancel} />
       ) : (

@@ -3,7 +3,7 @@
 // a code or a recovery code.
 
 import { useEffect, useState } from 'preact/hooks'
-import { api } from '../api.js'
+import { api, ApiError } from '../api.js'
 import { useConsole } from '../context.js'
 import { useAction } from '../ui/action.js'
 import { Field, formValues, Outcome } from '../ui/parts.js'
@@ -51,8 +51,20 @@ export function MfaSection() {
   const disable = (e: SubmitEvent) => {
     const form = e.currentTarget as HTMLFormElement
     const { code = '', recovery_code = '' } = formValues(e)
+    let tries = 0
     void action.run(async () => {
-      await ctx.fresh(() => api('DELETE', '/auth/mfa/totp', recovery ? { recovery_code: recovery_code.trim() } : { code: code.trim() }))
+      await ctx.fresh(async () => {
+        tries++
+        try {
+          return await api('DELETE', '/auth/mfa/totp', recovery ? { recovery_code: recovery_code.trim() } : { code: code.trim() })
+        } catch (err) {
+          // Signing in again for a fresh token may have spent this very code (a code works once).
+          if (tries > 1 && !recovery && err instanceof ApiError && err.code === 'MFA_CODE_INVALID') {
+            throw new ApiError(err.status, err.code, 'Signing in again used that code. Wait for the next code from the app and turn it off with that one.')
+          }
+          throw err
+        }
+      })
       form.reset()
       setCodes(undefined)
       await reload()

@@ -17,7 +17,9 @@ const WORDS: Record<string, (err: ApiError) => string> = {
   EMAIL_NOT_VERIFIED: () => 'Confirm your email address first: follow the link in the message we sent you, or send it again below.',
   VERIFICATION_TOKEN_INVALID: () => 'This link or code is not valid any more: it was used, replaced by a newer one, or expired. Ask for a new one.',
   PASSWORD_RESET_TOKEN_INVALID: () => 'This link or code is not valid any more: it was used, replaced by a newer one or a password change, or expired. Ask for a new one.',
-  MFA_CODE_INVALID: () => 'That code is not right, or was already used. Enter the current code from your authenticator app, or an unused recovery code.',
+  // The profile words one case itself: the code a fresh sign-in just spent (profile-mfa.tsx).
+  MFA_CODE_INVALID: (err) =>
+    err.message.startsWith('Signing in again') ? err.message : 'That code is not right, or was already used. Enter the current code from your authenticator app, or an unused recovery code.',
   MFA_TOKEN_INVALID: () => 'This sign-in took too long or was replaced by a newer one. Sign in again with your password.',
   MFA_REQUIRED: () => 'This needs a sign-in with a second factor: turn on two-factor login on your profile, then sign in again with a code.',
   MFA_ALREADY_ENABLED: () => 'Two-factor login is already on for this account.',
