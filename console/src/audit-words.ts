@@ -19,6 +19,7 @@ export const EVENT_WORDS: Record<string, string> = {
   user_updated: 'Account changed by an administrator',
   user_deleted: 'Account deleted by an administrator',
   account_deleted: 'Account deleted',
+  token_issued: 'Access token issued by an operator',
 }
 
 const REASON_WORDS: Record<string, string> = {

@@ -138,7 +138,7 @@ async function issue(auth: Auth, email: string, ttl: number, json: boolean, io: 
   }
   let issued
   try {
-    issued = await auth.sessions.issue(user.id, { ttl, client: { userAgent: 'tokenwarden token issue' } })
+    issued = await auth.sessions.issue(user.id, { ttl, client: { userAgent: 'tokenwarden token issue' }, source: { via: 'cli' } })
   } catch (err) {
     if (!isAuthError(err)) throw err
     io.err(`${prefix}: ${err.code}: ${err.message}`)

@@ -22,6 +22,7 @@ export const AUDIT_EVENTS = [
   'user_updated',
   'user_deleted',
   'account_deleted',
+  'token_issued',
 ] as const
 
 export type AuditEvent = (typeof AUDIT_EVENTS)[number]

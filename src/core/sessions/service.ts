@@ -40,6 +40,8 @@ export interface IssueOptions {
   ttl?: number
   /** Recorded on the session, for the user's session list. default: none */
   client?: ClientInfo
+  /** Who issued it, for the audit log's `token_issued` row (the CLI: `{ via: 'cli' }`). default: none (no actor) */
+  source?: AuditSource
 }
 
 /** Which sessions a logout ends: this one, every one of the user's, or every other one. */
@@ -152,14 +154,16 @@ export function createSessions(ctx: AuthContext): Sessions {
       }
       return { decoded, accepted: true, sessionLive: claims.sid === undefined ? undefined : true }
     },
-    async issue(userId, { ttl = ctx.issuer.accessTtl, client = {} } = {}) {
+    async issue(userId, { ttl = ctx.issuer.accessTtl, client = {}, source = {} } = {}) {
       if (!Number.isInteger(ttl) || ttl < 1 || ttl > ctx.issuer.refreshTtl) {
         throw new RangeError(`ttl must be a whole number of seconds from 1 to the refresh TTL (${ctx.issuer.refreshTtl})`)
       }
       const user = await ctx.store.findUserById(userId)
       if (user === undefined) throw new AuthError('USER_NOT_FOUND')
       if (user.disabled) throw new AuthError('ACCOUNT_DISABLED')
-      const { refreshToken: _, ...access } = await openSession(ctx, user, client, { fresh: false, ttl })
+      // Nobody signed in as the user: the row names the issuer (none from the CLI), never the user.
+      const audit = auditEntry(ctx, { event: 'token_issued', subjectId: user.id, actorId: source.actorId ?? null }, { ...client, ...source })
+      const { refreshToken: _, ...access } = await openSession(ctx, user, client, { fresh: false, ttl, audit })
       return access
     },
   } satisfies Sessions)

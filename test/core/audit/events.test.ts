@@ -202,3 +202,12 @@ test('filters are checked: an unknown event, a time that is not ISO-8601, a page
 function pick(r: AuditRecord) {
   return { event: r.event, outcome: r.outcome, reason: r.reason, actorId: r.actorId, subjectId: r.subjectId, ip: r.ip, userAgent: r.userAgent }
 }
+
+test('an operator\'s token for a user is token_issued, with its session and no actor', async () => {
+  const { auth, rows } = setup()
+  const ada = await auth.accounts.register(ADA)
+  const issued = await auth.sessions.issue(ada.id, { ttl: 600, client: { userAgent: 'tokenwarden token issue' }, source: { via: 'cli' } })
+  const r = last(await rows(), 'token_issued')
+  assert.deepEqual([r.actorId, r.subjectId, r.sessionId, r.userAgent, r.detail], [null, ada.id, issued.sessionId, 'tokenwarden token issue', { via: 'cli' }])
+  assert.ok(!JSON.stringify(await rows()).includes(issued.accessToken))
+})
