@@ -1,7 +1,8 @@
-// `tokenwarden users disable | enable | set-roles | delete | revoke`: the admin API's account changes
+// `tokenwarden users disable | enable | set-roles | delete | revoke | reset-mfa`: the admin API's account changes
 // from the command line, through the same admin service, so each is recorded with its auth event
 // and every running server refuses the affected tokens within its bound (docs/scaling.md).
-// The last-administrator rule applies here too; `users create --admin` is the way back in.
+// The last-administrator rule applies here too; `users create --admin` is the way back in, and
+// `reset-mfa` for an admin who lost the authenticator and the recovery codes.
 // `delete` cannot be undone: it asks on a terminal, and elsewhere needs --yes.
 
 import type { User } from '../core/accounts/user.js'
@@ -12,7 +13,7 @@ import { isAuthError } from '../core/errors.js'
 /** How the audit log records an operator's change: no actor (no account signed in), `via: 'cli'`. */
 export const CLI_SOURCE: AuditSource = Object.freeze({ via: 'cli' })
 
-export const ADMIN_COMMANDS = ['disable', 'enable', 'set-roles', 'delete', 'revoke'] as const
+export const ADMIN_COMMANDS = ['disable', 'enable', 'set-roles', 'delete', 'revoke', 'reset-mfa'] as const
 export type AdminCommand = (typeof ADMIN_COMMANDS)[number]
 
 export const ADMIN_DESCRIPTIONS: Record<AdminCommand, string> = {
@@ -21,6 +22,7 @@ export const ADMIN_DESCRIPTIONS: Record<AdminCommand, string> = {
   'set-roles': 'replace the account\'s roles (the complete new list); removing a role ends its sessions',
   delete: 'delete an account and its sessions (asks first on a terminal; --yes elsewhere)',
   revoke: 'end every session of the account; running servers refuse its tokens within their bound',
+  'reset-mfa': 'remove the account\'s two-factor login (a lost authenticator) and end its sessions',
 }
 
 export interface AdminTarget {
@@ -95,6 +97,11 @@ export async function adminCommand(auth: Auth, command: AdminCommand, target: Ad
       case 'revoke':
         io.out(`Revoked ${await admin.endUserSessions(user.id, CLI_SOURCE)} sessions of ${user.id} <${user.email}>`)
         return 0
+      case 'reset-mfa': {
+        const { revoked } = await admin.resetMfa(user.id, CLI_SOURCE)
+        io.out(`Reset the two-factor login of ${user.id} <${user.email}>; ${revoked} sessions revoked`)
+        return 0
+      }
     }
   } catch (err) {
     if (!isAuthError(err)) throw err

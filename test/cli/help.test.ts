@@ -26,6 +26,7 @@ const COMMANDS = [
   ['users', 'delete'],
   ['users', 'revoke'],
   ['users', 'set-roles'],
+  ['users', 'reset-mfa'],
   ['audit'],
   ['audit', 'prune'],
   ['token'],
