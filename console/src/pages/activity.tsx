@@ -7,7 +7,7 @@ import { api, type ActivityEvent } from '../api.js'
 import { eventWords } from '../audit-words.js'
 import { device, when } from '../format.js'
 import { useAction } from '../ui/action.js'
-import { Outcome, Page } from '../ui/parts.js'
+import { Outcome, Page, Pager } from '../ui/parts.js'
 
 const PER_PAGE = 20
 
@@ -48,14 +48,7 @@ export function ActivityPage() {
               </li>
             ))}
           </ul>
-          <nav class="buttons pager" aria-label="Pages">
-            <button type="button" class="secondary" disabled={offset === 0} onClick={() => setOffset(Math.max(0, offset - PER_PAGE))}>
-              Newer
-            </button>
-            <button type="button" class="secondary" disabled={offset + PER_PAGE >= list.total} onClick={() => setOffset(offset + PER_PAGE)}>
-              Older
-            </button>
-          </nav>
+          <Pager offset={offset} perPage={PER_PAGE} total={list.total} onChange={setOffset} />
         </>
       )}
     </Page>

@@ -6,7 +6,7 @@ import { api, type AuditRecord } from '../api.js'
 import { EVENT_WORDS, eventWords } from '../audit-words.js'
 import { device, when } from '../format.js'
 import { useAction } from '../ui/action.js'
-import { Field, formValues, Link, Outcome, Page } from '../ui/parts.js'
+import { Field, formValues, Link, Outcome, Page, Pager } from '../ui/parts.js'
 
 const PER_PAGE = 20
 
@@ -103,14 +103,7 @@ export function AdminAuditPage() {
               </li>
             ))}
           </ul>
-          <nav class="buttons pager" aria-label="Pages">
-            <button type="button" class="secondary" disabled={offset === 0} onClick={() => setOffset(Math.max(0, offset - PER_PAGE))}>
-              Newer
-            </button>
-            <button type="button" class="secondary" disabled={offset + PER_PAGE >= list.total} onClick={() => setOffset(offset + PER_PAGE)}>
-              Older
-            </button>
-          </nav>
+          <Pager offset={offset} perPage={PER_PAGE} total={list.total} onChange={setOffset} />
         </>
       )}
     </Page>

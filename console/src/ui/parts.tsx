@@ -109,3 +109,17 @@ export function Redirect({ to }: { to: string }) {
   useEffect(() => go(to, { replace: true }), [to])
   return null
 }
+
+/** Newer / Older buttons over a list shown newest first, `perPage` rows at a time from `offset`. */
+export function Pager({ offset, perPage, total, onChange }: { offset: number; perPage: number; total: number; onChange: (offset: number) => void }) {
+  return (
+    <nav class="buttons pager" aria-label="Pages">
+      <button type="button" class="secondary" disabled={offset === 0} onClick={() => onChange(Math.max(0, offset - perPage))}>
+        Newer
+      </button>
+      <button type="button" class="secondary" disabled={offset + perPage >= total} onClick={() => onChange(offset + perPage)}>
+        Older
+      </button>
+    </nav>
+  )
+}

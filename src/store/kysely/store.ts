@@ -3,7 +3,7 @@
 // (events.ts); read-then-write operations run under the event counter's lock, so they are
 // atomic with many instances writing, not only under SQLite's single writer.
 
-import { Kysely, sql, type Selectable, type Updateable } from 'kysely'
+import { Kysely, sql, type Updateable } from 'kysely'
 import { ADMIN_ROLE } from '../../core/accounts/last-admin.js'
 import type { RevocationReason } from '../../core/events/types.js'
 import type {
@@ -31,46 +31,8 @@ import * as mfa from './mfa.js'
 import { changeWithEvents, KyselyEventLog, NothingChanged, withEvents } from './events.js'
 import { migrateToLatest, pendingMigrations } from './migrator.js'
 import { precompiled, type Precompiled } from './precompiled.js'
+import { chunks, hasNul, likePattern, toUser, UNIQUE_FIELDS } from './rows.js'
 import type { Database, UsersTable } from './schema.js'
-
-function toUser(row: Selectable<UsersTable>): UserRecord {
-  return {
-    id: row.id,
-    email: row.email,
-    username: row.username,
-    passwordHash: row.passwordHash,
-    roles: JSON.parse(row.roles) as string[],
-    disabled: Number(row.disabled) === 1,
-    emailVerifiedAt: row.emailVerifiedAt,
-    createdAt: row.createdAt,
-    updatedAt: row.updatedAt,
-  }
-}
-
-/** Our unique indexes, by the name a dialect reports, and the field each protects. */
-const UNIQUE_FIELDS: Record<string, 'email' | 'username'> = { users_email_key: 'email', users_username_key: 'username' }
-
-/** LIKE with `!` as the escape character: a backslash means different things in MySQL string literals. */
-function likePattern(q: string): string {
-  return `%${q.replace(/[!%_]/g, (c) => `!${c}`)}%`
-}
-
-/**
- * PostgreSQL refuses NUL in text (an error, not a miss); no stored id, email, username or jti
- * holds one, so a lookup or change keyed by such a value finds nothing, without asking.
- */
-function hasNul(value: string): boolean {
-  return value.includes('\u0000')
-}
-
-/** Rows per `IN (...)` list: far below every dialect's limit on bound parameters. */
-const IN_CHUNK = 500
-
-function chunks<T>(items: readonly T[]): T[][] {
-  const out: T[][] = []
-  for (let i = 0; i < items.length; i += IN_CHUNK) out.push(items.slice(i, i + IN_CHUNK))
-  return out
-}
 
 export class KyselyStore implements Store {
   readonly db: Kysely<Database>
