@@ -182,6 +182,12 @@ export interface Store {
    * one token, exactly one gets it.
    */
   consumeAccountToken(tokenHash: string, purpose: AccountTokenPurpose, now: string): Promise<AccountTokenRecord | undefined>
+  /**
+   * The user's stored token of `purpose` (expired ones too, until replaced or taken), for its
+   * creation time: every instance sees when a link was last sent. Optional: without it the
+   * resend interval holds per instance only.
+   */
+  findAccountToken?(userId: string, purpose: AccountTokenPurpose): Promise<AccountTokenRecord | undefined>
   /** Deletes the user's tokens (of one purpose, or all); returns how many. */
   deleteAccountTokens(userId: string, purpose?: AccountTokenPurpose): Promise<number>
 

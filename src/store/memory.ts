@@ -212,6 +212,10 @@ export class MemoryStore implements Store {
     return this.#audit.prune(before)
   }
 
+  async findAccountToken(userId: string, purpose: AccountTokenPurpose): Promise<AccountTokenRecord | undefined> {
+    const t = this.#tokens.get(`${userId}/${purpose}`)
+    return t && copy(t)
+  }
   async deleteAccountTokens(userId: string, purpose?: AccountTokenPurpose): Promise<number> {
     let n = 0
     for (const [key, t] of this.#tokens) {

@@ -93,6 +93,31 @@ test('REQUIRE_EMAIL_VERIFICATION: a wrong password is INVALID_CREDENTIALS, the r
   }
 })
 
+test('the resend interval holds across instances: a link sent by one server is not sent again by another within the minute', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'tw-resend-'))
+  const env = mailEnv({ DATABASE_URL: `sqlite:${join(dir, 'tw.db')}` })
+  const a = await testApp(env)
+  const b = await testApp(env)
+  b.clock.set(a.clock.now())
+  try {
+    const seen = rx.messages.length
+    assert.equal((await a.app.inject({ method: 'POST', url: '/auth/register', payload: ADA })).statusCode, 201)
+    await rx.next(seen)
+    // B never sent Ada anything, but A did a moment ago: B sends nothing.
+    assert.equal((await b.app.inject({ method: 'POST', url: '/auth/email/resend', payload: { email: ADA.email } })).statusCode, 202)
+    b.clock.advance(61_000)
+    assert.equal((await b.app.inject({ method: 'POST', url: '/auth/email/resend', payload: { email: ADA.email } })).statusCode, 202)
+    const resent = await rx.next(seen + 1)
+    await new Promise((resolve) => setTimeout(resolve, 300))
+    assert.equal(rx.messages.length, seen + 2, 'one message from register, one resent after the minute: none within it')
+    assert.equal((await b.app.inject({ method: 'POST', url: '/auth/email/verify', payload: { token: linkToken(resent, 'verify-email') } })).statusCode, 200)
+  } finally {
+    await a.app.close()
+    await b.app.close()
+    rmSync(dir, { recursive: true, force: true })
+  }
+})
+
 test('forgot answers 202 for any address; the reset link sets the password, signs out every session and mails a notice', async () => {
   const { app } = await testApp(mailEnv())
   try {

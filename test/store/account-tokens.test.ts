@@ -51,6 +51,18 @@ for (const kind of STORES) {
       assert.deepEqual(await store.consumeAccountToken(second.tokenHash, 'verify_email', at(500)), second)
     })
 
+    test('findAccountToken: a user\'s stored token of a purpose, whichever instance stored it; none once taken', async () => {
+      const u = await user()
+      const t = token(u.id, { createdAt: at(30) })
+      assert.equal(await store.findAccountToken!(u.id, 'verify_email'), undefined)
+      await store.issueAccountToken(t)
+      assert.deepEqual(await (await twin()).findAccountToken!(u.id, 'verify_email'), t)
+      assert.equal(await store.findAccountToken!(u.id, 'password_reset'), undefined, 'another purpose')
+      assert.equal(await store.findAccountToken!('nul\u0000', 'verify_email'), undefined)
+      await store.consumeAccountToken(t.tokenHash, 'verify_email', at(40))
+      assert.equal(await store.findAccountToken!(u.id, 'verify_email'), undefined, 'taken')
+    })
+
     test('an expired token is refused, and gone', async () => {
       const u = await user()
       const t = token(u.id, { expiresAt: at(100) })

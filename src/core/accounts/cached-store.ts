@@ -44,6 +44,7 @@ export function withUserCache(store: Store, users: UserCache, events: AuthEventB
     issueAccountToken: (token) => store.issueAccountToken(token),
     consumeAccountToken: (tokenHash, purpose, now) => store.consumeAccountToken(tokenHash, purpose, now),
     deleteAccountTokens: (userId, purpose) => store.deleteAccountTokens(userId, purpose),
+    ...(store.findAccountToken && { findAccountToken: (userId, purpose) => store.findAccountToken!(userId, purpose) }),
     appendAudit: (record) => store.appendAudit(record),
     listAudit: (query) => store.listAudit(query),
     pruneAudit: (before) => store.pruneAudit(before),

@@ -48,6 +48,6 @@ export async function verifyEmail(ctx: AuthContext, token: string, source?: Audi
 export async function resendVerification(ctx: AuthContext, email: string): Promise<void> {
   if (ctx.mail === undefined) return
   const user = await ctx.store.findUserByEmail(normalizeEmail(email))
-  if (user === undefined || user.emailVerifiedAt !== null || user.disabled || sentRecently(ctx, 'verify_email', user.id)) return
+  if (user === undefined || user.emailVerifiedAt !== null || user.disabled || (await sentRecently(ctx, 'verify_email', user.id))) return
   await sendVerification(ctx, user)
 }

@@ -2,8 +2,9 @@
 // share. A link's token is 256 bits from the CSPRNG; only its SHA-256 is stored, so a copy of the
 // database holds no working link. The store keeps one per user and purpose (a newer one replaces
 // the older), deletes it as it is taken (of two racing requests one wins), and refuses it past
-// its expiry. A user is sent at most one link per purpose per AUTH_DEFAULTS.emailResendInterval
-// from this instance; the per-IP limit bounds the rest.
+// its expiry. A user is sent at most one link per purpose per AUTH_DEFAULTS.emailResendInterval,
+// whichever instance is asked (the stored token's creation time says when the last one went); the
+// per-IP limit bounds the requests.
 
 import { createHash } from 'node:crypto'
 import { AUTH_DEFAULTS, type MailLinkPurpose } from '../auth-options.js'
@@ -25,10 +26,26 @@ function ttlOf(ctx: AuthContext, purpose: MailLinkPurpose): number {
   return purpose === 'password_reset' ? ctx.settings.passwordResetTtl : ctx.settings.emailVerifyTtl
 }
 
-/** True when this instance sent the user a link for `purpose` within the resend interval. */
-export function sentRecently(ctx: AuthContext, purpose: MailLinkPurpose, userId: string): boolean {
-  const last = ctx.mail?.lastSent.get(`${purpose}:${userId}`)
-  return last !== undefined && ctx.clock.now() - last < AUTH_DEFAULTS.emailResendInterval * 1000
+/**
+ * True when the user was sent a link for `purpose` within the resend interval: by this instance
+ * (its own record, checked and claimed before any await, so two requests here cannot both pass),
+ * or by any instance (the stored token's creation time, when the store can tell).
+ */
+export async function sentRecently(ctx: AuthContext, purpose: MailLinkPurpose, userId: string): Promise<boolean> {
+  const lastSent = ctx.mail?.lastSent
+  if (lastSent === undefined) return false
+  const now = ctx.clock.now()
+  const interval = AUTH_DEFAULTS.emailResendInterval * 1000
+  const key = `${purpose}:${userId}`
+  const last = lastSent.get(key)
+  if (last !== undefined && now - last < interval) return true
+  // Claimed now: a second request on this instance sees it while this one asks the store.
+  lastSent.set(key, now)
+  const stored = await ctx.store.findAccountToken?.(userId, purpose)
+  if (stored === undefined || now - Date.parse(stored.createdAt) >= interval) return false
+  // Another instance sent it: remember its time, not this claim's.
+  lastSent.set(key, Date.parse(stored.createdAt))
+  return true
 }
 
 /**

@@ -29,7 +29,7 @@ export function forgotPassword(ctx: AuthContext, email: string): void {
   if (mail === undefined) return
   const work = async () => {
     const user = await ctx.store.findUserByEmail(normalizeEmail(email))
-    if (user === undefined || user.disabled || sentRecently(ctx, 'password_reset', user.id)) return
+    if (user === undefined || user.disabled || (await sentRecently(ctx, 'password_reset', user.id))) return
     await mailLink(ctx, user, 'password_reset')
   }
   work().catch((err: unknown) => ctx.activity.publish({ type: 'mail', kind: 'password_reset', outcome: 'failed', error: mailErrorCode(err) }))

@@ -24,6 +24,10 @@ export async function consumeAccountToken(db: Kysely<Database>, tokenHash: strin
   return row.expiresAt > now ? row : undefined
 }
 
+export function findAccountToken(db: Kysely<Database>, userId: string, purpose: AccountTokenPurpose): Promise<AccountTokenRecord | undefined> {
+  return db.selectFrom('accountTokens').selectAll().where('userId', '=', userId).where('purpose', '=', purpose).executeTakeFirst()
+}
+
 export async function deleteAccountTokens(db: Kysely<Database>, userId: string, purpose?: AccountTokenPurpose): Promise<number> {
   let query = db.deleteFrom('accountTokens').where('userId', '=', userId)
   if (purpose !== undefined) query = query.where('purpose', '=', purpose)

@@ -26,7 +26,7 @@ import type {
 import type { AuditPage, AuditQuery, AuditRecord } from '../../core/audit/types.js'
 import type { DialectFactory } from './dialects/types.js'
 import { auditInsert, insertAudit, listAudit, pruneAudit } from './audit.js'
-import { consumeAccountToken, deleteAccountTokens, issueAccountToken } from './account-tokens.js'
+import { consumeAccountToken, deleteAccountTokens, findAccountToken, issueAccountToken } from './account-tokens.js'
 import * as mfa from './mfa.js'
 import { changeWithEvents, KyselyEventLog, NothingChanged, withEvents } from './events.js'
 import { migrateToLatest, pendingMigrations } from './migrator.js'
@@ -281,6 +281,10 @@ export class KyselyStore implements Store {
 
   consumeAccountToken(tokenHash: string, purpose: AccountTokenPurpose, now: string): Promise<AccountTokenRecord | undefined> {
     return hasNul(tokenHash) ? Promise.resolve(undefined) : consumeAccountToken(this.db, tokenHash, purpose, now)
+  }
+
+  findAccountToken(userId: string, purpose: AccountTokenPurpose): Promise<AccountTokenRecord | undefined> {
+    return hasNul(userId) ? Promise.resolve(undefined) : findAccountToken(this.db, userId, purpose)
   }
 
   deleteAccountTokens(userId: string, purpose?: AccountTokenPurpose): Promise<number> {
