@@ -39,6 +39,7 @@ export interface ImportOptions {
   columns?: string
   format?: string
   dryRun?: boolean
+  verified?: boolean
   json?: boolean
 }
 
@@ -53,6 +54,7 @@ export function importCommand(env: Env, io: ImportIo): Command {
     .option('--columns <f=col,...>', 'which column holds each field: id, email, password, username, roles, created_at (default: the column of the field\'s name; password or password_hash for password)')
     .addOption(new Option('--format <format>', 'the file\'s format when its name does not end in .jsonl or .csv').choices(['jsonl', 'csv']))
     .option('--dry-run', 'check every row and report, write nothing')
+    .option('--verified', 'count the imported email addresses as verified (default: each user follows a verification link first)')
     .option('--json', 'print the report as JSON')
     .addHelpText('after', IMPORT_HELP)
     .action(exits((file: string | undefined, o: ImportOptions) => runImport(file, o, env, io)))
@@ -88,7 +90,7 @@ export async function runImport(file: string | undefined, values: ImportOptions,
     const progress = await progressBar(source.total, io.progress ?? process.stderr)
     let report: ImportReport
     try {
-      report = await importUsers({ store, clock: systemClock }, source.records, { dryRun: values.dryRun === true, onRecord: progress.tick })
+      report = await importUsers({ store, clock: systemClock }, source.records, { dryRun: values.dryRun === true, verified: values.verified === true, onRecord: progress.tick })
     } finally {
       progress.stop()
     }

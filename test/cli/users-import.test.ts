@@ -35,6 +35,27 @@ function subOf(token: string): unknown {
   return JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString()).sub
 }
 
+test('--verified: imported addresses count as verified, so REQUIRE_EMAIL_VERIFICATION lets them in; without it they start unverified', async () => {
+  const plain = env()
+  const trusted = env()
+  for (const [e, args] of [[plain, []], [trusted, ['--verified']]] as const) {
+    const t = io()
+    assert.equal(await usersMain(['import', '--flask-sqlite', flaskDb([[7, 'ada@example.com', SCRYPT]]), ...args], e, t.io), 0, t.all())
+  }
+  assert.equal((await usersIn(plain.DATABASE_URL))[0]!.emailVerifiedAt, null)
+  assert.match(String((await usersIn(trusted.DATABASE_URL))[0]!.emailVerifiedAt), /^\d{4}-\d\d-\d\dT/)
+  for (const [e, status] of [[plain, 403], [trusted, 200]] as const) {
+    // REQUIRE_EMAIL_VERIFICATION needs mail; any SMTP_URL will do, as no message is sent here.
+    const { app } = await testApp({ DATABASE_URL: e.DATABASE_URL, REQUIRE_EMAIL_VERIFICATION: 'true', SMTP_URL: 'smtp://127.0.0.1:9', MAIL_FROM: 'no-reply@example.test' })
+    try {
+      const login = await app.inject({ method: 'POST', url: '/auth/login', payload: { email: 'ada@example.com', password: 'hunter22' } })
+      assert.equal(login.statusCode, status, login.body)
+    } finally {
+      await app.close()
+    }
+  }
+})
+
 test('a Flask SQLite database imports with ids and hashes kept; the old password logs in and the hash becomes argon2id', async () => {
   const source = flaskDb([[1, 'ada@example.com', SCRYPT], [2, ' Bob@Example.COM ', PBKDF2], [42, 'carol@example.com', ARGON2]])
   const e = env()

@@ -47,6 +47,12 @@ export interface ImportReport {
 export interface ImportOptions {
   /** Check everything, write nothing. default: false */
   dryRun?: boolean
+  /**
+   * Count the imported addresses as verified (the source app proved them, or the operator trusts
+   * them): with REQUIRE_EMAIL_VERIFICATION its users log in at once. default: false (each must
+   * follow a verification link first)
+   */
+  verified?: boolean
   /** Called once per record, after it was imported, skipped or refused (a progress bar). default: none */
   onRecord?: () => void
 }
@@ -73,7 +79,7 @@ export async function importUsers(
   for await (const record of records) {
     const at = { row: record.row, ...(record.line === undefined ? {} : { line: record.line }) }
     const checked = record.problem ?? checkRecord(record.fields)
-    const outcome = typeof checked === 'string' ? { refused: checked } : await importOne(ctx, checked, seen, record.row, options.dryRun === true)
+    const outcome = typeof checked === 'string' ? { refused: checked } : await importOne(ctx, checked, seen, record.row, options)
     const issue = typeof checked === 'string' ? at : { ...at, id: checked.id }
     if ('refused' in outcome) report.refused.push({ ...issue, reason: outcome.refused })
     else if ('skipped' in outcome) report.skipped.push({ ...issue, reason: outcome.skipped })
@@ -94,7 +100,7 @@ async function importOne(
   checked: CheckedRecord,
   seen: Record<'id' | 'email' | 'username', Map<string, number>>,
   row: number,
-  dryRun: boolean,
+  { dryRun = false, verified = false }: ImportOptions,
 ): Promise<Outcome> {
   const dup = duplicateOf(seen, checked, row)
   if (dup !== undefined) return { refused: dup }
@@ -108,7 +114,8 @@ async function importOne(
   }
   if (!dryRun) {
     const { format: _format, ...account } = checked
-    const result = await ctx.store.createUser({ ...account, createdAt: account.createdAt ?? isoAt(ctx.clock.now()) })
+    const now = isoAt(ctx.clock.now())
+    const result = await ctx.store.createUser({ ...account, emailVerifiedAt: verified ? now : null, createdAt: account.createdAt ?? now })
     if (!result.ok) return result.conflict === 'email' ? { skipped: 'email already exists' } : { refused: 'username already belongs to another account' }
   }
   return { imported: checked.format }
