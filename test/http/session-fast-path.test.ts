@@ -9,6 +9,13 @@ import { bearer, json, signUp, testApp } from '../helpers.js'
 import { contextOf } from '../../src/core/auth.js'
 
 /** Wraps a store so every method call is counted by name. */
+/**
+ * Memory is trusted only while the event feed is current (INVALIDATION_MAX_LAG_MS); on a loaded
+ * machine a late poll would send every check to the store. These tests are about what memory
+ * answers, so the bound is set far out of reach.
+ */
+const TRUSTED = { INVALIDATION_MAX_LAG_MS: '600000' }
+
 function countingStore(inner: Store): { store: Store; calls: Map<string, number> } {
   const calls = new Map<string, number>()
   const store = new Proxy(inner, {
@@ -26,7 +33,7 @@ function countingStore(inner: Store): { store: Store; calls: Map<string, number>
 
 test('GET /auth/me many times after login never calls store.findSession; logout bites at once', async () => {
   const { store, calls } = countingStore((await createStore({ databaseUrl: 'sqlite::memory:' })))
-  const { app } = await testApp({}, { store })
+  const { app } = await testApp(TRUSTED, { store })
   try {
     assert.ok((calls.get('migrate') ?? 0) >= 1, 'buildApp migrated the injected store')
     const { tokens } = await signUp(app)
@@ -55,8 +62,8 @@ test('a session this process never saw is looked up once, then answered from mem
   const { store, calls } = countingStore(shared)
   // Two instances over one database, e.g. a restart or a second replica; closing either must not close it.
   const keep: Store = new Proxy(shared, { get: (t, p, r) => (p === 'close' ? async () => {} : Reflect.get(t, p, r)) })
-  const first = await testApp({}, { store: keep })
-  const second = await testApp({}, { store })
+  const first = await testApp(TRUSTED, { store: keep })
+  const second = await testApp(TRUSTED, { store })
   try {
     const { tokens } = await signUp(first.app)
     calls.clear()
@@ -73,7 +80,7 @@ test('a session this process never saw is looked up once, then answered from mem
 test('a store wrapped in a Proxy keeps working through every write path (no #private members on it)', async () => {
   const shared = await createStore({ databaseUrl: 'sqlite::memory:' })
   const wrapped: Store = new Proxy(shared, { get: (t, p, r) => Reflect.get(t, p, r) })
-  const { app, auth } = await testApp({}, { store: wrapped })
+  const { app, auth } = await testApp(TRUSTED, { store: wrapped })
   try {
     const admin = await auth.accounts.register({ email: 'root@example.com', password: 'admin password 1', roles: ['user', 'admin'] })
     const { tokens, user } = await signUp(app)
