@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict'
 import { after, before, describe, test } from 'node:test'
 import { json } from '../helpers.js'
-import { assertNoWebStorage, onPage, PHONE, shot, shownDone, shownError, signIn, startConsole, type ConsoleRig } from './console-harness.js'
+import { assertNoWebStorage, onPage, PHONE, shot, shownDone, shownError, signIn, startConsole, type ConsoleRig, countOf } from './console-harness.js'
 import { chromiumMissing } from './harness.js'
 
 // page.evaluate bodies run in the browser; the test program has no DOM lib.
@@ -57,12 +57,12 @@ describe('web console: profile, sessions, token inspector', { skip: missing }, (
     await onPage(a.page, 'Sessions')
     const cards = a.page.locator('li.session')
     await cards.first().waitFor()
-    assert.equal(await cards.count(), 2)
+    assert.equal(await countOf(cards, 2), 2)
     const text = (await a.page.locator('ul.cards').textContent())!
     assert.match(text, /Headless Chrome on Linux/)
     assert.match(text, /127\.0\.0\.1/)
     assert.match(text, /Last used/)
-    assert.equal(await a.page.locator('li.session', { hasText: 'This device' }).count(), 1)
+    assert.equal(await countOf(a.page.locator('li.session', { hasText: 'This device' }), 1), 1)
     await shot(a.page, 'sessions')
 
     await b.page.getByRole('link', { name: 'Sessions' }).click()
@@ -73,7 +73,7 @@ describe('web console: profile, sessions, token inspector', { skip: missing }, (
 
     await a.page.getByRole('button', { name: /^Revoke / }).click()
     assert.match(await shownDone(a.page), /Signed out Headless Chrome on Linux/)
-    assert.equal(await cards.count(), 1)
+    assert.equal(await countOf(cards, 1), 1)
 
     await b.page.reload()
     await onPage(b.page, 'Sign in')

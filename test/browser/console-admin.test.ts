@@ -4,7 +4,7 @@
 
 import assert from 'node:assert/strict'
 import { after, before, describe, test } from 'node:test'
-import { onPage, PHONE, shot, shownDone, shownError, signIn, startConsole, type ConsoleRig } from './console-harness.js'
+import { onPage, PHONE, shot, shownDone, shownError, signIn, startConsole, type ConsoleRig, countOf } from './console-harness.js'
 import { chromiumMissing } from './harness.js'
 
 // page.evaluate bodies run in the browser; the test program has no DOM lib.
@@ -56,14 +56,14 @@ describe('web console: admin', { skip: missing }, () => {
     await onPage(page, 'Users')
     const summary = page.locator('main p[role=status]')
     await summary.filter({ hasText: '25 users, page 1 of 3.' }).waitFor()
-    assert.equal(await page.locator('li.user').count(), 10)
+    assert.equal(await countOf(page.locator('li.user'), 10), 10)
     await shot(page, 'admin-users')
     assert.equal(await page.getByRole('button', { name: 'Previous page' }).isDisabled(), true)
     await page.getByRole('button', { name: 'Next page' }).click()
     await summary.filter({ hasText: 'page 2 of 3' }).waitFor()
     await page.getByRole('button', { name: 'Next page' }).click()
     await summary.filter({ hasText: 'page 3 of 3' }).waitFor()
-    assert.equal(await page.locator('li.user').count(), 5)
+    assert.equal(await countOf(page.locator('li.user'), 5), 5)
     assert.equal(await page.getByRole('button', { name: 'Next page' }).isDisabled(), true)
 
     await page.getByLabel('Search by email or username').fill('user_07')
@@ -102,7 +102,7 @@ describe('web console: admin', { skip: missing }, () => {
 
     await sessions.locator('li').filter({ hasNotText: 'Headless Chrome' }).getByRole('button', { name: /^Revoke the session on/ }).click()
     assert.match(await shownDone(page), /^Session on .* revoked\.$/)
-    assert.equal(await sessions.locator('li').count(), 1)
+    assert.equal(await countOf(sessions.locator('li'), 1), 1)
     const otherToken = (JSON.parse(other.body) as { access_token: string }).access_token
     assert.equal((await rig.t.app.inject({ url: '/auth/me', headers: { authorization: `Bearer ${otherToken}` } })).statusCode, 401)
 

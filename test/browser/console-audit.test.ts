@@ -5,7 +5,7 @@
 
 import assert from 'node:assert/strict'
 import { after, before, describe, test } from 'node:test'
-import { onPage, PHONE, shot, shownError, signIn, startConsole, type ConsoleRig } from './console-harness.js'
+import { onPage, PHONE, shot, shownError, signIn, startConsole, type ConsoleRig, countOf } from './console-harness.js'
 import { chromiumMissing } from './harness.js'
 
 const PASSWORD = 'correct horse battery'
@@ -81,7 +81,7 @@ describe('web console: activity and the audit log', { skip: missing }, () => {
     const summary = page.locator('main p[role=status]')
     const total = Number(/^(\d+) events/.exec(await summary.filter({ hasText: /events, showing 1 to 20/ }).textContent() ?? '')?.[1])
     assert.ok(total > 30, `${total} events`)
-    assert.equal(await page.locator('li.event').count(), 20)
+    assert.equal(await countOf(page.locator('li.event'), 20), 20)
     await shot(page, 'admin-audit')
     assert.equal(await page.getByRole('button', { name: 'Newer' }).isDisabled(), true)
     await page.getByRole('button', { name: 'Older' }).click()
@@ -91,7 +91,7 @@ describe('web console: activity and the audit log', { skip: missing }, () => {
     await page.getByLabel('Event', { exact: true }).selectOption('login')
     await page.getByRole('button', { name: 'Filter' }).click()
     await summary.filter({ hasText: '24 events, showing 1 to 20.' }).waitFor()
-    assert.equal(await page.locator('li.event.failed').count(), 20)
+    assert.equal(await countOf(page.locator('li.event.failed'), 20), 20)
     await page.getByRole('button', { name: 'Older' }).click()
     await summary.filter({ hasText: '24 events, showing 21 to 24.' }).waitFor()
     await shot(page, 'admin-audit-filtered')

@@ -8,7 +8,7 @@ import { execFileSync } from 'node:child_process'
 import { mkdirSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import type { Browser, BrowserContext, Page } from 'playwright-core'
+import type { Browser, BrowserContext, Locator, Page } from 'playwright-core'
 import { testApp, type TestApp } from '../helpers.js'
 import { launchChromium } from './harness.js'
 
@@ -106,4 +106,18 @@ export async function shownDone(page: Page): Promise<string> {
 export async function assertNoWebStorage(page: Page): Promise<void> {
   const sizes = await page.evaluate(() => [localStorage.length, sessionStorage.length])
   assert.deepEqual(sizes, [0, 0], 'localStorage and sessionStorage stay empty')
+}
+
+/**
+ * How many elements `locator` matches once that number is `expected`, or after `timeout` ms
+ * whatever it is then: lists render after their fetch, so a count read at once can be early.
+ * (playwright-core has no `expect(...).toHaveCount`.)
+ */
+export async function countOf(locator: Locator, expected: number, timeout = 10_000): Promise<number> {
+  const until = Date.now() + timeout
+  for (;;) {
+    const n = await locator.count()
+    if (n === expected || Date.now() >= until) return n
+    await new Promise((resolve) => setTimeout(resolve, 50))
+  }
 }

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict'
 import { after, before, describe, test } from 'node:test'
 import type { Page } from 'playwright-core'
 import { totpCode } from '../../src/core/mfa/totp.js'
-import { onPage, shot, shownDone, shownError, signIn, startConsole, type ConsoleRig } from './console-harness.js'
+import { onPage, shot, shownDone, shownError, signIn, startConsole, type ConsoleRig, countOf } from './console-harness.js'
 import { chromiumMissing } from './harness.js'
 
 const PASSWORD = 'correct horse battery'
@@ -50,7 +50,7 @@ describe('web console: two-factor login', { skip: missing }, () => {
     await page.getByRole('button', { name: 'Confirm and turn on' }).click()
     assert.match(await shownDone(page), /Two-factor login is on/)
     const shown = page.getByRole('list', { name: 'Recovery codes' }).locator('li')
-    assert.equal(await shown.count(), 10)
+    assert.equal(await countOf(shown, 10), 10)
     recoveryCodes = (await shown.allTextContents()).map((c) => c.trim())
     assert.ok(recoveryCodes.every((c) => /^[a-z2-7]{5}-[a-z2-7]{5}$/.test(c)))
     await shot(page, 'mfa-recovery-codes')

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict'
 import { after, before, describe, test } from 'node:test'
 import type { Page } from 'playwright-core'
 import { testApp } from '../helpers.js'
-import { assertNoWebStorage, onPage, PHONE, shot, shownDone, shownError, signIn, startConsole, type ConsoleRig } from './console-harness.js'
+import { assertNoWebStorage, onPage, PHONE, shot, shownDone, shownError, signIn, startConsole, type ConsoleRig, countOf } from './console-harness.js'
 import { chromiumMissing } from './harness.js'
 
 // page.evaluate bodies run in the browser; the test program has no DOM lib.
@@ -82,10 +82,10 @@ describe('web console: sign-in, register, sign out', { skip: missing }, () => {
     }
     await a.page.getByRole('link', { name: 'Sessions' }).click()
     await onPage(a.page, 'Sessions')
-    assert.equal(await a.page.locator('li.session').count(), 2)
+    assert.equal(await countOf(a.page.locator('li.session'), 2), 2)
     await a.page.getByRole('button', { name: 'Sign out all other devices' }).click()
     assert.match(await shownDone(a.page), /Every other device was signed out/)
-    assert.equal(await a.page.locator('li.session').count(), 1)
+    assert.equal(await countOf(a.page.locator('li.session'), 1), 1)
     assert.equal(await me(a.page), 200)
 
     // B's session is gone: its next request lands on sign-in, saying why.
